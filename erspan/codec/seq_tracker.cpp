@@ -1,0 +1,126 @@
+// GRE sequence tracker: modular distance to the highest number seen decides each verdict.
+#include "erspan/seq_tracker.h"
+
+#include <algorithm>
+
+namespace ovse::erspan {
+namespace {
+
+constexpr std::uint32_t kMask30 = 0x3FFFFFFF;
+constexpr std::uint32_t kMask32 = 0xFFFFFFFF;
+static_assert((std::uint64_t{kMask30} + 1) % SeqTracker::kWindow == 0,
+              "ring positions must stay continuous across a 30-bit wrap");
+
+}  // namespace
+
+SeqTracker::SeqTracker(SeqTrackerConfig config) noexcept
+    : width_(config.width), restart_distance_(std::max(config.restart_distance, kWindow)) {}
+
+std::uint32_t SeqTracker::modulusMask() const noexcept {
+  return width_ == SeqWidth::kBits30 ? kMask30 : kMask32;
+}
+
+bool SeqTracker::test(std::uint32_t seq) const noexcept {
+  const std::uint32_t bit = seq % kWindow;
+  return (seen_[bit / 64] >> (bit % 64)) & 1;
+}
+
+void SeqTracker::set(std::uint32_t seq) noexcept {
+  const std::uint32_t bit = seq % kWindow;
+  seen_[bit / 64] |= std::uint64_t{1} << (bit % 64);
+}
+
+void SeqTracker::clearRange(std::uint32_t first_seq, std::uint32_t count) noexcept {
+  // Word at a time: at most kWords + 1 iterations, whatever the gap.
+  std::uint32_t bit = first_seq % kWindow;
+  count = std::min(count, kWindow);
+  while (count > 0) {
+    const std::uint32_t in_word = bit % 64;
+    const std::uint32_t n = std::min(count, 64 - in_word);
+    const std::uint64_t ones = n == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1;
+    seen_[bit / 64] &= ~(ones << in_word);
+    bit = (bit + n) % kWindow;
+    count -= n;
+  }
+}
+
+void SeqTracker::resync(std::uint32_t seq) noexcept {
+  seen_.fill(0);
+  highest_ = seq;
+  tracked_ = 1;
+  set(seq);
+}
+
+bool SeqTracker::detectWidth(std::uint32_t seq) noexcept {
+  if (seq > kMask30 || highest_ > kMask30) {
+    width_ = SeqWidth::kBits32;  // only a 32-bit counter produces such numbers
+    return false;
+  }
+  // A 30-bit counter wraps from near 0x3FFFFFFF to near 0: a big step backwards in 32 bits that
+  // is a small step forwards modulo 2^30.
+  const std::uint32_t forward30 = (seq - highest_) & kMask30;
+  const bool wrapped = seq < highest_ && forward30 != 0 && forward30 <= kWindow;
+  if (wrapped) width_ = SeqWidth::kBits30;
+  return wrapped;
+}
+
+SeqResult SeqTracker::advance(std::uint32_t seq, std::uint32_t distance) noexcept {
+  // Numbers between the old and new highest are now unseen; older ones drop out of the window.
+  clearRange(highest_ + 1, distance);
+  highest_ = seq;
+  set(seq);
+  tracked_ = static_cast<std::uint32_t>(
+      std::min<std::uint64_t>(std::uint64_t{tracked_} + distance, kWindow));
+  if (distance == 1) return {SeqVerdict::kInOrder, 0};
+  counters_.lost_count += distance - 1;
+  return {SeqVerdict::kGap, distance - 1};
+}
+
+SeqResult SeqTracker::lookBack(std::uint32_t seq, std::uint32_t distance) noexcept {
+  if (distance > restart_distance_) {
+    ++counters_.restart_count;
+    resync(seq);
+    return {SeqVerdict::kRestart, 0};
+  }
+  // Outside the window, or older than the first packet since (re)start: we never counted it as
+  // lost, or can no longer tell whether we did.
+  if (distance >= tracked_) {
+    ++counters_.stale_count;
+    return {SeqVerdict::kStale, 0};
+  }
+  if (test(seq)) {
+    ++counters_.duplicate_count;
+    return {SeqVerdict::kDuplicate, 0};
+  }
+  set(seq);
+  --counters_.lost_count;  // it was counted by the gap that skipped it
+  ++counters_.reordered_count;
+  return {SeqVerdict::kLate, 0};
+}
+
+SeqResult SeqTracker::observe(std::uint32_t seq) noexcept {
+  ++counters_.received_count;
+  if (!started_) {
+    started_ = true;
+    if (width_ == SeqWidth::kBits30) seq &= kMask30;
+    if (width_ == SeqWidth::kAuto && seq > kMask30) width_ = SeqWidth::kBits32;
+    resync(seq);
+    return {SeqVerdict::kFirst, 0};
+  }
+  if (width_ == SeqWidth::kAuto && detectWidth(seq)) {
+    return advance(seq, (seq - highest_) & kMask30);
+  }
+  const std::uint32_t mask = modulusMask();
+  seq &= mask;
+  const std::uint32_t forward = (seq - highest_) & mask;
+  if (forward == 0) {
+    ++counters_.duplicate_count;
+    return {SeqVerdict::kDuplicate, 0};
+  }
+  // Half the number space ahead is "ahead", the other half "behind" (RFC 1982 style).
+  const std::uint32_t half = (mask >> 1) + 1;
+  if (forward < half) return advance(seq, forward);
+  return lookBack(seq, (highest_ - seq) & mask);
+}
+
+}  // namespace ovse::erspan

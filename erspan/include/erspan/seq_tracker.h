@@ -1,0 +1,99 @@
+// Per-session GRE sequence accounting: received, lost (gaps), reordered, duplicated packets and
+// exporter restarts, with 32-bit and 30-bit (Cisco Nexus 3548) wrap-around. O(1), no allocation.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+namespace ovse::erspan {
+
+/// Width of the exporter's GRE sequence counter.
+enum class SeqWidth : std::uint8_t {
+  kBits32,  ///< RFC 2890: wraps from 0xFFFFFFFF to 0 (Linux, OVS)
+  kBits30,  ///< wraps from 0x3FFFFFFF to 0 (some Cisco platforms, e.g. Nexus 3548)
+  /// Starts as 32 bits. While every number seen is below 2^30, a step from near 0x3FFFFFFF to
+  /// near 0 that is a small forward step modulo 2^30 switches the tracker to 30 bits for good;
+  /// any number >= 2^30 pins it to 32 bits. (A 32-bit exporter restarting exactly around 2^30
+  /// would be misread as a wrap: a risk accepted for zero configuration.)
+  kAuto,
+};
+
+/// Tracker settings.
+struct SeqTrackerConfig {
+  SeqWidth width = SeqWidth::kAuto;
+  /// A packet more than this many numbers behind the highest one seen is taken as an exporter
+  /// restart (resync), not as a very late packet. Values below the window size are raised to it.
+  std::uint32_t restart_distance = 65536;
+};
+
+/// What one packet's sequence number meant.
+enum class SeqVerdict : std::uint8_t {
+  kFirst,      ///< first packet of the session: nothing to compare with
+  kInOrder,    ///< exactly the next number
+  kGap,        ///< ahead of the next number: `gap_count` numbers are missing before it
+  kLate,       ///< fills a gap counted earlier: lost - 1, reordered + 1
+  kDuplicate,  ///< already seen (inside the window)
+  kStale,      ///< behind the window, or older than the session start: cannot tell late from
+               ///< duplicate, so no counter but `stale_count` moves
+  kRestart,    ///< far behind: exporter restarted; tracking starts again from this number
+};
+
+/// Result of `SeqTracker::observe` for one packet.
+struct SeqResult {
+  SeqVerdict verdict = SeqVerdict::kFirst;
+  std::uint32_t gap_count = 0;  ///< numbers skipped just before this packet (kGap only)
+  friend bool operator==(const SeqResult&, const SeqResult&) = default;
+};
+
+/// Running totals of one session.
+struct SeqCounters {
+  std::uint64_t received_count = 0;   ///< every packet observed, duplicates included
+  std::uint64_t lost_count = 0;       ///< numbers skipped and not (yet) seen late
+  std::uint64_t reordered_count = 0;  ///< late packets that filled a counted gap
+  std::uint64_t duplicate_count = 0;  ///< repeats of a number inside the window
+  std::uint64_t stale_count = 0;      ///< packets too old to classify (see kStale)
+  std::uint64_t restart_count = 0;    ///< resyncs after a large backward jump
+  friend bool operator==(const SeqCounters&, const SeqCounters&) = default;
+};
+
+/// Classifies the GRE sequence numbers of one session. A ring bitmap remembers the last
+/// `kWindow` numbers, which bounds duplicate and late detection; beyond it packets are kStale.
+class SeqTracker {
+ public:
+  /// How many numbers behind the highest one are remembered (a power of two dividing 2^30).
+  static constexpr std::uint32_t kWindow = 1024;
+
+  /// A tracker that has seen nothing yet.
+  explicit SeqTracker(SeqTrackerConfig config = {}) noexcept;
+
+  /// Accounts one packet carrying GRE sequence number `seq`.
+  SeqResult observe(std::uint32_t seq) noexcept;
+
+  /// Totals so far.
+  [[nodiscard]] const SeqCounters& counters() const noexcept { return counters_; }
+
+  /// Width in use: kAuto until auto-detection has decided, then kBits32 or kBits30.
+  [[nodiscard]] SeqWidth width() const noexcept { return width_; }
+
+ private:
+  static constexpr std::size_t kWords = kWindow / 64;
+
+  void resync(std::uint32_t seq) noexcept;
+  SeqResult advance(std::uint32_t seq, std::uint32_t distance) noexcept;
+  SeqResult lookBack(std::uint32_t seq, std::uint32_t distance) noexcept;
+  bool detectWidth(std::uint32_t seq) noexcept;
+  [[nodiscard]] std::uint32_t modulusMask() const noexcept;
+  [[nodiscard]] bool test(std::uint32_t seq) const noexcept;
+  void set(std::uint32_t seq) noexcept;
+  void clearRange(std::uint32_t first_seq, std::uint32_t count) noexcept;
+
+  SeqWidth width_;
+  std::uint32_t restart_distance_;
+  bool started_ = false;
+  std::uint32_t highest_ = 0;  ///< highest number seen (modulo the width)
+  std::uint32_t tracked_ = 0;  ///< numbers since the (re)start covered by the window, <= kWindow
+  std::array<std::uint64_t, kWords> seen_{};  ///< bit (seq mod kWindow) = seq was received
+  SeqCounters counters_;
+};
+
+}  // namespace ovse::erspan

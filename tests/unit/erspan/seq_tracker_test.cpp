@@ -1,0 +1,188 @@
+// GRE sequence tracker: in-order, gaps, late and duplicate packets, wrap-around and restarts.
+#include "erspan/seq_tracker.h"
+
+#include <gtest/gtest.h>
+
+#include <initializer_list>
+
+namespace ovse::erspan {
+namespace {
+
+constexpr SeqResult kFirst{SeqVerdict::kFirst, 0};
+constexpr SeqResult kInOrder{SeqVerdict::kInOrder, 0};
+constexpr SeqResult kLate{SeqVerdict::kLate, 0};
+constexpr SeqResult kDuplicate{SeqVerdict::kDuplicate, 0};
+constexpr SeqResult kStale{SeqVerdict::kStale, 0};
+constexpr SeqResult kRestart{SeqVerdict::kRestart, 0};
+constexpr SeqResult gap(std::uint32_t n) { return {SeqVerdict::kGap, n}; }
+
+void observeAll(SeqTracker& tracker, std::initializer_list<std::uint32_t> seqs) {
+  for (std::uint32_t s : seqs) tracker.observe(s);
+}
+
+TEST(SeqTracker, InOrderFromZero) {
+  SeqTracker t;
+  EXPECT_EQ(t.observe(0), kFirst);
+  EXPECT_EQ(t.observe(1), kInOrder);
+  EXPECT_EQ(t.observe(2), kInOrder);
+  EXPECT_EQ(t.counters(), (SeqCounters{.received_count = 3}));
+}
+
+TEST(SeqTracker, FirstPacketNotZeroIsNotLoss) {
+  SeqTracker t;
+  EXPECT_EQ(t.observe(123456), kFirst);
+  EXPECT_EQ(t.observe(123457), kInOrder);
+  EXPECT_EQ(t.counters().lost_count, 0u);
+}
+
+TEST(SeqTracker, GapReportsMissingCount) {
+  SeqTracker t;
+  observeAll(t, {10, 11});
+  EXPECT_EQ(t.observe(15), gap(3));
+  EXPECT_EQ(t.observe(16), kInOrder);
+  EXPECT_EQ(t.counters(), (SeqCounters{.received_count = 4, .lost_count = 3}));
+}
+
+TEST(SeqTracker, LateArrivalInsideWindowFillsGap) {
+  SeqTracker t;
+  observeAll(t, {1, 2, 5});
+  EXPECT_EQ(t.observe(3), kLate);
+  EXPECT_EQ(t.observe(4), kLate);
+  EXPECT_EQ(t.observe(6), kInOrder);
+  EXPECT_EQ(t.counters(),
+            (SeqCounters{.received_count = 6, .lost_count = 0, .reordered_count = 2}));
+}
+
+TEST(SeqTracker, DuplicatesOfHighestAndOfOlder) {
+  SeqTracker t;
+  observeAll(t, {1, 2, 3});
+  EXPECT_EQ(t.observe(3), kDuplicate);
+  EXPECT_EQ(t.observe(2), kDuplicate);
+  observeAll(t, {6});
+  EXPECT_EQ(t.observe(4), kLate);
+  EXPECT_EQ(t.observe(4), kDuplicate);  // a late packet seen twice is not reordered twice
+  EXPECT_EQ(t.counters(),
+            (SeqCounters{
+                .received_count = 8, .lost_count = 1, .reordered_count = 1, .duplicate_count = 3}));
+}
+
+TEST(SeqTracker, LateArrivalOutsideWindowIsStale) {
+  SeqTracker t;
+  observeAll(t, {0});
+  EXPECT_EQ(t.observe(2), gap(1));
+  EXPECT_EQ(t.observe(2 + SeqTracker::kWindow), gap(SeqTracker::kWindow - 1));
+  // Seq 1 is now kWindow + 1 behind: we cannot tell a late packet from a duplicate any more.
+  EXPECT_EQ(t.observe(1), kStale);
+  EXPECT_EQ(t.counters().lost_count, SeqTracker::kWindow);
+  EXPECT_EQ(t.counters().stale_count, 1u);
+  EXPECT_EQ(t.counters().reordered_count, 0u);
+}
+
+TEST(SeqTracker, WindowEdgeIsStillTracked) {
+  SeqTracker t;
+  observeAll(t, {0});
+  const std::uint32_t last = SeqTracker::kWindow;
+  EXPECT_EQ(t.observe(last), gap(last - 1));
+  EXPECT_EQ(t.observe(1), kLate);   // exactly kWindow - 1 behind: the oldest remembered number
+  EXPECT_EQ(t.observe(0), kStale);  // kWindow behind: forgotten
+}
+
+TEST(SeqTracker, OlderThanSessionStartIsStaleNotLate) {
+  SeqTracker t;
+  observeAll(t, {100, 101});
+  EXPECT_EQ(t.observe(99), kStale);
+  EXPECT_EQ(t.counters().lost_count, 0u);
+}
+
+TEST(SeqTracker, BigGapClearsWholeWindow) {
+  SeqTracker t;
+  observeAll(t, {0, 1, 2});
+  EXPECT_EQ(t.observe(100000), gap(99997));
+  EXPECT_EQ(t.observe(99999), kLate);
+  EXPECT_EQ(t.observe(99999), kDuplicate);
+  EXPECT_EQ(t.observe(100000 - 5), kLate);
+}
+
+TEST(SeqTracker, Wraps32Bit) {
+  SeqTracker t({.width = SeqWidth::kBits32});
+  observeAll(t, {0xFFFFFFFE});
+  EXPECT_EQ(t.observe(0xFFFFFFFF), kInOrder);
+  EXPECT_EQ(t.observe(0), kInOrder);
+  EXPECT_EQ(t.observe(3), gap(2));
+  EXPECT_EQ(t.observe(1), kLate);
+  EXPECT_EQ(t.observe(0xFFFFFFFF), kDuplicate);
+  EXPECT_EQ(t.counters().restart_count, 0u);
+}
+
+TEST(SeqTracker, Wraps30BitWhenConfigured) {
+  SeqTracker t({.width = SeqWidth::kBits30});
+  observeAll(t, {0x3FFFFFFE});
+  EXPECT_EQ(t.observe(0x3FFFFFFF), kInOrder);
+  EXPECT_EQ(t.observe(0), kInOrder);
+  EXPECT_EQ(t.observe(2), gap(1));
+  EXPECT_EQ(t.observe(1), kLate);
+  EXPECT_EQ(t.observe(0x3FFFFFFF), kDuplicate);
+  EXPECT_EQ(t.counters().restart_count, 0u);
+}
+
+TEST(SeqTracker, AutoDetects30BitWrap) {
+  SeqTracker t;
+  EXPECT_EQ(t.width(), SeqWidth::kAuto);
+  observeAll(t, {0x3FFFFFFD, 0x3FFFFFFE});
+  EXPECT_EQ(t.observe(1), gap(2));  // 0x3FFFFFFF and 0 missing
+  EXPECT_EQ(t.width(), SeqWidth::kBits30);
+  EXPECT_EQ(t.observe(0), kLate);
+  EXPECT_EQ(t.observe(0x3FFFFFFF), kLate);
+  EXPECT_EQ(t.counters(), (SeqCounters{.received_count = 5, .reordered_count = 2}));
+}
+
+TEST(SeqTracker, AutoPinsTo32BitOnLargeNumber) {
+  SeqTracker t;
+  observeAll(t, {0x7FFFFFFF});
+  EXPECT_EQ(t.width(), SeqWidth::kBits32);
+  observeAll(t, {0x80000000});
+  EXPECT_EQ(t.observe(0xFFFFFFFF), gap(0x7FFFFFFE));
+  EXPECT_EQ(t.observe(0), kInOrder);
+}
+
+TEST(SeqTracker, Auto32BitWrapStillWorks) {
+  SeqTracker t;
+  observeAll(t, {0xFFFFFFFF});
+  EXPECT_EQ(t.observe(0), kInOrder);
+  EXPECT_EQ(t.width(), SeqWidth::kBits32);
+}
+
+TEST(SeqTracker, BigBackwardJumpIsRestartNotLoss) {
+  SeqTracker t;
+  observeAll(t, {5'000'000, 5'000'001});
+  EXPECT_EQ(t.observe(0), kRestart);
+  EXPECT_EQ(t.observe(1), kInOrder);
+  EXPECT_EQ(t.observe(5'000'001), gap(4'999'999));  // after a resync this is forward again
+  EXPECT_EQ(t.counters().restart_count, 1u);
+  EXPECT_EQ(t.counters().received_count, 5u);
+}
+
+TEST(SeqTracker, RestartForgetsOldGaps) {
+  SeqTracker t;
+  observeAll(t, {1'000'000, 1'000'005});
+  EXPECT_EQ(t.observe(7), kRestart);
+  EXPECT_EQ(t.counters().lost_count, 4u);  // counted before the restart, kept
+  EXPECT_EQ(t.observe(6), kStale);         // before the new start: not a late fill
+  EXPECT_EQ(t.observe(8), kInOrder);
+}
+
+TEST(SeqTracker, RestartDistanceIsConfigurable) {
+  SeqTracker t({.restart_distance = 2000});
+  observeAll(t, {10000});
+  EXPECT_EQ(t.observe(10000 - 1500), kStale);
+  EXPECT_EQ(t.observe(10000 - 2001), kRestart);
+}
+
+TEST(SeqTracker, RestartDistanceNeverBelowWindow) {
+  SeqTracker t({.restart_distance = 1});
+  observeAll(t, {100, 103});
+  EXPECT_EQ(t.observe(101), kLate);
+}
+
+}  // namespace
+}  // namespace ovse::erspan
