@@ -1,0 +1,24 @@
+// mirrorctl: the ovs-erspan command line. Each subcommand lives in its own *_command.cpp.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "ports_command.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"mirrorctl: port mirroring for Open vSwitch, ERSPAN/GRE export and collection"};
+  app.set_version_flag("--version", std::string("mirrorctl ") + OVSE_VERSION);
+  app.require_subcommand(1);
+  ovse::cli::addPortsCommand(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {
+    // Subcommands report their own errors and hand back the exit code this way.
+    return e.get_exit_code();
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    std::cerr << "mirrorctl: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}
