@@ -56,6 +56,9 @@ struct SectionHeader {
 
 /// One interface of the section (the collector writes one per session and direction). Interface
 /// ids are implicit: 0, 1, 2… in the order the IDBs are written. if_tsresol is always 9 (ns).
+/// Keep `link_type` and `snap_len` equal across the IDBs of a file meant for tcpdump: libpcap
+/// 1.10 refuses a section whose interfaces differ in either (tshark does not mind). To cut one
+/// session shorter, set `EnhancedPacket::snap_len` instead.
 struct InterfaceDescription {
   std::uint16_t link_type = kLinkTypeEthernet;
   std::uint32_t snap_len = kDefaultSnapLen;  ///< 0 = unlimited

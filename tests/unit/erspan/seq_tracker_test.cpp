@@ -145,6 +145,21 @@ TEST(SeqTracker, AutoPinsTo32BitOnLargeNumber) {
   EXPECT_EQ(t.observe(0), kInOrder);
 }
 
+TEST(SeqTracker, AutoCountingPast2To30Is32Bit) {
+  SeqTracker t;
+  observeAll(t, {0x3FFFFFFE, 0x3FFFFFFF});
+  EXPECT_EQ(t.observe(0x40000000), kInOrder);
+  EXPECT_EQ(t.width(), SeqWidth::kBits32);
+  EXPECT_EQ(t.observe(0), kRestart);  // a 32-bit counter never steps from 2^30 to 0
+}
+
+TEST(SeqTracker, AutoRestartNearTopOf30BitsIsNotAWrap) {
+  SeqTracker t;
+  observeAll(t, {0x3FFFFFF0});
+  EXPECT_EQ(t.observe(5000), kRestart);  // 5017 ahead modulo 2^30: too far for a wrap
+  EXPECT_EQ(t.width(), SeqWidth::kAuto);
+}
+
 TEST(SeqTracker, Auto32BitWrapStillWorks) {
   SeqTracker t;
   observeAll(t, {0xFFFFFFFF});
