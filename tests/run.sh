@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The test command (README, CI): installs what is missing, builds, runs every test (unit,
+# integration with real OVS in namespaces, interop with tshark/scapy), the unit tests again under
+# ASan+UBSan, and each libFuzzer target for a bounded time.
+#
+#   tests/run.sh [--no-asan] [--no-fuzz] [--fuzz-seconds N] [-L LABEL]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+asan=1 fuzz=1 fuzz_seconds=60 label=""
+while (($#)); do
+  case $1 in
+    --no-asan) asan=0 ;;
+    --no-fuzz) fuzz=0 ;;
+    --fuzz-seconds) fuzz_seconds=$2; shift ;;
+    -L) label=$2; shift ;;
+    *) echo "usage: tests/run.sh [--no-asan] [--no-fuzz] [--fuzz-seconds N] [-L LABEL]" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+jobs=$(nproc)
+started=$SECONDS
+step() { printf '\n==> [%4ds] %s\n' $((SECONDS - started)) "$*"; }
+
+step "set-up (Debian packages)"
+packaging/setup.sh
+
+step "build (preset default)"
+cmake --preset default >/dev/null
+cmake --build build -j"$jobs"
+
+step "tests${label:+ (label $label)}"
+ctest --test-dir build --output-on-failure ${label:+-L "$label"}
+
+if ((asan)); then
+  step "unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (preset asan)"
+  cmake --preset asan >/dev/null
+  cmake --build build-asan -j"$jobs"
+  ctest --test-dir build-asan --output-on-failure -L unit
+fi
+
+if ((fuzz)); then
+  step "fuzzing, ${fuzz_seconds}s per target (preset fuzz)"
+  cmake --preset fuzz >/dev/null
+  for source in tests/fuzz/*_fuzz.cpp; do
+    [[ -e $source ]] || continue
+    name=$(basename "$source" .cpp)
+    cmake --build build-fuzz --target "$name" -j"$jobs"
+    corpus=build-fuzz/corpus/$name
+    mkdir -p "$corpus"
+    seeds=tests/data/fuzz/${name%_fuzz}
+    echo "fuzzing $name for ${fuzz_seconds}s (seeds: $seeds)"
+    "build-fuzz/tests/fuzz/$name" -max_total_time="$fuzz_seconds" -print_final_stats=1 \
+      -artifact_prefix=build-fuzz/ "$corpus" "$seeds" 2>&1 | tail -n 12
+  done
+fi
+
+step "all tests passed"
