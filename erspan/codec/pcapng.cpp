@@ -45,10 +45,6 @@ constexpr std::size_t withEndOfOpt(std::size_t options_bytes) {
   return options_bytes == 0 ? 0 : options_bytes + kEndOfOptBytes;
 }
 
-std::span<const std::uint8_t> asBytes(std::string_view s) {
-  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
-
 // The one up-front check of every encoder: option values fit their u16 length, the block fits
 // its u32 length and the caller's buffer. Nothing is written before it passes.
 std::expected<void, RecordError> checkBlock(std::size_t total, std::size_t out_bytes,
@@ -87,20 +83,20 @@ class Cursor {
     u32(static_cast<std::uint32_t>(ns >> 32));
     u32(static_cast<std::uint32_t>(ns));
   }
-  // Copies `bytes` and zero-fills up to the next multiple of 4.
-  void padded(std::span<const std::uint8_t> bytes) {
-    if (!bytes.empty()) std::memcpy(p_ + pos_, bytes.data(), bytes.size());
-    const std::size_t padding = pad4(bytes.size()) - bytes.size();
-    std::memset(p_ + pos_ + bytes.size(), 0, padding);
-    pos_ += bytes.size() + padding;
+  // Copies `size` bytes (packet data or option text) and zero-fills to the next multiple of 4.
+  void padded(const void* data, std::size_t size) {
+    if (size > 0) std::memcpy(p_ + pos_, data, size);
+    const std::size_t padding = pad4(size) - size;
+    std::memset(p_ + pos_ + size, 0, padding);
+    pos_ += size + padding;
   }
-  void option(std::uint16_t code, std::span<const std::uint8_t> value) {
+  void option(std::uint16_t code, const void* data, std::size_t size) {
     u16(code);
-    u16(static_cast<std::uint16_t>(value.size()));
-    padded(value);
+    u16(static_cast<std::uint16_t>(size));
+    padded(data, size);
   }
   void stringOption(std::uint16_t code, std::string_view s) {
-    if (!s.empty()) option(code, asBytes(s));
+    if (!s.empty()) option(code, s.data(), s.size());
   }
   void u32Option(std::uint16_t code, std::uint32_t v) {
     u16(code);
@@ -209,7 +205,7 @@ std::expected<std::size_t, RecordError> encodeInterfaceDescriptionBlock(
   c.stringOption(kIfName, idb.name);
   c.stringOption(kIfDescription, idb.description);
   const std::uint8_t tsresol = kPcapngTsResolNanoseconds;
-  c.option(kIfTsResol, std::span<const std::uint8_t>(&tsresol, 1));
+  c.option(kIfTsResol, &tsresol, 1);
   c.endOfOptions(true);
   return c.finish(total);
 }
@@ -239,7 +235,7 @@ std::expected<std::size_t, RecordError> encodeEnhancedPacketBlock(
   // this also keeps origlen >= caplen, which readers expect.
   c.u32(static_cast<std::uint32_t>(std::min<std::size_t>(
       std::max<std::size_t>(epb.original_bytes, epb.data.size()), UINT32_MAX)));
-  c.padded(epb.data.first(captured));
+  c.padded(epb.data.data(), captured);
   // Unknown direction with no error bits is the same as no epb_flags: save the 8 bytes.
   if (flags != 0) c.u32Option(kEpbFlags, flags);
   c.u64Option(kEpbDropCount, epb.drop_count);
