@@ -1,0 +1,104 @@
+// The mirror session model, as a vSphere dvSwitch admin describes a port-mirroring session:
+// a name, a type (where mirrored traffic goes), sources with a direction, a destination, the
+// mirrored packet length, and for the exporter backend sampling, a filter and a rate limit.
+// JSON form: session_json.h. Validation: validation.h.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace ovse::manager {
+
+/// Which traffic of a source port is mirrored, seen from the port (vSphere's wording).
+enum class Direction {
+  kIngress,  ///< traffic the VM sends into the switch (OVS select_src_port)
+  kEgress,   ///< traffic the switch delivers to the VM (OVS select_dst_port)
+  kBoth,
+};
+
+/// vSphere's session types.
+enum class SessionType {
+  kLocal,    ///< Distributed Port Mirroring: to a port on the same switch
+  kRspan,    ///< Remote Mirroring Source: to an encapsulation VLAN on an uplink
+  kErspan,   ///< Encapsulated Remote Mirroring (L3) Source: to a collector IP
+  kCapture,  ///< to a pcap/pcapng file on this host
+};
+
+/// One source. Exactly one identity field is set; ports are found by it whenever they (re)appear.
+struct Source {
+  std::string port;      ///< OVS Port name
+  std::string iface_id;  ///< Interface external_ids:iface-id
+  std::string mac;       ///< Interface external_ids:attached-mac (or mac_in_use), lower case
+  std::string vm;        ///< Interface external_ids:vm-uuid, vm-id or vm-name
+  Direction direction = Direction::kBoth;
+};
+
+struct LocalDestination {
+  std::string port;  ///< the analyzer port (OVS Mirror.output_port)
+};
+
+struct RspanDestination {
+  std::uint16_t vlan = 0;               ///< encapsulation VLAN (OVS Mirror.output_vlan)
+  std::string uplink;                   ///< the port that carries the VLAN to the remote switch
+  bool preserve_original_vlan = false;  ///< keep the mirrored frame's own 802.1Q tag inside
+};
+
+/// ERSPAN version as the session states it: Type I, II, III, or plain GRE (TEB).
+enum class ErspanVersion { kTypeI = 1, kTypeII = 2, kTypeIII = 3, kGre = 4 };
+
+/// Who encapsulates: OVS's own tunnel ports (fast path) or our exporter (filters, sampling...).
+enum class ErspanBackend { kNative, kExporter };
+
+struct ErspanDestination {
+  std::string remote_ip;  ///< collector, IPv4 or IPv6
+  ErspanVersion version = ErspanVersion::kTypeII;
+  std::uint16_t session_id = 0;  ///< 0..1023 (the GRE key for plain GRE)
+  std::uint32_t index = 0;       ///< Type II index, < 2^20
+  std::uint8_t hwid = 0;         ///< Type III hardware ID, < 64
+  ErspanBackend backend = ErspanBackend::kNative;
+  std::optional<std::uint8_t> dscp;  ///< outer DSCP, 0..63
+  std::optional<std::uint8_t> ttl;   ///< outer TTL, 1..255
+};
+
+struct CaptureDestination {
+  std::string file;  ///< pcap or pcapng path (by extension)
+};
+
+using Destination =
+    std::variant<LocalDestination, RspanDestination, ErspanDestination, CaptureDestination>;
+
+/// Token bucket limits for the exporter backend; 0 = unlimited.
+struct RateLimit {
+  std::uint64_t packets_per_s = 0;
+  std::uint64_t bits_per_s = 0;
+};
+
+struct Session {
+  std::string name;
+  std::string description;
+  bool enabled = true;
+  SessionType type = SessionType::kLocal;
+  std::vector<Source> sources;
+  std::vector<std::uint16_t> select_vlans;  ///< mirror whole VLANs (OVS Mirror.select_vlan)
+  bool select_all = false;                  ///< every packet on the bridge
+  Destination destination;
+  std::optional<std::uint32_t> mirrored_packet_length;  ///< snaplen, 14..65535
+  // Exporter backend only:
+  std::uint32_t sampling_rate = 1;  ///< mirror 1 in N packets
+  std::string filter;               ///< BPF expression on the mirrored frames
+  RateLimit rate_limit;
+};
+
+/// Human name of each enum value, as used in JSON and tables.
+const char* toString(Direction d);
+const char* toString(SessionType t);
+const char* toString(ErspanVersion v);
+const char* toString(ErspanBackend b);
+
+/// The identity a source is found by, e.g. "iface_id vm-a" (for messages and tables).
+std::string describeSource(const Source& s);
+
+}  // namespace ovse::manager
