@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <vector>
 
 #include "erspan/bytes.h"
@@ -31,6 +32,12 @@ std::vector<std::uint8_t> ipv4Packet(std::string_view gre_hex, std::size_t inner
   return p;
 }
 
+// Keeps test packets alive for the whole run so views into them stay valid.
+std::span<const std::uint8_t> keep(std::vector<std::uint8_t> packet) {
+  static std::deque<std::vector<std::uint8_t>> arena;
+  return arena.emplace_back(std::move(packet));
+}
+
 DecapView mustDecodeIp(std::span<const std::uint8_t> p) {
   auto v = decapsulateIp(p);
   EXPECT_TRUE(v.has_value()) << errorName(v.error());
@@ -38,7 +45,7 @@ DecapView mustDecodeIp(std::span<const std::uint8_t> p) {
 }
 
 TEST(ErspanDecap, TypeINotesExample) {
-  const DecapView v = mustDecodeIp(ipv4Packet("000088be"));
+  const DecapView v = mustDecodeIp(keep(ipv4Packet("000088be")));
   EXPECT_EQ(v.type, ErspanType::kTypeI);
   EXPECT_FALSE(v.gre_sequence.has_value());
   EXPECT_EQ(v.frame.size(), 64u);
@@ -49,24 +56,24 @@ TEST(ErspanDecap, TypeINotesExample) {
 }
 
 TEST(ErspanDecap, TypeIINotesExamples) {
-  DecapView v = mustDecodeIp(ipv4Packet("100088be 00000000 1000007b 00000003"));
+  DecapView v = mustDecodeIp(keep(ipv4Packet("100088be 00000000 1000007b 00000003")));
   EXPECT_EQ(v.type, ErspanType::kTypeII);
   EXPECT_EQ(v.gre_sequence, 0u);
   EXPECT_EQ(v.session_id, 123);
   EXPECT_EQ(v.index, 3u);
   EXPECT_EQ(v.frame.size(), 64u);
-  v = mustDecodeIp(ipv4Packet("10 00 88 be 00 00 00 01 | 10 64 b8 7b 00 00 00 03"));
+  v = mustDecodeIp(keep(ipv4Packet("10 00 88 be 00 00 00 01 | 10 64 b8 7b 00 00 00 03")));
   EXPECT_EQ(v.gre_sequence, 1u);
   EXPECT_EQ(v.vlan, 100);
   EXPECT_EQ(v.cos, 5);
   EXPECT_EQ(v.en, 3);
   EXPECT_FALSE(v.truncated);
-  v = mustDecodeIp(ipv4Packet("100088be 00000000 1000047b 00000003"));
+  v = mustDecodeIp(keep(ipv4Packet("100088be 00000000 1000047b 00000003")));
   EXPECT_TRUE(v.truncated);
 }
 
 TEST(ErspanDecap, TypeIIINotesExamples) {
-  DecapView v = mustDecodeIp(ipv4Packet("100022eb 00000000 20000237 10abcd01 00008078"));
+  DecapView v = mustDecodeIp(keep(ipv4Packet("100022eb 00000000 20000237 10abcd01 00008078")));
   EXPECT_EQ(v.type, ErspanType::kTypeIII);
   EXPECT_EQ(v.session_id, 567);
   EXPECT_EQ(v.timestamp, 0x10abcd01u);
@@ -78,7 +85,8 @@ TEST(ErspanDecap, TypeIIINotesExamples) {
   EXPECT_EQ(v.gra, 0);
   EXPECT_FALSE(v.has_platform_subheader);
   EXPECT_EQ(v.frame.size(), 64u);
-  v = mustDecodeIp(ipv4Packet("100022eb 00000000 20000237 3b9aca00 00000075 0c001234 5f5e1000"));
+  v = mustDecodeIp(
+      keep(ipv4Packet("100022eb 00000000 20000237 3b9aca00 00000075 0c001234 5f5e1000")));
   EXPECT_EQ(v.hw_id, 7);
   EXPECT_EQ(v.direction, 0);
   EXPECT_EQ(v.gra, 2);
@@ -91,7 +99,7 @@ TEST(ErspanDecap, TypeIIINotesExamples) {
 }
 
 TEST(ErspanDecap, TypeIIIWithoutGreSequence) {
-  const DecapView v = mustDecodeIp(ipv4Packet("000022eb 20000237 10abcd01 00008078"));
+  const DecapView v = mustDecodeIp(keep(ipv4Packet("000022eb 20000237 10abcd01 00008078")));
   EXPECT_EQ(v.type, ErspanType::kTypeIII);
   EXPECT_FALSE(v.gre_sequence.has_value());
   EXPECT_EQ(v.session_id, 567);
@@ -100,14 +108,15 @@ TEST(ErspanDecap, TypeIIIWithoutGreSequence) {
 
 TEST(ErspanDecap, FrameTypeNotEthernetIsExposed) {
   // FT=2 (IP): 0x0800 | flags.
-  const DecapView v = mustDecodeIp(ipv4Packet("100022eb 00000000 20000237 00000000 00000870"));
+  const DecapView v =
+      mustDecodeIp(keep(ipv4Packet("100022eb 00000000 20000237 00000000 00000870")));
   EXPECT_EQ(v.ft, 2);
   EXPECT_FALSE(v.p);
   EXPECT_EQ(v.hw_id, 7);
 }
 
 TEST(ErspanDecap, GreTebWithKeyAndSequence) {
-  const DecapView v = mustDecodeIp(ipv4Packet("30006558 deadbeef 00000009"));
+  const DecapView v = mustDecodeIp(keep(ipv4Packet("30006558 deadbeef 00000009")));
   EXPECT_EQ(v.type, ErspanType::kGreTeb);
   EXPECT_EQ(v.gre_key, 0xdeadbeefu);
   EXPECT_EQ(v.gre_sequence, 9u);
@@ -115,7 +124,7 @@ TEST(ErspanDecap, GreTebWithKeyAndSequence) {
 }
 
 TEST(ErspanDecap, GreChecksumFieldIsSkipped) {
-  const DecapView v = mustDecodeIp(ipv4Packet("b0006558 12340000 00000001 00000002"));
+  const DecapView v = mustDecodeIp(keep(ipv4Packet("b0006558 12340000 00000001 00000002")));
   EXPECT_EQ(v.gre_key, 1u);
   EXPECT_EQ(v.gre_sequence, 2u);
   EXPECT_EQ(v.frame.size(), 64u);
