@@ -34,16 +34,22 @@ struct Source {
   std::string mac;       ///< Interface external_ids:attached-mac (or mac_in_use), lower case
   std::string vm;        ///< Interface external_ids:vm-uuid, vm-id or vm-name
   Direction direction = Direction::kBoth;
+
+  bool operator==(const Source&) const = default;
 };
 
 struct LocalDestination {
   std::string port;  ///< the analyzer port (OVS Mirror.output_port)
+
+  bool operator==(const LocalDestination&) const = default;
 };
 
 struct RspanDestination {
   std::uint16_t vlan = 0;               ///< encapsulation VLAN (OVS Mirror.output_vlan)
   std::string uplink;                   ///< the port that carries the VLAN to the remote switch
   bool preserve_original_vlan = false;  ///< keep the mirrored frame's own 802.1Q tag inside
+
+  bool operator==(const RspanDestination&) const = default;
 };
 
 /// ERSPAN version as the session states it: Type I, II, III, or plain GRE (TEB).
@@ -61,10 +67,14 @@ struct ErspanDestination {
   ErspanBackend backend = ErspanBackend::kNative;
   std::optional<std::uint8_t> dscp;  ///< outer DSCP, 0..63
   std::optional<std::uint8_t> ttl;   ///< outer TTL, 1..255
+
+  bool operator==(const ErspanDestination&) const = default;
 };
 
 struct CaptureDestination {
   std::string file;  ///< pcap or pcapng path (by extension)
+
+  bool operator==(const CaptureDestination&) const = default;
 };
 
 using Destination =
@@ -74,6 +84,8 @@ using Destination =
 struct RateLimit {
   std::uint64_t packets_per_s = 0;
   std::uint64_t bits_per_s = 0;
+
+  bool operator==(const RateLimit&) const = default;
 };
 
 struct Session {
@@ -82,6 +94,7 @@ struct Session {
   bool enabled = true;
   SessionType type = SessionType::kLocal;
   std::vector<Source> sources;
+  std::string bridge;  ///< where to mirror when no source names one (select_all / select_vlans)
   std::vector<std::uint16_t> select_vlans;  ///< mirror whole VLANs (OVS Mirror.select_vlan)
   bool select_all = false;                  ///< every packet on the bridge
   Destination destination;
@@ -90,6 +103,8 @@ struct Session {
   std::uint32_t sampling_rate = 1;  ///< mirror 1 in N packets
   std::string filter;               ///< BPF expression on the mirrored frames
   RateLimit rate_limit;
+
+  bool operator==(const Session&) const = default;
 };
 
 /// Human name of each enum value, as used in JSON and tables.

@@ -1,0 +1,270 @@
+// Session <-> JSON: strict field-by-field parsing into the model, and the inverse.
+#include "mirror_manager/session_json.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include "json_fields.h"
+
+namespace ovse::manager {
+
+using detail::FieldReader;
+using detail::indexPath;
+using detail::joinPath;
+using nlohmann::json;
+
+std::string FieldError::text() const { return path.empty() ? message : path + ": " + message; }
+
+namespace {
+
+constexpr std::array kDirections{Direction::kIngress, Direction::kEgress, Direction::kBoth};
+constexpr std::array kTypes{SessionType::kLocal, SessionType::kRspan, SessionType::kErspan,
+                            SessionType::kCapture};
+constexpr std::array kBackends{ErspanBackend::kNative, ErspanBackend::kExporter};
+
+// Reads obj[key] as one of `values`, named by toString(); absent leaves `out` as it is.
+template <typename E, std::size_t N>
+void readEnum(FieldReader& r, const json& obj, std::string_view path, std::string_view key,
+              const std::array<E, N>& values, E& out) {
+  const json* v = r.member(obj, key);
+  if (v == nullptr) return;
+  std::string allowed;
+  for (E e : values) {
+    if (v->is_string() && v->get_ref<const std::string&>() == toString(e)) {
+      out = e;
+      return;
+    }
+    allowed += (allowed.empty() ? "" : ", ") + std::string(toString(e));
+  }
+  r.fail(joinPath(path, key), detail::describeJson(*v) + " is not one of " + allowed);
+}
+
+// ERSPAN version: the numbers 1, 2, 3 (also accepted as strings) or "gre".
+void readVersion(FieldReader& r, const json& d, ErspanVersion& out) {
+  const json* v = r.member(d, "version");
+  if (v == nullptr) return;
+  std::string text = v->is_string() ? v->get<std::string>() : "";
+  if (v->is_number_integer()) text = std::to_string(v->get<std::int64_t>());
+  for (auto version : {ErspanVersion::kTypeI, ErspanVersion::kTypeII, ErspanVersion::kTypeIII,
+                       ErspanVersion::kGre}) {
+    if (text == toString(version)) {
+      out = version;
+      return;
+    }
+  }
+  r.fail("destination.version", detail::describeJson(*v) + R"( is not one of 1, 2, 3, "gre")");
+}
+
+std::string lowerCase(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+void readSources(FieldReader& r, const json& list, std::vector<Source>& out) {
+  if (!r.array(list, "sources")) return;
+  for (std::size_t i = 0; i < list.size() && r.ok(); ++i) {
+    const std::string path = indexPath("sources", i);
+    const json& item = list[i];
+    if (!r.object(item, path, {"port", "iface_id", "mac", "vm", "direction"})) return;
+    Source s;
+    r.string(item, path, "port", s.port);
+    r.string(item, path, "iface_id", s.iface_id);
+    r.string(item, path, "mac", s.mac);
+    r.string(item, path, "vm", s.vm);
+    readEnum(r, item, path, "direction", kDirections, s.direction);
+    s.mac = lowerCase(std::move(s.mac));
+    out.push_back(std::move(s));
+  }
+}
+
+void readSelectVlans(FieldReader& r, const json& list, std::vector<std::uint16_t>& out) {
+  if (!r.array(list, "select_vlans")) return;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    auto vlan = r.toUnsigned(list[i], indexPath("select_vlans", i), 0xffff);
+    if (!vlan) return;
+    out.push_back(static_cast<std::uint16_t>(*vlan));
+  }
+}
+
+ErspanDestination readErspan(FieldReader& r, const json& d) {
+  ErspanDestination e;
+  r.object(d, "destination",
+           {"remote_ip", "version", "session_id", "index", "hwid", "backend", "dscp", "ttl"},
+           " for type erspan (allowed: remote_ip, version, session_id, index, hwid, backend, "
+           "dscp, ttl)");
+  r.string(d, "destination", "remote_ip", e.remote_ip);
+  readVersion(r, d, e.version);
+  r.unsignedInt(d, "destination", "session_id", e.session_id);
+  r.unsignedInt(d, "destination", "index", e.index);
+  r.unsignedInt(d, "destination", "hwid", e.hwid);
+  readEnum(r, d, "destination", "backend", kBackends, e.backend);
+  r.optionalUnsigned(d, "destination", "dscp", e.dscp);
+  r.optionalUnsigned(d, "destination", "ttl", e.ttl);
+  return e;
+}
+
+// The destination object's allowed fields depend on the session type.
+Destination readDestination(FieldReader& r, const json& d, SessionType type) {
+  const std::string_view path = "destination";
+  switch (type) {
+    case SessionType::kLocal: {
+      LocalDestination local;
+      r.object(d, path, {"port"}, " for type local (allowed: port)");
+      r.string(d, path, "port", local.port);
+      return local;
+    }
+    case SessionType::kRspan: {
+      RspanDestination rspan;
+      r.object(d, path, {"vlan", "uplink", "preserve_original_vlan"},
+               " for type rspan (allowed: vlan, uplink, preserve_original_vlan)");
+      r.unsignedInt(d, path, "vlan", rspan.vlan);
+      r.string(d, path, "uplink", rspan.uplink);
+      r.boolean(d, path, "preserve_original_vlan", rspan.preserve_original_vlan);
+      return rspan;
+    }
+    case SessionType::kErspan:
+      return readErspan(r, d);
+    case SessionType::kCapture: {
+      CaptureDestination capture;
+      r.object(d, path, {"file"}, " for type capture (allowed: file)");
+      r.string(d, path, "file", capture.file);
+      return capture;
+    }
+  }
+  return LocalDestination{};
+}
+
+void readRateLimit(FieldReader& r, const json& v, RateLimit& out) {
+  if (!r.object(v, "rate_limit", {"packets_per_s", "bits_per_s"})) return;
+  r.unsignedInt(v, "rate_limit", "packets_per_s", out.packets_per_s);
+  r.unsignedInt(v, "rate_limit", "bits_per_s", out.bits_per_s);
+}
+
+std::expected<Session, FieldError> parseSession(const json& j) {
+  FieldReader r;
+  Session s;
+  r.object(
+      j, "",
+      {"name", "description", "enabled", "type", "sources", "bridge", "select_vlans", "select_all",
+       "destination", "mirrored_packet_length", "sampling_rate", "filter", "rate_limit"});
+  r.required(j, "", "name");
+  r.required(j, "", "type");
+  r.required(j, "", "destination");
+  r.string(j, "", "name", s.name);
+  r.string(j, "", "description", s.description);
+  r.boolean(j, "", "enabled", s.enabled);
+  readEnum(r, j, "", "type", kTypes, s.type);
+  if (const json* v = r.member(j, "sources")) readSources(r, *v, s.sources);
+  r.string(j, "", "bridge", s.bridge);
+  if (const json* v = r.member(j, "select_vlans")) readSelectVlans(r, *v, s.select_vlans);
+  r.boolean(j, "", "select_all", s.select_all);
+  if (const json* v = r.member(j, "destination")) s.destination = readDestination(r, *v, s.type);
+  r.optionalUnsigned(j, "", "mirrored_packet_length", s.mirrored_packet_length);
+  r.unsignedInt(j, "", "sampling_rate", s.sampling_rate);
+  r.string(j, "", "filter", s.filter);
+  if (const json* v = r.member(j, "rate_limit")) readRateLimit(r, *v, s.rate_limit);
+  if (!r.ok()) return std::unexpected(r.error());
+  return s;
+}
+
+json destinationToJson(const Destination& destination) {
+  struct Visitor {
+    json operator()(const LocalDestination& d) const { return {{"port", d.port}}; }
+    json operator()(const RspanDestination& d) const {
+      return {{"vlan", d.vlan},
+              {"uplink", d.uplink},
+              {"preserve_original_vlan", d.preserve_original_vlan}};
+    }
+    json operator()(const ErspanDestination& d) const {
+      json out = {{"remote_ip", d.remote_ip},
+                  {"session_id", d.session_id},
+                  {"index", d.index},
+                  {"hwid", d.hwid},
+                  {"backend", toString(d.backend)}};
+      // Types I-III are numbers in JSON, plain GRE the string "gre".
+      if (d.version == ErspanVersion::kGre) {
+        out["version"] = "gre";
+      } else {
+        out["version"] = static_cast<int>(d.version);
+      }
+      if (d.dscp) out["dscp"] = *d.dscp;
+      if (d.ttl) out["ttl"] = *d.ttl;
+      return out;
+    }
+    json operator()(const CaptureDestination& d) const { return {{"file", d.file}}; }
+  };
+  return std::visit(Visitor{}, destination);
+}
+
+json sourceToJson(const Source& s) {
+  json out = json::object();
+  if (!s.port.empty()) out["port"] = s.port;
+  if (!s.iface_id.empty()) out["iface_id"] = s.iface_id;
+  if (!s.mac.empty()) out["mac"] = s.mac;
+  if (!s.vm.empty()) out["vm"] = s.vm;
+  out["direction"] = toString(s.direction);
+  return out;
+}
+
+}  // namespace
+
+std::expected<Session, FieldError> sessionFromJson(const json& j) {
+  // Every access is type-checked first; this only maps a surprise into an error value, so no
+  // exception ever leaves the parser.
+  try {
+    return parseSession(j);
+  } catch (const json::exception& e) {
+    return std::unexpected(FieldError{"", e.what()});
+  }
+}
+
+json sessionToJson(const Session& s) {
+  json out = {{"name", s.name},
+              {"enabled", s.enabled},
+              {"type", toString(s.type)},
+              {"destination", destinationToJson(s.destination)}};
+  json sources = json::array();
+  for (const Source& source : s.sources) sources.push_back(sourceToJson(source));
+  out["sources"] = std::move(sources);
+  if (!s.description.empty()) out["description"] = s.description;
+  if (!s.bridge.empty()) out["bridge"] = s.bridge;
+  if (!s.select_vlans.empty()) out["select_vlans"] = s.select_vlans;
+  if (s.select_all) out["select_all"] = true;
+  if (s.mirrored_packet_length) out["mirrored_packet_length"] = *s.mirrored_packet_length;
+  if (s.sampling_rate != 1) out["sampling_rate"] = s.sampling_rate;
+  if (!s.filter.empty()) out["filter"] = s.filter;
+  if (s.rate_limit != RateLimit{}) {
+    out["rate_limit"] = {{"packets_per_s", s.rate_limit.packets_per_s},
+                         {"bits_per_s", s.rate_limit.bits_per_s}};
+  }
+  return out;
+}
+
+std::expected<std::vector<Session>, FieldError> sessionsFromJson(const json& array) {
+  if (!array.is_array()) {
+    return std::unexpected(
+        FieldError{"sessions", "expected an array, got " + detail::describeJson(array)});
+  }
+  std::vector<Session> sessions;
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    auto session = sessionFromJson(array[i]);
+    if (!session) {
+      const std::string prefix = indexPath("sessions", i);
+      FieldError e = session.error();
+      e.path = e.path.empty() ? prefix : prefix + "." + e.path;
+      return std::unexpected(std::move(e));
+    }
+    sessions.push_back(std::move(*session));
+  }
+  return sessions;
+}
+
+json sessionsToJson(const std::vector<Session>& sessions) {
+  json out = json::array();
+  for (const Session& s : sessions) out.push_back(sessionToJson(s));
+  return out;
+}
+
+}  // namespace ovse::manager

@@ -1,0 +1,179 @@
+// Static session validation: name, sources and selection, snaplen, exporter-only settings.
+// Destination rules live in validation_destination.cpp.
+#include "mirror_manager/validation.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "validation_rules.h"
+
+namespace ovse::manager {
+
+using detail::IssueSink;
+using detail::Peers;
+using detail::quote;
+
+std::string Issue::text() const { return path.empty() ? message : path + ": " + message; }
+
+const char* toString(Issue::Severity s) {
+  return s == Issue::Severity::kError ? "error" : "warning";
+}
+
+bool hasErrors(const std::vector<Issue>& issues) {
+  return std::any_of(issues.begin(), issues.end(),
+                     [](const Issue& i) { return i.severity == Issue::Severity::kError; });
+}
+
+std::optional<std::string> normalizeMac(std::string_view mac) {
+  // Exactly "xx:xx:xx:xx:xx:xx": 17 characters, hex digits with a colon after every pair.
+  if (mac.size() != 17) return std::nullopt;
+  std::string out(mac);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    auto c = static_cast<unsigned char>(out[i]);
+    bool separator = i % 3 == 2;
+    if (separator ? c != ':' : !std::isxdigit(c)) return std::nullopt;
+    out[i] = static_cast<char>(std::tolower(c));
+  }
+  return out;
+}
+
+namespace detail {
+
+void IssueSink::range(const std::string& path, std::uint64_t value, std::uint64_t min,
+                      std::uint64_t max) {
+  if (value < min) error(path, std::to_string(value) + " is below " + std::to_string(min));
+  if (value > max) error(path, std::to_string(value) + " is above " + std::to_string(max));
+}
+
+std::string quote(std::string_view s) {
+  return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace detail
+
+namespace {
+
+bool nameChar(unsigned char c) { return std::isalnum(c) || c == '.' || c == '_' || c == '-'; }
+
+// How a character is shown in a message: 'c' when printable, its byte value otherwise.
+std::string describeChar(unsigned char c) {
+  if (std::isprint(c)) return std::string("'") + static_cast<char>(c) + "'";
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "0x%02x", c);
+  return std::string("byte ") + hex;
+}
+
+void checkName(const Session& s, const Peers& peers, IssueSink& out) {
+  const std::string& name = s.name;
+  if (name.empty()) return out.error("name", "must not be empty");
+  if (name.size() > kMaxSessionNameChars) {
+    out.error("name", quote(name) + " is " + std::to_string(name.size()) +
+                          " characters long; the limit is " + std::to_string(kMaxSessionNameChars));
+  }
+  auto bad = std::find_if_not(name.begin(), name.end(),
+                              [](char c) { return nameChar(static_cast<unsigned char>(c)); });
+  if (bad != name.end()) {
+    out.error("name", quote(name) + " has " + describeChar(static_cast<unsigned char>(*bad)) +
+                          " at position " + std::to_string(bad - name.begin() + 1) +
+                          "; use letters, digits, '.', '_' and '-'");
+  } else if (!std::isalnum(static_cast<unsigned char>(name.front()))) {
+    // Names become file names: no hidden files, nothing that reads as an option.
+    out.error("name", quote(name) + " must start with a letter or digit");
+  }
+  bool taken = false;
+  peers.forEach([&](const Session& o) { taken = taken || o.name == name; });
+  if (taken) out.error("name", quote(name) + " is already the name of another session");
+}
+
+// Which identity fields a source sets, e.g. {"port", "mac"}.
+std::vector<std::string> identities(const Source& src) {
+  std::vector<std::string> set;
+  if (!src.port.empty()) set.emplace_back("port");
+  if (!src.iface_id.empty()) set.emplace_back("iface_id");
+  if (!src.mac.empty()) set.emplace_back("mac");
+  if (!src.vm.empty()) set.emplace_back("vm");
+  return set;
+}
+
+void checkSource(const Source& src, const std::string& path, IssueSink& out) {
+  std::vector<std::string> set = identities(src);
+  if (set.empty()) {
+    out.error(path, "no identity; give one of port, iface_id, mac, vm");
+  } else if (set.size() > 1) {
+    std::string list = set[0];
+    for (std::size_t i = 1; i < set.size(); ++i) list += " and " + set[i];
+    out.error(path, "has " + list + "; give exactly one of port, iface_id, mac, vm");
+  }
+  if (!src.mac.empty() && !normalizeMac(src.mac)) {
+    out.error(path + ".mac", quote(src.mac) + " is not a MAC address (xx:xx:xx:xx:xx:xx)");
+  }
+  switch (src.direction) {
+    case Direction::kIngress:
+    case Direction::kEgress:
+    case Direction::kBoth:
+      break;
+    default:
+      out.error(path + ".direction", std::to_string(static_cast<int>(src.direction)) +
+                                         " is not one of ingress, egress, both");
+  }
+}
+
+void checkSelection(const Session& s, IssueSink& out) {
+  for (std::size_t i = 0; i < s.sources.size(); ++i) {
+    checkSource(s.sources[i], "sources[" + std::to_string(i) + "]", out);
+  }
+  for (std::size_t i = 0; i < s.select_vlans.size(); ++i) {
+    out.range("select_vlans[" + std::to_string(i) + "]", s.select_vlans[i], 1, 4095);
+  }
+  if (s.sources.empty() && s.select_vlans.empty() && !s.select_all) {
+    out.error("sources", "none given; a session needs sources, select_vlans or select_all");
+  }
+}
+
+void checkSnaplen(const Session& s, IssueSink& out) {
+  if (!s.mirrored_packet_length) return;
+  const std::uint32_t snaplen = *s.mirrored_packet_length;
+  out.range("mirrored_packet_length", snaplen, 14, 65535);
+  if (snaplen >= 14 && snaplen < 60) {
+    out.warning("mirrored_packet_length",
+                std::to_string(snaplen) + " is below 60, vSphere's minimum");
+  }
+}
+
+// Sampling, filters and rate limits are done by our exporter, never by OVS itself.
+void checkExporterOnly(const Session& s, IssueSink& out) {
+  if (s.sampling_rate < 1) out.error("sampling_rate", "0 is below 1");
+  const auto* erspan = std::get_if<ErspanDestination>(&s.destination);
+  bool exporter =
+      s.type == SessionType::kCapture || (s.type == SessionType::kErspan && erspan != nullptr &&
+                                          erspan->backend == ErspanBackend::kExporter);
+  if (exporter) return;
+  const std::string why =
+      " needs type erspan with backend exporter, or type capture; " +
+      (s.type == SessionType::kErspan ? std::string("this session's backend is native")
+                                      : "this session's type is " + std::string(toString(s.type)));
+  if (s.sampling_rate > 1) out.error("sampling_rate", std::to_string(s.sampling_rate) + why);
+  if (!s.filter.empty()) out.error("filter", quote(s.filter) + why);
+  if (s.rate_limit != RateLimit{}) {
+    out.error("rate_limit", "packets_per_s " + std::to_string(s.rate_limit.packets_per_s) +
+                                ", bits_per_s " + std::to_string(s.rate_limit.bits_per_s) + why);
+  }
+}
+
+}  // namespace
+
+std::vector<Issue> validateSession(const Session& s, std::span<const Session> others,
+                                   std::string_view replacing) {
+  IssueSink out;
+  const Peers peers{others, replacing};
+  checkName(s, peers, out);
+  checkSelection(s, out);
+  checkSnaplen(s, out);
+  detail::checkDestination(s, peers, out);
+  checkExporterOnly(s, out);
+  return std::move(out.issues);
+}
+
+}  // namespace ovse::manager

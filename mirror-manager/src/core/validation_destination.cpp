@@ -1,0 +1,178 @@
+// Static validation of a session's destination: its kind matches the type, then each kind's
+// fields (ports, VLAN, collector address and ERSPAN header fields, capture file).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "validation_rules.h"
+
+namespace ovse::manager::detail {
+
+namespace {
+
+// What each type expects, for mismatch messages: "a local destination ({port})".
+const char* shapeOf(std::size_t variant_index) {
+  switch (variant_index) {
+    case 0:
+      return "a local destination ({port})";
+    case 1:
+      return "an rspan destination ({vlan, uplink})";
+    case 2:
+      return "an erspan destination ({remote_ip, ...})";
+    default:
+      return "a capture destination ({file})";
+  }
+}
+
+// The Destination alternative a type needs, or -1 for a type outside the enum.
+int expectedIndex(SessionType t) {
+  switch (t) {
+    case SessionType::kLocal:
+      return 0;
+    case SessionType::kRspan:
+      return 1;
+    case SessionType::kErspan:
+      return 2;
+    case SessionType::kCapture:
+      return 3;
+  }
+  return -1;
+}
+
+void checkLocal(const Session& s, const LocalDestination& d, const Peers& peers, IssueSink& out) {
+  if (d.port.empty()) return out.error("destination.port", "required for type local");
+  for (std::size_t i = 0; i < s.sources.size(); ++i) {
+    if (s.sources[i].port == d.port) {
+      out.error("destination.port",
+                quote(d.port) + " is also a source (sources[" + std::to_string(i) + "])");
+    }
+  }
+  // OVS lets two mirrors share an output port; the analyzer could not tell them apart.
+  peers.forEach([&](const Session& o) {
+    const auto* other = std::get_if<LocalDestination>(&o.destination);
+    if (o.type == SessionType::kLocal && other != nullptr && other->port == d.port) {
+      out.error("destination.port",
+                quote(d.port) + " is already the destination of session " + quote(o.name));
+    }
+  });
+}
+
+void checkRspan(const RspanDestination& d, IssueSink& out) {
+  out.range("destination.vlan", d.vlan, 1, 4095);
+  if (d.uplink.empty()) out.error("destination.uplink", "required for type rspan");
+}
+
+// The collector must be one unicast host; loopback only makes sense in tests.
+void checkRemoteIp(const std::string& ip, IssueSink& out) {
+  const std::string path = "destination.remote_ip";
+  if (ip.empty()) return out.error(path, "required for type erspan");
+  in_addr v4{};
+  in6_addr v6{};
+  bool unspecified = false;
+  bool multicast = false;
+  bool broadcast = false;
+  bool loopback = false;
+  if (inet_pton(AF_INET, ip.c_str(), &v4) == 1) {
+    const std::uint32_t a = ntohl(v4.s_addr);
+    unspecified = a == 0;
+    multicast = (a >> 28) == 0xe;
+    broadcast = a == 0xffffffff;
+    loopback = (a >> 24) == 127;
+  } else if (inet_pton(AF_INET6, ip.c_str(), &v6) == 1) {
+    unspecified = IN6_IS_ADDR_UNSPECIFIED(&v6);
+    multicast = IN6_IS_ADDR_MULTICAST(&v6);
+    loopback = IN6_IS_ADDR_LOOPBACK(&v6);
+  } else {
+    return out.error(path, quote(ip) + " is not an IPv4 or IPv6 address");
+  }
+  if (unspecified) out.error(path, quote(ip) + " is the unspecified address; give the collector's");
+  if (multicast) out.error(path, quote(ip) + " is a multicast address; give one collector");
+  if (broadcast) out.error(path, quote(ip) + " is the broadcast address; give one collector");
+  if (loopback) {
+    out.warning(path, quote(ip) + " is a loopback address; mirrored traffic stays on this host");
+  }
+}
+
+void checkErspanEnums(const ErspanDestination& d, IssueSink& out) {
+  switch (d.version) {
+    case ErspanVersion::kTypeI:
+    case ErspanVersion::kTypeII:
+    case ErspanVersion::kTypeIII:
+    case ErspanVersion::kGre:
+      break;
+    default:
+      out.error("destination.version",
+                std::to_string(static_cast<int>(d.version)) + " is not one of 1, 2, 3, gre");
+  }
+  if (d.backend != ErspanBackend::kNative && d.backend != ErspanBackend::kExporter) {
+    out.error("destination.backend",
+              std::to_string(static_cast<int>(d.backend)) + " is not one of native, exporter");
+  }
+}
+
+void checkErspan(const ErspanDestination& d, const Peers& peers, IssueSink& out) {
+  checkRemoteIp(d.remote_ip, out);
+  checkErspanEnums(d, out);
+  out.range("destination.session_id", d.session_id, 0, 1023);
+  out.range("destination.index", d.index, 0, (1u << 20) - 1);
+  out.range("destination.hwid", d.hwid, 0, 63);
+  if (d.dscp) out.range("destination.dscp", *d.dscp, 0, 63);
+  if (d.ttl) out.range("destination.ttl", *d.ttl, 1, 255);
+  if (d.version == ErspanVersion::kTypeI && d.backend == ErspanBackend::kNative) {
+    out.error("destination.version",
+              "1 (ERSPAN Type I) needs backend exporter: OVS's native erspan ports only do "
+              "Type II and III");
+  }
+  // A collector tells sessions apart by session ID only.
+  peers.forEach([&](const Session& o) {
+    const auto* other = std::get_if<ErspanDestination>(&o.destination);
+    if (o.type == SessionType::kErspan && other != nullptr && !d.remote_ip.empty() &&
+        other->remote_ip == d.remote_ip && other->session_id == d.session_id) {
+      out.warning("destination.session_id",
+                  std::to_string(d.session_id) + " is also used by session " + quote(o.name) +
+                      " to " + d.remote_ip + "; the collector cannot tell them apart");
+    }
+  });
+}
+
+bool endsWith(const std::string& s, std::string_view suffix) {
+  return s.size() > suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+void checkCapture(const CaptureDestination& d, const Peers& peers, IssueSink& out) {
+  if (d.file.empty()) return out.error("destination.file", "required for type capture");
+  if (!endsWith(d.file, ".pcap") && !endsWith(d.file, ".pcapng")) {
+    out.error("destination.file", quote(d.file) + " must end in .pcap or .pcapng");
+  }
+  peers.forEach([&](const Session& o) {
+    const auto* other = std::get_if<CaptureDestination>(&o.destination);
+    if (o.type == SessionType::kCapture && other != nullptr && other->file == d.file) {
+      out.error("destination.file",
+                quote(d.file) + " is already written by session " + quote(o.name));
+    }
+  });
+}
+
+}  // namespace
+
+void checkDestination(const Session& s, const Peers& peers, IssueSink& out) {
+  const int expected = expectedIndex(s.type);
+  if (expected < 0) {
+    return out.error("type", std::to_string(static_cast<int>(s.type)) +
+                                 " is not one of local, rspan, erspan, capture");
+  }
+  if (static_cast<std::size_t>(expected) != s.destination.index()) {
+    return out.error("destination", std::string(shapeOf(s.destination.index())) +
+                                        " does not fit type " + toString(s.type) +
+                                        ", which needs " +
+                                        shapeOf(static_cast<std::size_t>(expected)));
+  }
+  if (const auto* d = std::get_if<LocalDestination>(&s.destination)) checkLocal(s, *d, peers, out);
+  if (const auto* d = std::get_if<RspanDestination>(&s.destination)) checkRspan(*d, out);
+  if (const auto* d = std::get_if<ErspanDestination>(&s.destination)) checkErspan(*d, peers, out);
+  if (const auto* d = std::get_if<CaptureDestination>(&s.destination)) {
+    checkCapture(*d, peers, out);
+  }
+}
+
+}  // namespace ovse::manager::detail

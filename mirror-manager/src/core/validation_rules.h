@@ -1,0 +1,50 @@
+// Private to mirror_manager_core: the pieces validateSession() is made of, shared between
+// validation.cpp (session-wide rules) and validation_destination.cpp (destination rules).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mirror_manager/validation.h"
+
+namespace ovse::manager::detail {
+
+/// Collects the issues found, in rule order.
+struct IssueSink {
+  std::vector<Issue> issues;
+
+  void error(std::string path, std::string message) {
+    issues.push_back({Issue::Severity::kError, std::move(path), std::move(message)});
+  }
+  void warning(std::string path, std::string message) {
+    issues.push_back({Issue::Severity::kWarning, std::move(path), std::move(message)});
+  }
+  /// An error "V is below MIN" / "V is above MAX" when `value` is outside [min, max].
+  void range(const std::string& path, std::uint64_t value, std::uint64_t min, std::uint64_t max);
+};
+
+/// A string as JSON text: quoted and escaped, so odd bytes stay visible in messages.
+std::string quote(std::string_view s);
+
+/// The stored sessions that another session must not collide with.
+struct Peers {
+  std::span<const Session> others;
+  std::string_view replacing;
+
+  /// Calls f(other) for every other session except the one being replaced.
+  template <typename F>
+  void forEach(F&& f) const {
+    for (const Session& o : others) {
+      if (!replacing.empty() && o.name == replacing) continue;
+      f(o);
+    }
+  }
+};
+
+/// The destination rules: its kind matches the type, then the kind's own fields.
+void checkDestination(const Session& s, const Peers& peers, IssueSink& out);
+
+}  // namespace ovse::manager::detail
