@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include "ovsdb_shim.h"
+#include "ovsdb_shim_private.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -64,6 +65,8 @@ struct ovse_db *ovse_db_open(const char *remote, bool retry, char *err, size_t e
   db->idl = ovsdb_idl_create(remote, &ovsrec_idl_class, true, retry);
   return db;
 }
+
+struct ovsdb_idl *ovse_db_idl(struct ovse_db *db) { return db->idl; }
 
 void ovse_db_close(struct ovse_db *db) {
   if (db) {
@@ -261,6 +264,8 @@ static void snapshot_mirrors(struct snapshot_impl *s, struct ovsdb_idl *idl) {
 struct ovse_snapshot *ovse_db_snapshot(struct ovse_db *db) {
   struct snapshot_impl *s = xzalloc(sizeof *s);
   s->pub.seqno = ovsdb_idl_get_seqno(db->idl);
+  const struct ovsrec_open_vswitch *ovs = ovsrec_open_vswitch_first(db->idl);
+  s->pub.cur_cfg = ovs ? ovs->cur_cfg : 0;
   snapshot_bridges(s, db->idl);
   snapshot_ports(s, db->idl);
   snapshot_interfaces(s, db->idl);

@@ -95,6 +95,7 @@ struct ovse_mirror {
 /* The whole vswitch database as last seen. */
 struct ovse_snapshot {
   uint64_t seqno;
+  int64_t cur_cfg; /* the configuration generation ovs-vswitchd has applied */
   size_t n_bridges;
   struct ovse_bridge *bridges;
   size_t n_ports;
@@ -143,6 +144,55 @@ void ovse_db_wait(struct ovse_db *db, int wake_fd, long long timeout_ms);
 /* Copies the current contents into a snapshot; free it with ovse_snapshot_free. */
 struct ovse_snapshot *ovse_db_snapshot(struct ovse_db *db);
 void ovse_snapshot_free(struct ovse_snapshot *snapshot);
+
+/* ---- transactions ---- */
+
+/* What a Mirror row should hold; ports are named (existing, or added in the same transaction). */
+struct ovse_mirror_spec {
+  const char *bridge;
+  const char *name;
+  const char *const *src_ports;
+  size_t n_src_ports;
+  const char *const *dst_ports;
+  size_t n_dst_ports;
+  const int64_t *vlans;
+  size_t n_vlans;
+  bool select_all;
+  const char *output_port; /* NULL: none */
+  int64_t output_vlan;     /* -1: none */
+  int64_t snaplen;         /* 0: none */
+  struct ovse_smap external_ids;
+};
+
+/* A port with one interface of the same name. */
+struct ovse_port_spec {
+  const char *bridge;
+  const char *name;
+  const char *type;
+  struct ovse_smap options;
+  struct ovse_smap external_ids;
+};
+
+struct ovse_txn;
+
+/* Starts a transaction. Every call below returns false and records why when it cannot be done
+ * (unknown bridge, port or row); ovse_txn_commit then reports the first such error. */
+struct ovse_txn *ovse_txn_begin(struct ovse_db *db);
+bool ovse_txn_add_port(struct ovse_txn *txn, const struct ovse_port_spec *spec);
+bool ovse_txn_update_interface(struct ovse_txn *txn, const char *iface_uuid,
+                               const struct ovse_port_spec *spec);
+bool ovse_txn_delete_port(struct ovse_txn *txn, const char *port_uuid);
+/* Creates a mirror (mirror_uuid NULL) or rewrites an existing one. */
+bool ovse_txn_set_mirror(struct ovse_txn *txn, const char *mirror_uuid,
+                         const struct ovse_mirror_spec *spec);
+bool ovse_txn_delete_mirror(struct ovse_txn *txn, const char *mirror_uuid);
+
+enum ovse_commit_status { OVSE_COMMIT_OK, OVSE_COMMIT_TRY_AGAIN, OVSE_COMMIT_ERROR };
+
+/* Commits (blocking) and destroys the transaction. On OK, *next_cfg (if not NULL) is the
+ * configuration generation ovs-vswitchd reaches once it has applied the change. */
+enum ovse_commit_status ovse_txn_commit(struct ovse_txn *txn, int64_t *next_cfg, char *err,
+                                        size_t err_len);
 
 #ifdef __cplusplus
 }

@@ -5,10 +5,13 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <future>
+#include <optional>
 #include <cstdio>
 
 #include "ovsdb_shim.h"
 #include "shim_convert.h"
+#include "shim_txn.h"
 
 namespace ovse::ovs {
 
@@ -55,42 +58,124 @@ OvsdbClient::~OvsdbClient() {
     stopping_ = true;
   }
   if (thread_.joinable()) {
-    std::uint64_t one = 1;
-    [[maybe_unused]] auto n = write(impl_->wake_fd, &one, sizeof one);
+    wake();
     thread_.join();
   }
 }
 
-void OvsdbClient::threadMain() {
-  ovse_db* db = impl_->db;
-  std::uint64_t published_seqno = 0;
-  bool published = false;
-  for (;;) {
-    std::uint64_t seqno = ovse_db_run(db);
-    std::shared_ptr<const SwitchState> fresh;
-    if (ovse_db_has_ever_connected(db) && (!published || seqno != published_seqno)) {
-      ovse_snapshot* raw = ovse_db_snapshot(db);
-      fresh = std::make_shared<const SwitchState>(convertSnapshot(*raw));
-      ovse_snapshot_free(raw);
-      published_seqno = seqno;
-      published = true;
+// A caller's transaction, handed to the IDL thread.
+struct OvsdbClient::Request {
+  const std::vector<Action>* actions;
+  std::promise<CommitOutcome> done;
+};
+
+namespace {
+
+// Takes a snapshot when the contents changed since `published_seqno` (nullptr otherwise).
+std::shared_ptr<const SwitchState> freshSnapshot(ovse_db* db, std::optional<std::uint64_t>& seen) {
+  std::uint64_t seqno = ovse_db_run(db);
+  if (!ovse_db_has_ever_connected(db) || seen == seqno) return nullptr;
+  ovse_snapshot* raw = ovse_db_snapshot(db);
+  auto fresh = std::make_shared<const SwitchState>(convertSnapshot(*raw));
+  ovse_snapshot_free(raw);
+  seen = seqno;
+  return fresh;
+}
+
+// Commits, retrying while the database moved on under the transaction.
+CommitOutcome commitWithRetry(ovse_db* db, const std::vector<Action>& actions) {
+  constexpr int kAttempts = 5;
+  CommitOutcome out;
+  for (int i = 0; i < kAttempts; ++i) {
+    if (!ovse_db_is_connected(db)) {
+      out = {CommitResult::kError, -1, "not connected"};
+      break;
     }
-    LinkState state = !ovse_db_is_alive(db)      ? LinkState::kFailed
-                      : ovse_db_is_connected(db) ? LinkState::kConnected
-                                                 : LinkState::kConnecting;
+    out = commitActions(db, actions);
+    if (out.result != CommitResult::kTryAgain) break;
+    ovse_db_run(db);
+  }
+  return out;
+}
+
+}  // namespace
+
+void OvsdbClient::publish(std::shared_ptr<const SwitchState> fresh) {
+  ovse_db* db = impl_->db;
+  LinkState state = !ovse_db_is_alive(db)      ? LinkState::kFailed
+                    : ovse_db_is_connected(db) ? LinkState::kConnected
+                                               : LinkState::kConnecting;
+  {
+    std::lock_guard lock(mutex_);
+    if (fresh) snapshot_ = std::move(fresh);
+    link_state_ = state;
+    last_errno_ = ovse_db_last_error(db);
+  }
+  changed_.notify_all();
+}
+
+void OvsdbClient::serveRequests(std::optional<std::uint64_t>& seen) {
+  for (;;) {
+    Request* request;
     {
       std::lock_guard lock(mutex_);
-      if (stopping_) return;
-      if (fresh) snapshot_ = std::move(fresh);
-      link_state_ = state;
-      last_errno_ = ovse_db_last_error(db);
+      if (requests_.empty()) return;
+      request = requests_.front();
+      requests_.pop_front();
     }
-    changed_.notify_all();
-    ovse_db_wait(db, impl_->wake_fd, -1);
+    CommitOutcome out = commitWithRetry(impl_->db, *request->actions);
+    // The caller's next state() must already show its own change.
+    publish(freshSnapshot(impl_->db, seen));
+    request->done.set_value(std::move(out));
+  }
+}
+
+void OvsdbClient::threadMain() {
+  std::optional<std::uint64_t> seen;
+  for (;;) {
+    publish(freshSnapshot(impl_->db, seen));
+    serveRequests(seen);
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) break;
+    }
+    ovse_db_wait(impl_->db, impl_->wake_fd, -1);
     std::uint64_t drained;
     while (read(impl_->wake_fd, &drained, sizeof drained) > 0) {
     }
   }
+  // Nobody will serve what is still queued.
+  std::lock_guard lock(mutex_);
+  for (Request* r : requests_) r->done.set_value({CommitResult::kError, -1, "client stopped"});
+  requests_.clear();
+}
+
+void OvsdbClient::wake() {
+  std::uint64_t one = 1;
+  [[maybe_unused]] auto n = write(impl_->wake_fd, &one, sizeof one);
+}
+
+std::expected<void, std::string> OvsdbClient::apply(const std::vector<Action>& actions) {
+  if (actions.empty()) return {};
+  Request request{&actions, {}};
+  auto future = request.done.get_future();
+  {
+    std::lock_guard lock(mutex_);
+    requests_.push_back(&request);
+  }
+  wake();
+  CommitOutcome out = future.get();
+  if (out.result != CommitResult::kOk) {
+    return std::unexpected("OVSDB at " + options_.remote + ": " + out.error);
+  }
+  if (out.next_cfg >= 0 && switch_timeout_.count() > 0) {
+    // Not an error when ovs-vswitchd is slow or down: the database holds the change and the
+    // switch applies it when it comes back.
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, switch_timeout_,
+                      [&] { return snapshot_ && snapshot_->cur_cfg >= out.next_cfg; });
+  }
+  return {};
 }
 
 std::string OvsdbClient::failureText() const {

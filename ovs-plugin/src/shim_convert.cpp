@@ -90,6 +90,7 @@ std::vector<Out> convertAll(const In* rows, std::size_t n) {
 SwitchState convertSnapshot(const ovse_snapshot& s) {
   SwitchState out;
   out.seqno = s.seqno;
+  out.cur_cfg = s.cur_cfg;
   out.bridges = convertAll<Bridge>(s.bridges, s.n_bridges);
   out.ports = convertAll<Port>(s.ports, s.n_ports);
   out.interfaces = convertAll<Interface>(s.interfaces, s.n_interfaces);

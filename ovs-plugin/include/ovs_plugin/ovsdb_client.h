@@ -5,12 +5,15 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <expected>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
+#include "ovs_plugin/switch_backend.h"
 #include "ovs_plugin/switch_state.h"
 
 namespace ovse::ovs {
@@ -28,11 +31,11 @@ struct ConnectOptions {
 /// Connection state, as a reader of the database sees it.
 enum class LinkState { kConnecting, kConnected, kFailed };
 
-class OvsdbClient {
+class OvsdbClient : public SwitchBackend {
  public:
   /// Validates the remote and starts the IDL thread. Fails on a malformed remote name.
   static std::expected<std::unique_ptr<OvsdbClient>, std::string> start(ConnectOptions options);
-  ~OvsdbClient();
+  ~OvsdbClient() override;
   OvsdbClient(const OvsdbClient&) = delete;
   OvsdbClient& operator=(const OvsdbClient&) = delete;
 
@@ -43,14 +46,27 @@ class OvsdbClient {
 
   /// The latest snapshot (nullptr before the contents first arrive).
   std::shared_ptr<const SwitchState> snapshot() const;
+  std::shared_ptr<const SwitchState> state() const override { return snapshot(); }
+
+  /// Applies `actions` as one transaction on the IDL thread (retried while the database moves
+  /// on under it), then waits up to `switch_timeout` for ovs-vswitchd to apply the change, as
+  /// ovs-vsctl does.
+  std::expected<void, std::string> apply(const std::vector<Action>& actions) override;
+
+  /// How long apply() waits for ovs-vswitchd (0: don't wait).
+  void setSwitchTimeout(std::chrono::milliseconds timeout) { switch_timeout_ = timeout; }
 
   LinkState linkState() const;
   const std::string& remote() const { return options_.remote; }
 
  private:
   struct Impl;
+  struct Request;
   explicit OvsdbClient(ConnectOptions options);
   void threadMain();
+  void serveRequests(std::optional<std::uint64_t>& seen);
+  void publish(std::shared_ptr<const SwitchState> fresh);
+  void wake();
   std::string failureText() const;
 
   ConnectOptions options_;
@@ -61,6 +77,8 @@ class OvsdbClient {
   LinkState link_state_ = LinkState::kConnecting;
   int last_errno_ = 0;
   bool stopping_ = false;
+  std::deque<Request*> requests_;
+  std::chrono::milliseconds switch_timeout_{5000};
   std::thread thread_;
 };
 

@@ -76,6 +76,7 @@ struct Mirror {
 /// The database contents at one change sequence number.
 struct SwitchState {
   std::uint64_t seqno = 0;
+  std::int64_t cur_cfg = 0;  ///< configuration generation ovs-vswitchd has applied
   std::vector<Bridge> bridges;
   std::vector<Port> ports;
   std::vector<Interface> interfaces;

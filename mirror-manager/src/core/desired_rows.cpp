@@ -1,0 +1,222 @@
+// Session → OVS rows. ingress maps to select_src_port, egress to select_dst_port, both to both;
+// local → output_port; rspan → output_vlan; erspan native → an erspan/gre tunnel port per
+// direction part; erspan exporter and capture → an internal port per direction part, read by
+// the exporter.
+#include "desired_rows.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+namespace ovse::manager {
+namespace {
+
+// One Mirror row's worth of selection: a direction role and the ports it selects.
+struct Part {
+  std::string role;  // "ingress", "egress" or "all"
+  std::vector<std::string> src_ports;
+  std::vector<std::string> dst_ports;
+  bool with_global_selection = false;  // carries select_all / select_vlans
+};
+
+struct Resolved {
+  std::string bridge;
+  std::set<std::string> ingress;  // port names (select_src_port)
+  std::set<std::string> egress;   // port names (select_dst_port)
+};
+
+std::string hex(std::uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%x", v);
+  return buf;
+}
+
+// Finds the bridge a session lives on: its destination's, or its first present source's.
+std::string sessionBridge(const Session& s, const SwitchIndex& index, SessionStatus& status) {
+  auto bridgeOfNamed = [&](const std::string& port_name, const char* what) -> std::string {
+    const ovs::Port* port = index.portByName(port_name);
+    const ovs::Bridge* bridge = port ? index.bridgeOfPort(port->uuid) : nullptr;
+    if (bridge == nullptr) status.missing.push_back(std::string(what) + " " + port_name);
+    return bridge ? bridge->name : std::string();
+  };
+  if (const auto* local = std::get_if<LocalDestination>(&s.destination)) {
+    return bridgeOfNamed(local->port, "destination port");
+  }
+  if (const auto* rspan = std::get_if<RspanDestination>(&s.destination)) {
+    return bridgeOfNamed(rspan->uplink, "uplink port");
+  }
+  if (!s.bridge.empty()) {
+    if (index.state().bridgeByName(s.bridge) == nullptr) status.missing.push_back("bridge " + s.bridge);
+    return index.state().bridgeByName(s.bridge) ? s.bridge : std::string();
+  }
+  for (const auto& source : s.sources) {
+    for (const ovs::Port* port : index.resolve(source)) {
+      if (const ovs::Bridge* b = index.bridgeOfPort(port->uuid)) return b->name;
+    }
+  }
+  if (index.state().bridges.size() == 1) return index.state().bridges.front().name;
+  return {};
+}
+
+// Resolves every source on `bridge`; what is absent or elsewhere goes into status.missing.
+Resolved resolveSources(const Session& s, const SwitchIndex& index, const std::string& bridge,
+                        SessionStatus& status) {
+  Resolved out{bridge, {}, {}};
+  for (const auto& source : s.sources) {
+    auto ports = index.resolve(source);
+    if (ports.empty()) status.missing.push_back(describeSource(source) + " (not present)");
+    for (const ovs::Port* port : ports) {
+      const ovs::Bridge* b = index.bridgeOfPort(port->uuid);
+      if (b == nullptr || b->name != bridge) {
+        status.missing.push_back(describeSource(source) + " (port " + port->name + " is on " +
+                                 (b ? b->name : std::string("no bridge")) + ", not " + bridge +
+                                 ")");
+        continue;
+      }
+      if (source.direction != Direction::kEgress) out.ingress.insert(port->name);
+      if (source.direction != Direction::kIngress) out.egress.insert(port->name);
+    }
+  }
+  return out;
+}
+
+// Splits the selection into Mirror rows: one per direction where the destination can carry the
+// direction (ERSPAN II/III tunnels, exporter inputs), otherwise one for everything.
+std::vector<Part> splitParts(const Session& s, const Resolved& r, bool per_direction) {
+  std::vector<std::string> in(r.ingress.begin(), r.ingress.end());
+  std::vector<std::string> out(r.egress.begin(), r.egress.end());
+  bool global = s.select_all || !s.select_vlans.empty();
+  if (!per_direction || global) return {{"all", in, out, global}};
+  std::vector<Part> parts;
+  if (!in.empty()) parts.push_back({"ingress", in, {}, false});
+  if (!out.empty()) parts.push_back({"egress", {}, out, false});
+  return parts;
+}
+
+ovs::StringMap ownerIds(const Session& s, const std::string& role, const ReconcileScope& scope) {
+  ovs::StringMap ids{{kSessionKey, s.name}, {kRoleKey, role}};
+  if (!scope.owner.empty()) ids[kOwnerKey] = scope.owner;
+  return ids;
+}
+
+ovs::PortSpec tunnelPort(const Session& s, const ErspanDestination& d, const std::string& role,
+                         const std::string& bridge, const ReconcileScope& scope) {
+  bool v6 = d.remote_ip.find(':') != std::string::npos;
+  bool gre = d.version == ErspanVersion::kGre;
+  ovs::PortSpec p{bridge, ownedPortName(s.name, role),
+                  gre ? (v6 ? "ip6gre" : "gre") : (v6 ? "ip6erspan" : "erspan"),
+                  {{"remote_ip", d.remote_ip}, {"key", std::to_string(d.session_id)}},
+                  ownerIds(s, role, scope)};
+  bool egress = role == "egress";
+  if (d.version == ErspanVersion::kTypeII) {
+    // OVS parses erspan_idx (and erspan_hwid) as hexadecimal: write them that way.
+    p.options["erspan_ver"] = "1";
+    p.options["erspan_idx"] = hex(d.index | (egress ? kTypeIIEgressIndexBit : 0));
+  } else if (d.version == ErspanVersion::kTypeIII) {
+    p.options["erspan_ver"] = "2";
+    p.options["erspan_dir"] = egress ? "1" : "0";
+    p.options["erspan_hwid"] = hex(d.hwid);
+  }
+  if (d.dscp) p.options["tos"] = std::to_string(*d.dscp << 2);
+  if (d.ttl) p.options["ttl"] = std::to_string(*d.ttl);
+  return p;
+}
+
+ovs::MirrorSpec mirrorFor(const Session& s, const Part& part, const std::string& bridge,
+                          std::size_t n_parts, const ReconcileScope& scope) {
+  ovs::MirrorSpec m;
+  m.bridge = bridge;
+  m.name = n_parts == 1 ? s.name : s.name + ":" + part.role;
+  m.select_src_ports = part.src_ports;
+  m.select_dst_ports = part.dst_ports;
+  if (part.with_global_selection) {
+    m.select_all = s.select_all;
+    m.select_vlans.assign(s.select_vlans.begin(), s.select_vlans.end());
+    std::sort(m.select_vlans.begin(), m.select_vlans.end());
+  }
+  if (s.mirrored_packet_length) m.snaplen = *s.mirrored_packet_length;
+  m.external_ids = ownerIds(s, part.role, scope);
+  return m;
+}
+
+// Fills rows.mirrors (and rows.ports for owned destinations) for the parts.
+void buildRows(const Session& s, const std::vector<Part>& parts, const std::string& bridge,
+               const ReconcileScope& scope, DesiredRows& rows) {
+  for (const auto& part : parts) {
+    ovs::MirrorSpec m = mirrorFor(s, part, bridge, parts.size(), scope);
+    if (const auto* local = std::get_if<LocalDestination>(&s.destination)) {
+      m.output_port = local->port;
+    } else if (const auto* rspan = std::get_if<RspanDestination>(&s.destination)) {
+      m.output_vlan = rspan->vlan;
+    } else {
+      const auto* erspan = std::get_if<ErspanDestination>(&s.destination);
+      ovs::PortSpec port =
+          erspan && erspan->backend == ErspanBackend::kNative
+              ? tunnelPort(s, *erspan, part.role, bridge, scope)
+              : ovs::PortSpec{bridge, ownedPortName(s.name, part.role), "internal", {},
+                              ownerIds(s, part.role, scope)};
+      m.output_port = port.name;
+      rows.status.ports.push_back(port.name);
+      rows.ports.push_back(std::move(port));
+    }
+    rows.status.mirrors.push_back(m.name);
+    rows.mirrors.push_back(std::move(m));
+  }
+}
+
+bool perDirection(const Session& s) {
+  if (s.type == SessionType::kCapture) return true;
+  const auto* erspan = std::get_if<ErspanDestination>(&s.destination);
+  if (erspan == nullptr) return false;
+  return erspan->backend == ErspanBackend::kExporter || erspan->version == ErspanVersion::kTypeII ||
+         erspan->version == ErspanVersion::kTypeIII;
+}
+
+}  // namespace
+
+std::string ownedPortName(const std::string& session_name, const std::string& role) {
+  std::uint32_t h = 2166136261u;  // FNV-1a
+  for (unsigned char c : session_name) h = (h ^ c) * 16777619u;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "oe%08x%c", h, role.empty() ? 'a' : role[0]);
+  return buf;
+}
+
+DesiredRows desiredRows(const Session& s, const SwitchIndex& index, const ReconcileScope& scope) {
+  DesiredRows rows;
+  rows.status.name = s.name;
+  if (!s.enabled) {
+    rows.status.state = SessionState::kDisabled;
+    return rows;
+  }
+  std::string bridge = sessionBridge(s, index, rows.status);
+  if (bridge.empty()) {
+    if (rows.status.missing.empty()) {
+      rows.status.problems.push_back("no bridge: name one with \"bridge\" or add a present source");
+    }
+    rows.status.state = rows.status.problems.empty() ? SessionState::kWaiting : SessionState::kError;
+    rows.keep_existing = rows.status.problems.empty();
+    return rows;
+  }
+  rows.status.bridge = bridge;
+  Resolved resolved = resolveSources(s, index, bridge, rows.status);
+  if (const auto* local = std::get_if<LocalDestination>(&s.destination)) {
+    if (resolved.ingress.contains(local->port) || resolved.egress.contains(local->port)) {
+      rows.status.problems.push_back("destination port " + local->port + " is also a source");
+      rows.status.state = SessionState::kError;
+      return rows;
+    }
+  }
+  bool anything = !resolved.ingress.empty() || !resolved.egress.empty() || s.select_all ||
+                  !s.select_vlans.empty();
+  if (!anything) {
+    rows.status.state = SessionState::kWaiting;
+    rows.keep_existing = true;
+    return rows;
+  }
+  buildRows(s, splitParts(s, resolved, perDirection(s)), bridge, scope, rows);
+  rows.status.state = rows.status.missing.empty() ? SessionState::kActive : SessionState::kDegraded;
+  return rows;
+}
+
+}  // namespace ovse::manager

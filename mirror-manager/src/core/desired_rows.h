@@ -1,0 +1,29 @@
+// What one session needs in OVS: the Mirror rows and the ports (tunnels, internal ports) that
+// implement it on the current switch, and its status. The mapping from vSphere's session types
+// to OVS rows lives here.
+#pragma once
+
+#include <vector>
+
+#include "mirror_manager/reconciler.h"
+#include "mirror_manager/session.h"
+#include "ovs_plugin/actions.h"
+#include "switch_index.h"
+
+namespace ovse::manager {
+
+struct DesiredRows {
+  std::vector<ovs::PortSpec> ports;
+  std::vector<ovs::MirrorSpec> mirrors;
+  SessionStatus status;
+  /// Waiting sessions keep whatever rows they have: OVS already dropped the references to the
+  /// vanished ports, so the rows mirror nothing, and re-binding is one update when they return.
+  bool keep_existing = false;
+};
+
+/// The rows `session` needs on the switch described by `index` (none when disabled, waiting or
+/// in error; `status` says which).
+DesiredRows desiredRows(const Session& session, const SwitchIndex& index,
+                        const ReconcileScope& scope);
+
+}  // namespace ovse::manager

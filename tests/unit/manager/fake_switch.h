@@ -1,0 +1,46 @@
+// FakeSwitch: an in-memory SwitchBackend for unit tests of pure manager logic. It applies
+// actions to a SwitchState the way OVSDB would (fresh UUIDs, weak references to deleted ports
+// dropped), so tests can check that reconciling twice converges.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "ovs_plugin/switch_backend.h"
+
+namespace ovse::test {
+
+class FakeSwitch : public ovs::SwitchBackend {
+ public:
+  FakeSwitch();
+
+  std::shared_ptr<const ovs::SwitchState> state() const override;
+  std::expected<void, std::string> apply(const std::vector<ovs::Action>& actions) override;
+
+  /// Adds a port with one interface of the same name to `bridge` (created on demand).
+  std::string addPort(const std::string& bridge, const std::string& name,
+                      ovs::StringMap iface_external_ids = {}, const std::string& type = "");
+  /// Deletes a port by name, as `ovs-vsctl del-port` would (mirrors lose their references).
+  void deletePort(const std::string& name);
+  /// Adds a Mirror row nobody manages (a user's own), output to `output_port`.
+  void addForeignMirror(const std::string& bridge, const std::string& name,
+                        const std::string& output_port);
+  /// Deletes a mirror by name, as a user editing OVSDB by hand would.
+  void deleteMirror(const std::string& name);
+  /// When set, the next apply() fails with this message and changes nothing.
+  void failNextApply(std::string message) { fail_next_ = std::move(message); }
+  int applyCount() const { return apply_count_; }
+
+ private:
+  std::string newUuid();
+  ovs::Bridge& bridge(const std::string& name);
+  void dropPortReferences(const std::string& port_uuid);
+  std::string portUuid(const std::string& name) const;
+
+  ovs::SwitchState state_;
+  int next_uuid_ = 1;
+  int apply_count_ = 0;
+  std::string fail_next_;
+};
+
+}  // namespace ovse::test
