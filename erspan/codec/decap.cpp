@@ -181,40 +181,42 @@ constexpr bool isVlanTpid(std::uint16_t type) noexcept {
   return type == kEtherTypeVlan || type == kEtherTypeQinQ || type == kEtherTypeQinQOld;
 }
 
-Expected<DecapView, DecapError> finish(Status status, const DecapView& v) noexcept {
-  if (status) return makeUnexpected(*status);
-  return v;
+// Runs `parse` straight into the result's storage (no second copy of the view on return).
+template <class Parse>
+Expected<DecapView, DecapError> decode(Bytes input, Parse parse) noexcept {
+  Expected<DecapView, DecapError> result{DecapView{}};
+  if (const Status status = parse(input, *result)) result = makeUnexpected(*status);
+  return result;
+}
+
+Status parseFrame(Bytes frame, DecapView& v) noexcept {
+  if (frame.size() < kEthernetHeaderBytes) return DecapError::kTruncatedEthernet;
+  std::size_t type_at = kEtherTypeOffset;
+  std::uint16_t type = loadBe16(frame.data() + type_at);
+  for (int tags = 0; isVlanTpid(type); ++tags) {
+    if (tags == kMaxVlanTags) return DecapError::kTooManyVlanTags;
+    if (frame.size() < type_at + kVlanTagBytes + 2) return DecapError::kTruncatedVlanTag;
+    type_at += kVlanTagBytes;
+    type = loadBe16(frame.data() + type_at);
+  }
+  const Bytes ip = frame.subspan(type_at + 2);
+  if (type == kEtherTypeIpv4) return parseIpv4(ip, v);
+  if (type == kEtherTypeIpv6) return parseIpv6(ip, v);
+  return DecapError::kNotIp;
 }
 
 }  // namespace
 
 Expected<DecapView, DecapError> decapsulateFrame(std::span<const std::uint8_t> frame) noexcept {
-  if (frame.size() < kEthernetHeaderBytes) return makeUnexpected(DecapError::kTruncatedEthernet);
-  std::size_t type_at = kEtherTypeOffset;
-  std::uint16_t type = loadBe16(frame.data() + type_at);
-  for (int tags = 0; isVlanTpid(type); ++tags) {
-    if (tags == kMaxVlanTags) return makeUnexpected(DecapError::kTooManyVlanTags);
-    if (frame.size() < type_at + kVlanTagBytes + 2) {
-      return makeUnexpected(DecapError::kTruncatedVlanTag);
-    }
-    type_at += kVlanTagBytes;
-    type = loadBe16(frame.data() + type_at);
-  }
-  const Bytes ip = frame.subspan(type_at + 2);
-  DecapView v;
-  if (type == kEtherTypeIpv4) return finish(parseIpv4(ip, v), v);
-  if (type == kEtherTypeIpv6) return finish(parseIpv6(ip, v), v);
-  return makeUnexpected(DecapError::kNotIp);
+  return decode(frame, parseFrame);
 }
 
 Expected<DecapView, DecapError> decapsulateIp(std::span<const std::uint8_t> packet) noexcept {
-  DecapView v;
-  return finish(parseIp(packet, v), v);
+  return decode(packet, parseIp);
 }
 
 Expected<DecapView, DecapError> decapsulateGre(std::span<const std::uint8_t> gre) noexcept {
-  DecapView v;
-  return finish(parseGre(gre, v), v);
+  return decode(gre, parseGre);
 }
 
 bool operator==(const DecapView& a, const DecapView& b) noexcept {

@@ -44,6 +44,11 @@ class Expected {
   using error_type = E;
   constexpr Expected(const T& v) noexcept : value_(v), has_value_(true) {}
   constexpr Expected(const Unexpected<E>& u) noexcept : error_(u.error()), has_value_(false) {}
+  constexpr Expected& operator=(const Unexpected<E>& u) noexcept {
+    error_ = u.error();
+    has_value_ = false;
+    return *this;
+  }
   [[nodiscard]] constexpr bool has_value() const noexcept { return has_value_; }
   constexpr explicit operator bool() const noexcept { return has_value_; }
   [[nodiscard]] constexpr const T& value() const& noexcept { return value_; }
