@@ -149,6 +149,15 @@ TEST(SessionFromJson, NullLeavesOptionalsUnset) {
   EXPECT_FALSE(std::get<ErspanDestination>(s->destination).dscp);
 }
 
+TEST(SessionFromJson, AcceptsNonNegativeSignedIntegersBuiltInMemory) {
+  json j = {{"name", "a"}, {"type", "erspan"}, {"destination", {{"version", 3}}}};
+  j["sampling_rate"] = 5;  // an int: nlohmann stores it signed
+  auto s = sessionFromJson(j);
+  ASSERT_TRUE(s) << s.error().text();
+  EXPECT_EQ(s->sampling_rate, 5u);
+  EXPECT_EQ(std::get<ErspanDestination>(s->destination).version, ErspanVersion::kTypeIII);
+}
+
 TEST(SessionFromJson, InvalidUtf8InAValueDoesNotThrow) {
   json j = {{"name", 1}, {"type", std::string("\xff\xfe")}, {"destination", json::object()}};
   j["name"] = std::string("\xff");

@@ -87,21 +87,18 @@ TEST(ValidateErspanDestination, RemoteIpMustBeOneUnicastHost) {
   EXPECT_EQ(
       check(erspanSession({.remote_ip = "ff02::1"})),
       Texts{R"(destination.remote_ip: "ff02::1" is a multicast address; give one collector)"});
-  EXPECT_EQ(
-      check(erspanSession({.remote_ip = "255.255.255.255"})),
-      Texts{
-          R"(destination.remote_ip: "255.255.255.255" is the broadcast address; give one collector)"});
+  EXPECT_EQ(check(erspanSession({.remote_ip = "255.255.255.255"})),
+            Texts{R"(destination.remote_ip: "255.255.255.255" is the broadcast address; )"
+                  "give one collector"});
 }
 
 TEST(ValidateErspanDestination, LoopbackIsAllowedWithAWarning) {
-  EXPECT_EQ(
-      check(erspanSession({.remote_ip = "127.0.0.2"})),
-      Texts{
-          R"(warning: destination.remote_ip: "127.0.0.2" is a loopback address; mirrored traffic stays on this host)"});
-  EXPECT_EQ(
-      check(erspanSession({.remote_ip = "::1"})),
-      Texts{
-          R"(warning: destination.remote_ip: "::1" is a loopback address; mirrored traffic stays on this host)"});
+  EXPECT_EQ(check(erspanSession({.remote_ip = "127.0.0.2"})),
+            Texts{R"(warning: destination.remote_ip: "127.0.0.2" is a loopback address; )"
+                  "mirrored traffic stays on this host"});
+  EXPECT_EQ(check(erspanSession({.remote_ip = "::1"})),
+            Texts{R"(warning: destination.remote_ip: "::1" is a loopback address; )"
+                  "mirrored traffic stays on this host"});
 }
 
 TEST(ValidateErspanDestination, SessionIdRange) {
@@ -156,8 +153,8 @@ TEST(ValidateErspanDestination, WarnsWhenASessionIdIsSharedWithTheSameCollector)
   others[0].name = "first";
   EXPECT_EQ(
       check(erspanSession({.remote_ip = "192.0.2.1", .session_id = 5}), others),
-      Texts{
-          R"(warning: destination.session_id: 5 is also used by session "first" to 192.0.2.1; the collector cannot tell them apart)"});
+      Texts{R"(warning: destination.session_id: 5 is also used by session "first" to 192.0.2.1; )"
+            "the collector cannot tell them apart"});
   EXPECT_EQ(check(erspanSession({.remote_ip = "192.0.2.2", .session_id = 5}), others), Texts{});
 }
 
