@@ -45,7 +45,9 @@ class FieldReader {
   /// Reads obj[key] into `out` when present; absent leaves `out` as it is.
   void string(const nlohmann::json& obj, std::string_view path, std::string_view key,
               std::string& out);
+  /// Reads obj[key] (true or false) into `out` when present.
   void boolean(const nlohmann::json& obj, std::string_view path, std::string_view key, bool& out);
+  /// Reads obj[key] (a whole number that fits T) into `out` when present.
   template <typename T>
   void unsignedInt(const nlohmann::json& obj, std::string_view path, std::string_view key, T& out) {
     if (const auto* v = member(obj, key)) {
