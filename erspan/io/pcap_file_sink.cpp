@@ -1,0 +1,86 @@
+// PcapFileSink: records encoded by the codec into a 1 MiB buffer, written with write(2).
+#include "erspan/io/pcap_file_sink.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace ovse::erspan::io {
+namespace {
+
+constexpr std::size_t kBufferBytes = 1 << 20;
+
+}  // namespace
+
+std::expected<std::unique_ptr<PcapFileSink>, std::string> PcapFileSink::open(
+    const std::string& path, std::size_t max_packet_bytes) {
+  const int fd = path == "-" ? STDOUT_FILENO
+                             : ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return std::unexpected("--write " + path + ": " + std::strerror(errno));
+  std::unique_ptr<PcapFileSink> sink(new PcapFileSink(fd, path, max_packet_bytes));
+  const auto header =
+      encodePcapFileHeader(sink->format_, std::span(sink->buffer_.data(), sink->buffer_.size()));
+  if (!header) return std::unexpected("--write " + path + ": cannot encode the pcap header");
+  sink->used_ = *header;
+  if (!sink->writeOut()) return std::unexpected("--write " + path + ": " + std::strerror(errno));
+  return sink;
+}
+
+PcapFileSink::PcapFileSink(int fd, std::string path, std::size_t max_packet_bytes)
+    : fd_(fd),
+      own_fd_(path != "-"),
+      name_("file " + path),
+      scratch_(max_packet_bytes),
+      buffer_(kBufferBytes + kPcapRecordHeaderBytes + max_packet_bytes) {
+  format_.precision = PcapPrecision::kNanoseconds;
+  format_.snap_len = static_cast<std::uint32_t>(max_packet_bytes);
+  format_.link_type = kLinkTypeEthernet;
+}
+
+PcapFileSink::~PcapFileSink() {
+  finish();
+  if (own_fd_) close(fd_);
+}
+
+std::span<std::uint8_t> PcapFileSink::slot() noexcept { return scratch_; }
+
+void PcapFileSink::commit(std::size_t bytes, std::uint64_t timestamp_ns) noexcept {
+  const PcapPacket packet{timestamp_ns, std::span<const std::uint8_t>(scratch_.data(), bytes),
+                          static_cast<std::uint32_t>(bytes)};
+  const auto written =
+      encodePcapRecord(format_, packet, std::span(buffer_.data() + used_, buffer_.size() - used_));
+  if (!written) {
+    countError(stats_, EMSGSIZE);
+    return;
+  }
+  used_ += *written;
+  ++stats_.sent_count;
+  stats_.sent_bytes += bytes;
+  if (used_ >= kBufferBytes) writeOut();
+}
+
+void PcapFileSink::flush() noexcept {
+  if (used_ >= kBufferBytes / 4) writeOut();
+}
+
+bool PcapFileSink::finish() noexcept { return writeOut(); }
+
+bool PcapFileSink::writeOut() noexcept {
+  std::size_t done = 0;
+  while (done < used_) {
+    const ssize_t n = write(fd_, buffer_.data() + done, used_ - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      countError(stats_, n < 0 ? errno : EIO);
+      used_ = 0;
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  used_ = 0;
+  return true;
+}
+
+}  // namespace ovse::erspan::io
