@@ -2,13 +2,19 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "collect_command.h"
 #include "ports_command.h"
+#include "serve_command.h"
+#include "session_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"mirrorctl: port mirroring for Open vSwitch, ERSPAN/GRE export and collection"};
   app.set_version_flag("--version", std::string("mirrorctl ") + OVSE_VERSION);
   app.require_subcommand(1);
   ovse::cli::addPortsCommand(app);
+  ovse::cli::addCollectCommand(app);
+  ovse::cli::addSessionCommand(app);
+  ovse::cli::addServeCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fatal-signal.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
@@ -40,6 +41,8 @@ void ovse_set_log_level(int level) {
   vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_OFF);
   vlog_set_levels(NULL, VLF_CONSOLE, console);
 }
+
+void ovse_claim_fatal_signals(void) { fatal_signal_init(); }
 
 void ovse_set_ssl(const char *private_key, const char *certificate, const char *ca_cert,
                   bool bootstrap_ca_cert) {

@@ -111,6 +111,11 @@ struct ovse_db;
 /* Sets how much libopenvswitch logs to stderr: 0 nothing, 1 warnings, 2 info, 3 debug. */
 void ovse_set_log_level(int level);
 
+/* libopenvswitch installs handlers for SIGTERM, SIGINT, SIGHUP and SIGALRM the first time its
+ * poll loop runs (and then exits the process on them). Calling this installs them now, so a
+ * program that wants those signals itself can replace them afterwards, for good. */
+void ovse_claim_fatal_signals(void);
+
 /* Configures SSL for "ssl:" remotes. NULL leaves a file unset. Call before ovse_db_open. */
 void ovse_set_ssl(const char *private_key, const char *certificate, const char *ca_cert,
                   bool bootstrap_ca_cert);

@@ -31,6 +31,7 @@ OvsdbClient::OvsdbClient(ConnectOptions options)
 std::expected<std::unique_ptr<OvsdbClient>, std::string> OvsdbClient::start(
     ConnectOptions options) {
   ovse_set_log_level(options.log_level);
+  ovse_claim_fatal_signals();
   if (options.remote.starts_with("ssl:")) {
     if (options.private_key.empty() || options.certificate.empty() || options.ca_cert.empty()) {
       return std::unexpected("--db " + options.remote +
@@ -199,6 +200,13 @@ std::expected<std::shared_ptr<const SwitchState>, std::string> OvsdbClient::wait
                                 : std::string();
   return std::unexpected(std::string("timed out after ") + seconds + " s waiting for OVSDB at " +
                          options_.remote + why);
+}
+
+std::shared_ptr<const SwitchState> OvsdbClient::waitForChange(std::uint64_t seen_seqno,
+                                                              std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, timeout, [&] { return snapshot_ && snapshot_->seqno != seen_seqno; });
+  return snapshot_;
 }
 
 std::shared_ptr<const SwitchState> OvsdbClient::snapshot() const {

@@ -34,6 +34,8 @@ enum class LinkState { kConnecting, kConnected, kFailed };
 class OvsdbClient : public SwitchBackend {
  public:
   /// Validates the remote and starts the IDL thread. Fails on a malformed remote name.
+  /// Programs that handle SIGTERM/SIGINT/SIGHUP themselves install their handlers after this
+  /// returns (libopenvswitch's own are installed by then; see ovse_claim_fatal_signals).
   static std::expected<std::unique_ptr<OvsdbClient>, std::string> start(ConnectOptions options);
   ~OvsdbClient() override;
   OvsdbClient(const OvsdbClient&) = delete;
@@ -55,6 +57,11 @@ class OvsdbClient : public SwitchBackend {
 
   /// How long apply() waits for ovs-vswitchd (0: don't wait).
   void setSwitchTimeout(std::chrono::milliseconds timeout) { switch_timeout_ = timeout; }
+
+  /// Waits until a snapshot other than `seen_seqno` is published, or `timeout` passes; returns
+  /// the latest snapshot (nullptr before the first contents).
+  std::shared_ptr<const SwitchState> waitForChange(std::uint64_t seen_seqno,
+                                                   std::chrono::milliseconds timeout);
 
   LinkState linkState() const;
   const std::string& remote() const { return options_.remote; }

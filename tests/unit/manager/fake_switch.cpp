@@ -132,7 +132,7 @@ std::expected<void, std::string> FakeSwitch::apply(const std::vector<ovs::Action
   for (const auto& action : actions) {
     if (const auto* a = std::get_if<ovs::DeletePort>(&action)) {
       const ovs::Port* p = state_.portByUuid(a->uuid);
-      if (p) deletePort(p->name);
+      if (p) deletePort(std::string(p->name));  // a copy: deletePort frees the row
     } else if (const auto* a = std::get_if<ovs::CreatePort>(&action)) {
       addPort(a->spec.bridge, a->spec.name, a->spec.external_ids, a->spec.type);
       auto& port = state_.ports.back();

@@ -112,7 +112,8 @@ TEST_F(ReconcilerTest, RecreatedPortIsReboundByIdentity) {
   fake.addPort("br0", "vm1-new", {{"iface-id", "vm-a"}});
   auto statuses = converge(sessions);
   EXPECT_EQ(statuses[0].state, SessionState::kActive);
-  const ovs::Mirror* m = fake.state()->mirrorByName("web");
+  auto state = fake.state();
+  const ovs::Mirror* m = state->mirrorByName("web");
   ASSERT_NE(m, nullptr);
   EXPECT_EQ(names(m->select_src_port), std::vector<std::string>{"vm1-new"});
 }
@@ -166,7 +167,8 @@ TEST_F(ReconcilerTest, DeletedOrDisabledSessionLosesItsRows) {
   EXPECT_EQ(fake.state()->mirrors.size(), 1u);
   converge({});
   EXPECT_TRUE(fake.state()->mirrors.empty());
-  for (const auto& p : fake.state()->ports) EXPECT_FALSE(p.external_ids.contains(kSessionKey));
+  auto state = fake.state();
+  for (const auto& p : state->ports) EXPECT_FALSE(p.external_ids.contains(kSessionKey));
 }
 
 TEST_F(ReconcilerTest, ErspanIIIBothDirectionsUsesOneTunnelPerDirection) {

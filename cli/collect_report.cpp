@@ -1,0 +1,153 @@
+// Stats line, stats JSON and final summary of `mirrorctl collect`.
+#include "collect_report.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "table.h"
+
+namespace ovse::cli {
+namespace {
+
+using erspan::collector::Collector;
+using erspan::collector::Session;
+
+const char* typeName(erspan::ErspanType type) {
+  switch (type) {
+    case erspan::ErspanType::kTypeI:
+      return "I";
+    case erspan::ErspanType::kTypeII:
+      return "II";
+    case erspan::ErspanType::kTypeIII:
+      return "III";
+    case erspan::ErspanType::kGreTeb:
+      break;
+  }
+  return "GRE-TEB";
+}
+
+nlohmann::json sessionJson(const Session& s) {
+  const auto& seq = s.seq.counters();
+  return {{"exporter", s.exporter_text},
+          {s.key.gre ? "gre_key" : "session_id", s.key.id},
+          {"type", typeName(s.last_type)},
+          {"interface", s.label},
+          {"packets", s.packet_count},
+          {"bytes", s.byte_count},
+          {"written", s.written_count},
+          {"filtered", s.filtered_count},
+          {"dropped", s.dropped_count},
+          {"lost", seq.lost_count},
+          {"reordered", seq.reordered_count},
+          {"duplicated", seq.duplicate_count},
+          {"stale", seq.stale_count},
+          {"restarts", seq.restart_count}};
+}
+
+nlohmann::json notOursJson(const erspan::collector::CollectorCounters& c) {
+  nlohmann::json reasons = nlohmann::json::object();
+  for (std::size_t i = 0; i < c.not_ours.size(); ++i) {
+    if (c.not_ours[i] == 0) continue;
+    reasons[std::string(erspan::errorName(static_cast<erspan::DecapError>(i)))] = c.not_ours[i];
+  }
+  if (c.unsupported_link_type != 0) reasons["unsupported link type"] = c.unsupported_link_type;
+  return reasons;
+}
+
+std::uint64_t totalLost(const Collector& collector) {
+  std::uint64_t lost = 0;
+  for (const auto& s : collector.sessions().sessions()) lost += s->seq.counters().lost_count;
+  return lost;
+}
+
+}  // namespace
+
+nlohmann::json collectStatsJson(const Collector& collector) {
+  const auto& c = collector.counters();
+  nlohmann::json sessions = nlohmann::json::array();
+  for (const auto& s : collector.sessions().sessions()) sessions.push_back(sessionJson(*s));
+  nlohmann::json doc = {
+      {"packets_read", c.frames_read},
+      {"bytes_read", c.bytes_read},
+      {"decapsulated", c.decapsulated},
+      {"not_ours", c.notOursTotal()},
+      {"not_ours_by_reason", notOursJson(c)},
+      {"rejected_exporter", c.rejected_exporter},
+      {"session_filtered", c.session_filtered},
+      {"session_limit", c.session_limit},
+      {"not_ethernet", c.not_ethernet},
+      {"inner_filtered", c.inner_filtered},
+      {"exporter_time_missing", c.exporter_time_missing},
+      {"lost", totalLost(collector)},
+      {"capture", {{"received", c.capture.received_count},
+                   {"kernel_dropped", c.capture.kernel_drop_count},
+                   {"interface_dropped", c.capture.interface_drop_count}}},
+      {"tap", {{"written", c.tap_written}, {"dropped", c.tap_dropped}}},
+      {"sessions", sessions}};
+  if (const auto* out = collector.outputs()) {
+    doc["written"] = out->counters().written_count;
+    doc["write_dropped"] = out->counters().dropped_count;
+    doc["write_errors"] = out->counters().write_error_count;
+    doc["file_bytes"] = out->counters().written_bytes + out->currentBytes();
+    doc["files"] = out->paths();
+  }
+  return doc;
+}
+
+std::string collectStatsLine(const Collector& collector) {
+  const auto& c = collector.counters();
+  const auto* out = collector.outputs();
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "%llu pkts  %.1f MB  %zu sessions  %llu lost  %llu not ours  file %.1f MB",
+                static_cast<unsigned long long>(c.frames_read), c.bytes_read / 1e6,
+                collector.sessions().sessions().size(),
+                static_cast<unsigned long long>(totalLost(collector)),
+                static_cast<unsigned long long>(c.notOursTotal()),
+                out ? out->currentBytes() / 1e6 : 0.0);
+  return line;
+}
+
+bool writeJsonFile(const std::string& path, const nlohmann::json& doc) {
+  const std::string tmp = path + ".tmp";
+  const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  const std::string text = doc.dump(2) + "\n";
+  const bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  close(fd);
+  return ok && rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+void printCollectSummary(std::ostream& out, const Collector& collector) {
+  const auto& c = collector.counters();
+  out << "packets read " << c.frames_read << ", decapsulated " << c.decapsulated
+      << ", not ours " << c.notOursTotal() << ", rejected exporter " << c.rejected_exporter
+      << ", session filtered " << c.session_filtered << ", inner filtered " << c.inner_filtered
+      << ", not Ethernet " << c.not_ethernet << "\n";
+  for (const auto& [reason, count] : notOursJson(c).items()) {
+    out << "  not ours: " << reason << ": " << count << "\n";
+  }
+  if (const auto* o = collector.outputs()) {
+    out << "written " << o->counters().written_count << " frames in "
+        << o->counters().files_opened << " file(s), dropped by write errors "
+        << o->counters().dropped_count << "\n";
+  }
+  out << "capture: received " << c.capture.received_count << ", kernel dropped "
+      << c.capture.kernel_drop_count << "\n";
+  Table table({"EXPORTER", "ID", "TYPE", "PACKETS", "BYTES", "WRITTEN", "LOST", "REORDERED",
+               "DUPLICATED"});
+  for (const auto& s : collector.sessions().sessions()) {
+    const auto& seq = s->seq.counters();
+    table.addRow({s->exporter_text, (s->key.gre ? "key " : "") + std::to_string(s->key.id),
+                  typeName(s->last_type), std::to_string(s->packet_count),
+                  std::to_string(s->byte_count), std::to_string(s->written_count),
+                  std::to_string(seq.lost_count), std::to_string(seq.reordered_count),
+                  std::to_string(seq.duplicate_count)});
+  }
+  if (!table.empty()) table.print(out);
+}
+
+}  // namespace ovse::cli

@@ -1,0 +1,241 @@
+// `mirrorctl session ...`: each subcommand loads the store, changes it (validated), saves it, and
+// reconciles OVS against it once.
+#include "session_command.h"
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "mirror_manager/apply.h"
+#include "mirror_manager/session_json.h"
+#include "mirror_manager/validation.h"
+#include "ovsdb_flags.h"
+#include "session_flags.h"
+#include "session_view.h"
+#include "store_flag.h"
+
+namespace ovse::cli {
+namespace {
+
+using manager::Session;
+using manager::SessionStore;
+
+struct SessionArgs {
+  OvsdbFlags ovsdb;
+  std::string store;
+  bool json = false;
+  bool no_apply = false;
+  std::string name;
+  SessionFlags flags;
+};
+
+int fail(const std::string& message) {
+  std::cerr << "mirrorctl session: " << message << '\n';
+  return 1;
+}
+
+std::expected<nlohmann::json, std::string> readJsonFile(const std::string& path) {
+  std::ifstream file;
+  if (path != "-") file.open(path);
+  std::istream& in = path == "-" ? std::cin : file;
+  if (!in) return std::unexpected("--from-json " + path + ": cannot open");
+  auto j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded()) return std::unexpected("--from-json " + path + ": not valid JSON");
+  return j;
+}
+
+// Connects to OVS, reconciles the whole store once and prints how `name` ended up.
+int applyStore(const SessionStore& store, const SessionArgs& a, const std::string& name) {
+  if (a.no_apply) return 0;
+  auto flags = a.ovsdb;
+  flags.connect.retry = false;
+  auto client = ovs::OvsdbClient::start(flags.connect);
+  auto state = client ? (*client)->waitForContents(
+                            std::chrono::milliseconds(static_cast<long>(a.ovsdb.timeout_s * 1000)))
+                      : std::unexpected(client.error());
+  if (!state) return fail("saved to " + a.store + ", not applied: " + state.error());
+  auto out = manager::reconcileAndApply(store.sessions(), **client);
+  for (const auto& status : out.statuses) {
+    if (status.name != name) continue;
+    if (a.json) {
+      std::cout << nlohmann::json{{"name", name}, {"status", statusJson(status)}}.dump(2) << '\n';
+    } else {
+      printSessionDetails(std::cout, *store.find(name), &status, (*client)->snapshot().get());
+    }
+    return status.state == manager::SessionState::kError ? 1 : 0;
+  }
+  return 0;
+}
+
+// Validates `s` against the other stored sessions, prints the issues; false on errors.
+bool validate(const Session& s, const SessionStore& store, std::string_view replacing) {
+  auto issues = manager::validateSession(s, store.sessions(), replacing);
+  for (const auto& issue : issues) std::cerr << "mirrorctl session: " << issue.text() << '\n';
+  return !manager::hasErrors(issues);
+}
+
+int saveAndApply(SessionStore& store, const SessionArgs& a, const std::string& name) {
+  if (auto saved = store.save(); !saved) return fail(saved.error());
+  return applyStore(store, a, name);
+}
+
+int runCreate(SessionArgs& a) {
+  auto store = SessionStore::open(a.store);
+  if (!store) return fail(store.error());
+  nlohmann::json j = nlohmann::json::object();
+  if (!a.flags.from_json.empty()) {
+    auto file = readJsonFile(a.flags.from_json);
+    if (!file) return fail(file.error());
+    j = *file;
+  }
+  if (!a.name.empty()) j["name"] = a.name;
+  if (auto overlay = overlaySessionFlags(j, a.flags); !overlay) return fail(overlay.error());
+  auto session = manager::sessionFromJson(j);
+  if (!session) return fail(session.error().text());
+  if (store->find(session->name)) {
+    return fail("name: session " + session->name + " exists already (use `session set`)");
+  }
+  if (!validate(*session, *store, {})) return 1;
+  store->upsert(*session);
+  return saveAndApply(*store, a, session->name);
+}
+
+int runSet(SessionArgs& a) {
+  auto store = SessionStore::open(a.store);
+  if (!store) return fail(store.error());
+  const Session* old = store->find(a.name);
+  if (!old) return fail("no session named " + a.name);
+  nlohmann::json j = manager::sessionToJson(*old);
+  if (auto overlay = overlaySessionFlags(j, a.flags); !overlay) return fail(overlay.error());
+  auto session = manager::sessionFromJson(j);
+  if (!session) return fail(session.error().text());
+  if (!validate(*session, *store, a.name)) return 1;
+  store->upsert(*session);
+  return saveAndApply(*store, a, session->name);
+}
+
+int runEnable(SessionArgs& a, bool enabled) {
+  auto store = SessionStore::open(a.store);
+  if (!store) return fail(store.error());
+  const Session* old = store->find(a.name);
+  if (!old) return fail("no session named " + a.name);
+  Session s = *old;
+  s.enabled = enabled;
+  store->upsert(s);
+  return saveAndApply(*store, a, a.name);
+}
+
+int runDelete(SessionArgs& a) {
+  auto store = SessionStore::open(a.store);
+  if (!store) return fail(store.error());
+  if (!store->remove(a.name)) return fail("no session named " + a.name);
+  return saveAndApply(*store, a, a.name);
+}
+
+// Reads OVS (when reachable) and computes every session's status without changing anything.
+struct Observed {
+  std::shared_ptr<const ovs::SwitchState> state;
+  std::vector<manager::SessionStatus> statuses;
+};
+
+Observed observe(const SessionStore& store, const SessionArgs& a) {
+  auto state = readSwitchState(a.ovsdb);
+  if (!state) {
+    std::cerr << "mirrorctl session: " << state.error() << " (showing the store only)\n";
+    return {};
+  }
+  return {*state, manager::reconcile(store.sessions(), **state).statuses};
+}
+
+int runList(SessionArgs& a) {
+  auto store = SessionStore::open(a.store);
+  if (!store) return fail(store.error());
+  Observed seen = observe(*store, a);
+  if (!a.json) {
+    printSessionTable(std::cout, store->sessions(), seen.statuses, seen.state.get());
+    return 0;
+  }
+  nlohmann::json list = nlohmann::json::array();
+  for (std::size_t i = 0; i < store->sessions().size(); ++i) {
+    const Session& s = store->sessions()[i];
+    nlohmann::json entry = manager::sessionToJson(s);
+    if (i < seen.statuses.size()) entry["status"] = statusJson(seen.statuses[i]);
+    if (seen.state) entry["mirrored_packets"] = mirrorCounters(*seen.state, s.name).packets;
+    list.push_back(entry);
+  }
+  std::cout << list.dump(2) << '\n';
+  return 0;
+}
+
+int runShow(SessionArgs& a, bool stats_only) {
+  auto store = SessionStore::open(a.store);
+  if (!store) return fail(store.error());
+  const Session* s = store->find(a.name);
+  if (!s) return fail("no session named " + a.name);
+  Observed seen = observe(*store, a);
+  const manager::SessionStatus* status = nullptr;
+  for (const auto& st : seen.statuses) status = st.name == a.name ? &st : status;
+  if (a.json) {
+    nlohmann::json j = stats_only ? nlohmann::json{{"name", a.name}} : manager::sessionToJson(*s);
+    if (status) j["status"] = statusJson(*status);
+    if (seen.state) {
+      auto c = mirrorCounters(*seen.state, a.name);
+      j["mirrored"] = {{"packets", c.packets}, {"bytes", c.bytes}, {"rows", c.per_row}};
+    }
+    std::cout << j.dump(2) << '\n';
+    return 0;
+  }
+  printSessionDetails(std::cout, *s, status, seen.state.get());
+  return 0;
+}
+
+CLI::App* addLeaf(CLI::App* parent, const std::string& name, const std::string& help,
+                  const std::shared_ptr<SessionArgs>& args, bool with_name) {
+  CLI::App* cmd = parent->add_subcommand(name, help);
+  addOvsdbFlags(*cmd, args->ovsdb);
+  addStoreFlag(*cmd, args->store);
+  cmd->add_flag("--json", args->json, "JSON output for scripts");
+  if (with_name) cmd->add_option("name", args->name, "session name")->required();
+  return cmd;
+}
+
+}  // namespace
+
+void addSessionCommand(CLI::App& app) {
+  auto a = std::make_shared<SessionArgs>();
+  CLI::App* session = app.add_subcommand("session", "Port mirroring sessions");
+  session->require_subcommand(1);
+  auto done = [](int code) { throw CLI::RuntimeError(code); };
+
+  CLI::App* create = addLeaf(session, "create", "Create a session (flags mirror the JSON)", a, false);
+  create->add_option("name", a->name, "session name (or \"name\" in --from-json)");
+  addSessionFlags(*create, a->flags);
+  create->add_flag("--no-apply", a->no_apply, "only change the store");
+  create->callback([a, done] { done(runCreate(*a)); });
+
+  CLI::App* set = addLeaf(session, "set", "Change fields of a session", a, true);
+  addSessionFlags(*set, a->flags);
+  set->add_flag("--no-apply", a->no_apply, "only change the store");
+  set->callback([a, done] { done(runSet(*a)); });
+
+  addLeaf(session, "enable", "Enable a session", a, true)->callback([a, done] {
+    done(runEnable(*a, true));
+  });
+  addLeaf(session, "disable", "Disable a session (its OVS rows go)", a, true)->callback([a, done] {
+    done(runEnable(*a, false));
+  });
+  addLeaf(session, "delete", "Delete a session and its OVS rows", a, true)->callback([a, done] {
+    done(runDelete(*a));
+  });
+  addLeaf(session, "list", "List sessions with their state", a, false)->callback([a, done] {
+    done(runList(*a));
+  });
+  addLeaf(session, "show", "One session in detail", a, true)->callback([a, done] {
+    done(runShow(*a, false));
+  });
+  addLeaf(session, "stats", "OVS mirror statistics of a session", a, true)->callback([a, done] {
+    done(runShow(*a, true));
+  });
+}
+
+}  // namespace ovse::cli

@@ -1,0 +1,117 @@
+// Session flags → session JSON fields.
+#include "session_flags.h"
+
+#include <sstream>
+
+namespace ovse::cli {
+namespace {
+
+// "iface_id=vm-a,direction=ingress" → {"iface_id": "vm-a", "direction": "ingress"}.
+std::expected<nlohmann::json, std::string> parseSource(const std::string& spec) {
+  static const std::vector<std::string> kKeys = {"port", "iface_id", "mac", "vm", "direction"};
+  nlohmann::json source = nlohmann::json::object();
+  std::stringstream in(spec);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    auto eq = item.find('=');
+    std::string key = item.substr(0, eq);
+    if (eq == std::string::npos || eq + 1 == item.size()) {
+      return std::unexpected("--source " + spec + ": expected KEY=VALUE in '" + item + "'");
+    }
+    if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
+      return std::unexpected("--source " + spec + ": unknown key " + key +
+                             " (port, iface_id, mac, vm, direction)");
+    }
+    source[key] = item.substr(eq + 1);
+  }
+  return source;
+}
+
+template <typename T>
+void setIf(nlohmann::json& j, const char* key, const std::optional<T>& v) {
+  if (v) j[key] = *v;
+}
+
+}  // namespace
+
+void addSessionFlags(CLI::App& cmd, SessionFlags& f) {
+  cmd.add_option("--from-json", f.from_json, "read the session from a JSON file (- = stdin)");
+  cmd.add_option("--type", f.type, "local | rspan | erspan | capture");
+  cmd.add_option("--description", f.description, "free text");
+  cmd.add_option("--source", f.sources,
+                 "a source: KEY=VALUE[,direction=ingress|egress|both], KEY one of port, iface_id, "
+                 "mac, vm (repeatable; replaces the sources)");
+  cmd.add_option("--select-vlan", f.select_vlans, "mirror a whole VLAN (repeatable)");
+  cmd.add_flag("--select-all,!--no-select-all", f.select_all, "mirror every packet on the bridge");
+  cmd.add_option("--bridge", f.bridge, "bridge, when no source names one");
+  cmd.add_option("--mirrored-packet-length,--snaplen", f.snaplen, "bytes kept of each frame");
+  cmd.add_flag("--enabled,!--disabled", f.enabled, "session status");
+  cmd.add_option("--dest-port", f.dest_port, "local: the analyzer port");
+  cmd.add_option("--vlan", f.vlan, "rspan: the encapsulation VLAN");
+  cmd.add_option("--uplink", f.uplink, "rspan: the port that carries the VLAN");
+  cmd.add_flag("--preserve-original-vlan", f.preserve_original_vlan, "rspan: keep the frame's tag");
+  cmd.add_option("--remote-ip", f.remote_ip, "erspan: the collector's IPv4/IPv6 address");
+  cmd.add_option("--version", f.version, "erspan: 1, 2 or 3 (ERSPAN Type I/II/III) or gre");
+  cmd.add_option("--session-id", f.session_id, "erspan: session ID 0-1023 (GRE key for gre)");
+  cmd.add_option("--index", f.index, "erspan: Type II index, below 2^20");
+  cmd.add_option("--hwid", f.hwid, "erspan: Type III hardware ID, below 64");
+  cmd.add_option("--backend", f.backend, "erspan: native (OVS tunnel ports) or exporter");
+  cmd.add_option("--dscp", f.dscp, "erspan: outer DSCP 0-63");
+  cmd.add_option("--ttl", f.ttl, "erspan: outer TTL 1-255");
+  cmd.add_option("--file", f.file, "capture: pcap or pcapng file");
+  cmd.add_option("--sampling-rate", f.sampling_rate, "exporter: mirror 1 in N packets");
+  cmd.add_option("--filter", f.filter, "exporter: BPF expression on the mirrored frames");
+  cmd.add_option("--rate-pps", f.rate_pps, "exporter: packets/s limit (0 = none)");
+  cmd.add_option("--rate-bps", f.rate_bps, "exporter: bits/s limit (0 = none)");
+}
+
+std::expected<void, std::string> overlaySessionFlags(nlohmann::json& s, const SessionFlags& f) {
+  setIf(s, "type", f.type);
+  setIf(s, "description", f.description);
+  setIf(s, "bridge", f.bridge);
+  setIf(s, "select_all", f.select_all);
+  setIf(s, "enabled", f.enabled);
+  setIf(s, "mirrored_packet_length", f.snaplen);
+  setIf(s, "sampling_rate", f.sampling_rate);
+  setIf(s, "filter", f.filter);
+  if (!f.select_vlans.empty()) s["select_vlans"] = f.select_vlans;
+  if (!f.sources.empty()) {
+    s["sources"] = nlohmann::json::array();
+    for (const auto& spec : f.sources) {
+      auto source = parseSource(spec);
+      if (!source) return std::unexpected(source.error());
+      s["sources"].push_back(*source);
+    }
+  }
+  if (f.rate_pps || f.rate_bps) {
+    if (!s.contains("rate_limit")) s["rate_limit"] = nlohmann::json::object();
+    setIf(s["rate_limit"], "packets_per_s", f.rate_pps);
+    setIf(s["rate_limit"], "bits_per_s", f.rate_bps);
+  }
+  nlohmann::json& d = s["destination"];
+  if (!d.is_object()) d = nlohmann::json::object();
+  setIf(d, "port", f.dest_port);
+  setIf(d, "vlan", f.vlan);
+  setIf(d, "uplink", f.uplink);
+  setIf(d, "preserve_original_vlan", f.preserve_original_vlan);
+  setIf(d, "remote_ip", f.remote_ip);
+  if (f.version) {
+    // The JSON form takes the numbers as numbers and "gre" as a string.
+    const std::string& v = *f.version;
+    if (v == "1" || v == "2" || v == "3") {
+      d["version"] = std::stoi(v);
+    } else {
+      d["version"] = v;
+    }
+  }
+  setIf(d, "session_id", f.session_id);
+  setIf(d, "index", f.index);
+  setIf(d, "hwid", f.hwid);
+  setIf(d, "backend", f.backend);
+  setIf(d, "dscp", f.dscp);
+  setIf(d, "ttl", f.ttl);
+  setIf(d, "file", f.file);
+  return {};
+}
+
+}  // namespace ovse::cli

@@ -1,0 +1,37 @@
+// The flags of `mirrorctl session create|set`, which mirror the session's JSON fields, and their
+// translation into (or onto) a session JSON object, so flags and --from-json share one parser and
+// one set of error messages.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <expected>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ovse::cli {
+
+struct SessionFlags {
+  std::string from_json;
+  std::optional<std::string> type, description, bridge, filter;
+  std::vector<std::string> sources;  // "iface_id=vm-a,direction=ingress"
+  std::vector<std::int64_t> select_vlans;
+  std::optional<bool> select_all, enabled;
+  std::optional<std::int64_t> snaplen, sampling_rate, rate_pps, rate_bps;
+  // destination
+  std::optional<std::string> dest_port, uplink, remote_ip, version, backend, file;
+  std::optional<std::int64_t> vlan, session_id, index, hwid, dscp, ttl;
+  std::optional<bool> preserve_original_vlan;
+};
+
+/// Adds the session flags to `command`.
+void addSessionFlags(CLI::App& command, SessionFlags& flags);
+
+/// Applies the flags that were given onto `session` (a session JSON object). Errors name the flag
+/// and the value, e.g. `--source colour=red: unknown key colour (port, iface_id, mac, vm, direction)`.
+std::expected<void, std::string> overlaySessionFlags(nlohmann::json& session,
+                                                     const SessionFlags& flags);
+
+}  // namespace ovse::cli

@@ -1,0 +1,114 @@
+// Tables and details for sessions.
+#include "session_view.h"
+
+#include "table.h"
+
+namespace ovse::cli {
+namespace {
+
+const manager::SessionStatus* statusOf(const std::vector<manager::SessionStatus>& statuses,
+                                       const std::string& name) {
+  for (const auto& s : statuses) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+std::string join(const std::vector<std::string>& items, const std::string& sep) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
+  return out;
+}
+
+}  // namespace
+
+MirrorCounters mirrorCounters(const ovs::SwitchState& state, const std::string& session) {
+  MirrorCounters c;
+  for (const auto& m : state.mirrors) {
+    auto it = m.external_ids.find(manager::kSessionKey);
+    if (it == m.external_ids.end() || it->second != session ||
+        m.external_ids.contains(manager::kOwnerKey)) {
+      continue;
+    }
+    c.per_row[m.name] = m.statistics;
+    if (auto p = m.statistics.find("tx_packets"); p != m.statistics.end()) c.packets += p->second;
+    if (auto b = m.statistics.find("tx_bytes"); b != m.statistics.end()) c.bytes += b->second;
+  }
+  return c;
+}
+
+std::string describeSources(const manager::Session& s) {
+  std::vector<std::string> parts;
+  for (const auto& src : s.sources) {
+    parts.push_back(manager::describeSource(src) + " (" + manager::toString(src.direction) + ")");
+  }
+  if (s.select_all) parts.push_back("all ports");
+  for (auto vlan : s.select_vlans) parts.push_back("vlan " + std::to_string(vlan));
+  return join(parts, ", ");
+}
+
+std::string describeDestination(const manager::Session& s) {
+  using namespace manager;
+  if (const auto* d = std::get_if<LocalDestination>(&s.destination)) return "port " + d->port;
+  if (const auto* d = std::get_if<RspanDestination>(&s.destination)) {
+    return "vlan " + std::to_string(d->vlan) + " via " + d->uplink;
+  }
+  if (const auto* d = std::get_if<ErspanDestination>(&s.destination)) {
+    std::string kind = d->version == ErspanVersion::kGre
+                           ? "gre"
+                           : std::string("erspan ") + (d->version == ErspanVersion::kTypeI    ? "I"
+                                                       : d->version == ErspanVersion::kTypeII ? "II"
+                                                                                              : "III");
+    return kind + " " + d->remote_ip + " id " + std::to_string(d->session_id) + " (" +
+           toString(d->backend) + ")";
+  }
+  return "file " + std::get<CaptureDestination>(s.destination).file;
+}
+
+nlohmann::json statusJson(const manager::SessionStatus& s) {
+  return {{"state", manager::toString(s.state)}, {"missing", s.missing},
+          {"problems", s.problems},              {"mirrors", s.mirrors},
+          {"ports", s.ports},                    {"bridge", s.bridge}};
+}
+
+void printSessionTable(std::ostream& out, const std::vector<manager::Session>& sessions,
+                       const std::vector<manager::SessionStatus>& statuses,
+                       const ovs::SwitchState* state) {
+  Table table({"NAME", "TYPE", "STATE", "SOURCES", "DESTINATION", "LENGTH", "MIRRORED"});
+  for (const auto& s : sessions) {
+    const auto* status = statusOf(statuses, s.name);
+    std::string mirrored = state ? std::to_string(mirrorCounters(*state, s.name).packets) : "";
+    table.addRow({s.name, manager::toString(s.type),
+                  status ? manager::toString(status->state) : "unknown", describeSources(s),
+                  describeDestination(s),
+                  s.mirrored_packet_length ? std::to_string(*s.mirrored_packet_length) : "",
+                  mirrored});
+  }
+  table.print(out);
+}
+
+void printSessionDetails(std::ostream& out, const manager::Session& s,
+                         const manager::SessionStatus* status, const ovs::SwitchState* state) {
+  out << "name:         " << s.name << '\n'
+      << "type:         " << manager::toString(s.type) << (s.enabled ? "" : " (disabled)") << '\n';
+  if (!s.description.empty()) out << "description:  " << s.description << '\n';
+  out << "sources:      " << describeSources(s) << '\n'
+      << "destination:  " << describeDestination(s) << '\n';
+  if (s.mirrored_packet_length) out << "length:       " << *s.mirrored_packet_length << '\n';
+  if (status == nullptr) {
+    out << "state:        unknown (OVS not reachable)\n";
+    return;
+  }
+  out << "state:        " << manager::toString(status->state) << '\n';
+  for (const auto& m : status->missing) out << "  missing:    " << m << '\n';
+  for (const auto& p : status->problems) out << "  problem:    " << p << '\n';
+  if (!status->bridge.empty()) out << "bridge:       " << status->bridge << '\n';
+  if (!status->mirrors.empty()) out << "OVS mirrors:  " << join(status->mirrors, ", ") << '\n';
+  if (!status->ports.empty()) out << "OVS ports:    " << join(status->ports, ", ") << '\n';
+  if (state) {
+    auto c = mirrorCounters(*state, s.name);
+    out << "mirrored:     " << c.packets << " packets, " << c.bytes << " bytes (OVS statistics)\n";
+  }
+}
+
+}  // namespace ovse::cli

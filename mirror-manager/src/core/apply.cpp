@@ -1,0 +1,58 @@
+// Reconcile and apply one round, attributing a refused transaction to the sessions it touched.
+#include "mirror_manager/apply.h"
+
+#include <set>
+
+namespace ovse::manager {
+namespace {
+
+// The session a create/update action belongs to (deletes name rows, not sessions).
+std::string sessionOf(const ovs::Action& action) {
+  const ovs::StringMap* ids = nullptr;
+  if (const auto* a = std::get_if<ovs::CreateMirror>(&action)) ids = &a->spec.external_ids;
+  if (const auto* a = std::get_if<ovs::UpdateMirror>(&action)) ids = &a->spec.external_ids;
+  if (const auto* a = std::get_if<ovs::CreatePort>(&action)) ids = &a->spec.external_ids;
+  if (const auto* a = std::get_if<ovs::UpdateInterface>(&action)) ids = &a->spec.external_ids;
+  if (ids == nullptr) return {};
+  auto it = ids->find(kSessionKey);
+  return it == ids->end() ? std::string() : it->second;
+}
+
+}  // namespace
+
+ApplyOutcome reconcileAndApply(std::span<const Session> sessions, ovs::SwitchBackend& backend,
+                               const ReconcileScope& scope) {
+  ApplyOutcome out;
+  auto state = backend.state();
+  if (!state) {
+    out.error = "no switch state yet (not connected to OVSDB)";
+    for (const auto& s : sessions) {
+      out.statuses.push_back({.name = s.name, .state = SessionState::kError, .problems = {*out.error}});
+    }
+    return out;
+  }
+  // A second round covers a transaction that raced with another writer.
+  for (int round = 0; round < 2; ++round) {
+    ReconcilePlan plan = reconcile(sessions, *state, scope);
+    out.statuses = std::move(plan.statuses);
+    if (plan.actions.empty()) return out;
+    auto applied = backend.apply(plan.actions);
+    if (!applied) {
+      out.error = applied.error();
+      std::set<std::string> touched;
+      for (const auto& action : plan.actions) touched.insert(sessionOf(action));
+      for (auto& status : out.statuses) {
+        if (!touched.contains(status.name)) continue;
+        status.state = SessionState::kError;
+        status.problems.push_back(applied.error());
+      }
+      return out;
+    }
+    out.actions_applied += plan.actions.size();
+    state = backend.state();
+  }
+  out.statuses = reconcile(sessions, *state, scope).statuses;
+  return out;
+}
+
+}  // namespace ovse::manager
