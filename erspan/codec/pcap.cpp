@@ -16,12 +16,12 @@ constexpr std::uint64_t kNsPerMicrosecond = 1'000;
 
 }  // namespace
 
-std::expected<std::size_t, RecordError> encodePcapFileHeader(const PcapFileFormat& format,
-                                                             std::span<std::uint8_t> out) noexcept {
+Expected<std::size_t, RecordError> encodePcapFileHeader(const PcapFileFormat& format,
+                                                        std::span<std::uint8_t> out) noexcept {
   // A SnapLen of 0 is invalid in classic pcap (unlike pcapng, where 0 means "no limit").
-  if (format.snap_len == 0) return std::unexpected(RecordError{RecordErrorCode::kZeroSnapLen, 0});
+  if (format.snap_len == 0) return makeUnexpected(RecordError{RecordErrorCode::kZeroSnapLen, 0});
   if (out.size() < kPcapFileHeaderBytes) {
-    return std::unexpected(RecordError{RecordErrorCode::kBufferTooSmall, kPcapFileHeaderBytes});
+    return makeUnexpected(RecordError{RecordErrorCode::kBufferTooSmall, kPcapFileHeaderBytes});
   }
   std::uint8_t* p = out.data();
   const std::uint32_t magic = format.precision == PcapPrecision::kNanoseconds
@@ -37,17 +37,17 @@ std::expected<std::size_t, RecordError> encodePcapFileHeader(const PcapFileForma
   return kPcapFileHeaderBytes;
 }
 
-std::expected<std::size_t, RecordError> encodePcapRecord(const PcapFileFormat& format,
-                                                         const PcapPacket& packet,
-                                                         std::span<std::uint8_t> out) noexcept {
+Expected<std::size_t, RecordError> encodePcapRecord(const PcapFileFormat& format,
+                                                    const PcapPacket& packet,
+                                                    std::span<std::uint8_t> out) noexcept {
   const std::uint64_t seconds = packet.timestamp_ns / kNsPerSecond;
   // The seconds field is 32 bits: it runs out in 2106.
   if (seconds > UINT32_MAX) {
-    return std::unexpected(RecordError{RecordErrorCode::kTimestampOutOfRange, packet.timestamp_ns});
+    return makeUnexpected(RecordError{RecordErrorCode::kTimestampOutOfRange, packet.timestamp_ns});
   }
   const std::size_t total = pcapRecordBytes(format, packet.data.size());
   if (out.size() < total) {
-    return std::unexpected(RecordError{RecordErrorCode::kBufferTooSmall, total});
+    return makeUnexpected(RecordError{RecordErrorCode::kBufferTooSmall, total});
   }
   const std::uint64_t remainder_ns = packet.timestamp_ns % kNsPerSecond;
   const std::uint64_t fraction = format.precision == PcapPrecision::kNanoseconds

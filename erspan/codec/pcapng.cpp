@@ -46,20 +46,20 @@ constexpr std::size_t withEndOfOpt(std::size_t options_bytes) {
 }
 
 // The one up-front check of every encoder: option values fit their u16 length, the block fits
-// its u32 length and the caller's buffer. Nothing is written before it passes.
-std::expected<void, RecordError> checkBlock(std::size_t total, std::size_t out_bytes,
-                                            std::initializer_list<std::size_t> option_lengths) {
+// its u32 length and the caller's buffer. Nothing is written before it passes. Returns the first
+// rule broken, or nullopt (an optional, not Expected<void>: the clang stand-in has no void form).
+std::optional<RecordError> checkBlock(std::size_t total, std::size_t out_bytes,
+                                      std::initializer_list<std::size_t> option_lengths) {
   for (std::size_t len : option_lengths) {
     if (len > kMaxOptionValueBytes) {
-      return std::unexpected(RecordError{RecordErrorCode::kOptionTooLong, len});
+      return RecordError{RecordErrorCode::kOptionTooLong, len};
     }
   }
-  if (total > UINT32_MAX)
-    return std::unexpected(RecordError{RecordErrorCode::kBlockTooLong, total});
+  if (total > UINT32_MAX) return RecordError{RecordErrorCode::kBlockTooLong, total};
   if (out_bytes < total) {
-    return std::unexpected(RecordError{RecordErrorCode::kBufferTooSmall, total});
+    return RecordError{RecordErrorCode::kBufferTooSmall, total};
   }
-  return {};
+  return std::nullopt;
 }
 
 // Sequential little-endian writer over a buffer already checked by checkBlock.
@@ -163,13 +163,12 @@ std::size_t sectionHeaderBlockBytes(const SectionHeader& shb) noexcept {
   return kPcapngShbFixedBytes + shbOptionBytes(shb);
 }
 
-std::expected<std::size_t, RecordError> encodeSectionHeaderBlock(
-    const SectionHeader& shb, std::span<std::uint8_t> out) noexcept {
+Expected<std::size_t, RecordError> encodeSectionHeaderBlock(const SectionHeader& shb,
+                                                            std::span<std::uint8_t> out) noexcept {
   const std::size_t total = sectionHeaderBlockBytes(shb);
-  if (auto ok = checkBlock(total, out.size(),
-                           {shb.hardware.size(), shb.os.size(), shb.user_application.size()});
-      !ok) {
-    return std::unexpected(ok.error());
+  if (auto bad = checkBlock(total, out.size(),
+                            {shb.hardware.size(), shb.os.size(), shb.user_application.size()})) {
+    return makeUnexpected(*bad);
   }
   Cursor c(out.data());
   c.begin(kPcapngShbType, total);
@@ -191,11 +190,11 @@ std::size_t interfaceDescriptionBlockBytes(const InterfaceDescription& idb) noex
          optionBytes(1) + kEndOfOptBytes;
 }
 
-std::expected<std::size_t, RecordError> encodeInterfaceDescriptionBlock(
+Expected<std::size_t, RecordError> encodeInterfaceDescriptionBlock(
     const InterfaceDescription& idb, std::span<std::uint8_t> out) noexcept {
   const std::size_t total = interfaceDescriptionBlockBytes(idb);
-  if (auto ok = checkBlock(total, out.size(), {idb.name.size(), idb.description.size()}); !ok) {
-    return std::unexpected(ok.error());
+  if (auto bad = checkBlock(total, out.size(), {idb.name.size(), idb.description.size()})) {
+    return makeUnexpected(*bad);
   }
   Cursor c(out.data());
   c.begin(kPcapngIdbType, total);
@@ -214,16 +213,14 @@ std::size_t enhancedPacketBlockBytes(const EnhancedPacket& epb) noexcept {
   return kPcapngEpbFixedBytes + pad4(epbCapturedBytes(epb)) + epbOptionBytes(epb);
 }
 
-std::expected<std::size_t, RecordError> encodeEnhancedPacketBlock(
-    const EnhancedPacket& epb, std::span<std::uint8_t> out) noexcept {
+Expected<std::size_t, RecordError> encodeEnhancedPacketBlock(const EnhancedPacket& epb,
+                                                             std::span<std::uint8_t> out) noexcept {
   const std::size_t captured = epbCapturedBytes(epb);
   const std::size_t total = enhancedPacketBlockBytes(epb);
   if (captured > UINT32_MAX) {
-    return std::unexpected(RecordError{RecordErrorCode::kPacketTooLong, captured});
+    return makeUnexpected(RecordError{RecordErrorCode::kPacketTooLong, captured});
   }
-  if (auto ok = checkBlock(total, out.size(), {epb.comment.size()}); !ok) {
-    return std::unexpected(ok.error());
-  }
+  if (auto bad = checkBlock(total, out.size(), {epb.comment.size()})) return makeUnexpected(*bad);
   const auto captured32 = static_cast<std::uint32_t>(captured);
   const std::uint32_t flags = epbFlags(epb.direction, epb.crc_error);
   Cursor c(out.data());
@@ -248,10 +245,10 @@ std::size_t interfaceStatisticsBlockBytes(const InterfaceStatistics& isb) noexce
   return kPcapngIsbFixedBytes + isbOptionBytes(isb);
 }
 
-std::expected<std::size_t, RecordError> encodeInterfaceStatisticsBlock(
+Expected<std::size_t, RecordError> encodeInterfaceStatisticsBlock(
     const InterfaceStatistics& isb, std::span<std::uint8_t> out) noexcept {
   const std::size_t total = interfaceStatisticsBlockBytes(isb);
-  if (auto ok = checkBlock(total, out.size(), {}); !ok) return std::unexpected(ok.error());
+  if (auto bad = checkBlock(total, out.size(), {})) return makeUnexpected(*bad);
   Cursor c(out.data());
   c.begin(kPcapngIsbType, total);
   c.u32(isb.interface_id);

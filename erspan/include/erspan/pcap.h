@@ -4,8 +4,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <expected>
 #include <span>
+
+#include "erspan/expected.h"
 
 namespace ovse::erspan {
 
@@ -90,7 +91,7 @@ struct PcapPacket {
 };
 
 /// Writes the 24-byte file header little-endian into `out`; returns the bytes written.
-[[nodiscard]] std::expected<std::size_t, RecordError> encodePcapFileHeader(
+[[nodiscard]] Expected<std::size_t, RecordError> encodePcapFileHeader(
     const PcapFileFormat& format, std::span<std::uint8_t> out) noexcept;
 
 /// Exact size of the record `encodePcapRecord` writes for a packet of `data_bytes` captured bytes.
@@ -101,7 +102,7 @@ struct PcapPacket {
 
 /// Writes one record header + data into `out`; returns the bytes written (`pcapRecordBytes`).
 /// Data beyond `format.snap_len` is cut; the original length is never below `data.size()`.
-[[nodiscard]] std::expected<std::size_t, RecordError> encodePcapRecord(
+[[nodiscard]] Expected<std::size_t, RecordError> encodePcapRecord(
     const PcapFileFormat& format, const PcapPacket& packet, std::span<std::uint8_t> out) noexcept;
 
 }  // namespace ovse::erspan

@@ -4,7 +4,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <expected>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -101,26 +100,26 @@ struct InterfaceStatistics {
 /// Exact size of the SHB `encodeSectionHeaderBlock` writes.
 [[nodiscard]] std::size_t sectionHeaderBlockBytes(const SectionHeader& shb) noexcept;
 /// Writes an SHB (version 1.0, section length -1) into `out`; returns the bytes written.
-[[nodiscard]] std::expected<std::size_t, RecordError> encodeSectionHeaderBlock(
+[[nodiscard]] Expected<std::size_t, RecordError> encodeSectionHeaderBlock(
     const SectionHeader& shb, std::span<std::uint8_t> out) noexcept;
 
 /// Exact size of the IDB `encodeInterfaceDescriptionBlock` writes.
 [[nodiscard]] std::size_t interfaceDescriptionBlockBytes(const InterfaceDescription& idb) noexcept;
 /// Writes an IDB with if_name, if_description and if_tsresol = 9; returns the bytes written.
-[[nodiscard]] std::expected<std::size_t, RecordError> encodeInterfaceDescriptionBlock(
+[[nodiscard]] Expected<std::size_t, RecordError> encodeInterfaceDescriptionBlock(
     const InterfaceDescription& idb, std::span<std::uint8_t> out) noexcept;
 
 /// Exact size of the EPB `encodeEnhancedPacketBlock` writes.
 [[nodiscard]] std::size_t enhancedPacketBlockBytes(const EnhancedPacket& epb) noexcept;
 /// Writes an EPB (data zero-padded to 4, epb_flags only when non-zero, then epb_dropcount and
 /// opt_comment when given); returns the bytes written.
-[[nodiscard]] std::expected<std::size_t, RecordError> encodeEnhancedPacketBlock(
+[[nodiscard]] Expected<std::size_t, RecordError> encodeEnhancedPacketBlock(
     const EnhancedPacket& epb, std::span<std::uint8_t> out) noexcept;
 
 /// Exact size of the ISB `encodeInterfaceStatisticsBlock` writes.
 [[nodiscard]] std::size_t interfaceStatisticsBlockBytes(const InterfaceStatistics& isb) noexcept;
 /// Writes an ISB with the options that are set; returns the bytes written.
-[[nodiscard]] std::expected<std::size_t, RecordError> encodeInterfaceStatisticsBlock(
+[[nodiscard]] Expected<std::size_t, RecordError> encodeInterfaceStatisticsBlock(
     const InterfaceStatistics& isb, std::span<std::uint8_t> out) noexcept;
 
 }  // namespace ovse::erspan
