@@ -75,8 +75,8 @@ std::expected<std::uint64_t, std::string> parseRate(const std::string& flag,
   return static_cast<std::uint64_t>(v * mult);
 }
 
-std::expected<erspan::exporter::PipelineConfig, std::string> pipelineConfig(
-    const ExportArgs& a, bool has_egress) {
+std::expected<erspan::exporter::PipelineConfig, std::string> pipelineConfig(const ExportArgs& a,
+                                                                            bool has_egress) {
   erspan::exporter::PipelineConfig c;
   auto type = parseType(a.type);
   if (!type) return std::unexpected(type.error());

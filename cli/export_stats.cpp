@@ -86,12 +86,10 @@ std::string exportStatusLine(const nlohmann::json& stats) {
 std::string exportSummary(const nlohmann::json& stats) {
   std::string out = "export summary (" + std::to_string(stats["elapsed_s"].get<double>()) + " s)\n";
   for (const auto& in : stats["inputs"]) {
-    out += "  input " + in["name"].get<std::string>() + " (" +
-           in["direction"].get<std::string>() + "): received " + in["received"].dump() +
-           ", filtered out " + in["filtered_out"].dump() + ", sampled out " +
-           in["sampled_out"].dump() + ", truncated " + in["truncated"].dump() +
-           ", rate-dropped " + in["rate_dropped"].dump() + ", exported " +
-           in["exported"].dump();
+    out += "  input " + in["name"].get<std::string>() + " (" + in["direction"].get<std::string>() +
+           "): received " + in["received"].dump() + ", filtered out " + in["filtered_out"].dump() +
+           ", sampled out " + in["sampled_out"].dump() + ", truncated " + in["truncated"].dump() +
+           ", rate-dropped " + in["rate_dropped"].dump() + ", exported " + in["exported"].dump();
     if (in.contains("kernel_dropped")) out += ", kernel dropped " + in["kernel_dropped"].dump();
     out += "\n";
   }

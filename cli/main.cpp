@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "collect_command.h"
+#include "export_command.h"
 #include "ports_command.h"
 #include "serve_command.h"
 #include "session_command.h"
@@ -12,6 +13,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("mirrorctl ") + OVSE_VERSION);
   app.require_subcommand(1);
   ovse::cli::addPortsCommand(app);
+  ovse::cli::addExportCommand(app);
   ovse::cli::addCollectCommand(app);
   ovse::cli::addSessionCommand(app);
   ovse::cli::addServeCommand(app);
