@@ -40,7 +40,7 @@ void onSignal(int signo) {
 
 void installSignals(ec::RunControl& control) {
   g_control = &control;
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_handler = onSignal;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = 0;  // no SA_RESTART: a signal cuts the poll() wait short
@@ -141,7 +141,8 @@ void addOutputFlags(CLI::App& cmd, CollectArgs& a) {
       ->check(CLI::IsMember({"pcap", "pcapng"}));
   cmd.add_option("-C", a.rotate_mb, "rotate when a file exceeds this many MB (1,000,000 bytes)")
       ->check(CLI::PositiveNumber);
-  cmd.add_option("-G", a.config.rotate_seconds, "rotate every SECONDS")->check(CLI::Range(1, 1 << 30));
+  cmd.add_option("-G", a.config.rotate_seconds, "rotate every SECONDS")
+      ->check(CLI::Range(1, 1 << 30));
   cmd.add_option("-W", a.config.max_files, "keep at most N files per output (ring)")
       ->check(CLI::Range(1, 1 << 20));
   cmd.add_option("--tap", a.config.tap_name, "re-inject inner frames into this TAP device");

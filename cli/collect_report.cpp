@@ -31,20 +31,13 @@ const char* typeName(erspan::ErspanType type) {
 
 nlohmann::json sessionJson(const Session& s) {
   const auto& seq = s.seq.counters();
-  return {{"exporter", s.exporter_text},
-          {s.key.gre ? "gre_key" : "session_id", s.key.id},
-          {"type", typeName(s.last_type)},
-          {"interface", s.label},
-          {"packets", s.packet_count},
-          {"bytes", s.byte_count},
-          {"written", s.written_count},
-          {"filtered", s.filtered_count},
-          {"dropped", s.dropped_count},
-          {"lost", seq.lost_count},
-          {"reordered", seq.reordered_count},
-          {"duplicated", seq.duplicate_count},
-          {"stale", seq.stale_count},
-          {"restarts", seq.restart_count}};
+  return {{"exporter", s.exporter_text},      {s.key.gre ? "gre_key" : "session_id", s.key.id},
+          {"type", typeName(s.last_type)},    {"interface", s.label},
+          {"packets", s.packet_count},        {"bytes", s.byte_count},
+          {"written", s.written_count},       {"filtered", s.filtered_count},
+          {"dropped", s.dropped_count},       {"lost", seq.lost_count},
+          {"reordered", seq.reordered_count}, {"duplicated", seq.duplicate_count},
+          {"stale", seq.stale_count},         {"restarts", seq.restart_count}};
 }
 
 nlohmann::json notOursJson(const erspan::collector::CollectorCounters& c) {
@@ -69,24 +62,24 @@ nlohmann::json collectStatsJson(const Collector& collector) {
   const auto& c = collector.counters();
   nlohmann::json sessions = nlohmann::json::array();
   for (const auto& s : collector.sessions().sessions()) sessions.push_back(sessionJson(*s));
-  nlohmann::json doc = {
-      {"packets_read", c.frames_read},
-      {"bytes_read", c.bytes_read},
-      {"decapsulated", c.decapsulated},
-      {"not_ours", c.notOursTotal()},
-      {"not_ours_by_reason", notOursJson(c)},
-      {"rejected_exporter", c.rejected_exporter},
-      {"session_filtered", c.session_filtered},
-      {"session_limit", c.session_limit},
-      {"not_ethernet", c.not_ethernet},
-      {"inner_filtered", c.inner_filtered},
-      {"exporter_time_missing", c.exporter_time_missing},
-      {"lost", totalLost(collector)},
-      {"capture", {{"received", c.capture.received_count},
-                   {"kernel_dropped", c.capture.kernel_drop_count},
-                   {"interface_dropped", c.capture.interface_drop_count}}},
-      {"tap", {{"written", c.tap_written}, {"dropped", c.tap_dropped}}},
-      {"sessions", sessions}};
+  nlohmann::json doc = {{"packets_read", c.frames_read},
+                        {"bytes_read", c.bytes_read},
+                        {"decapsulated", c.decapsulated},
+                        {"not_ours", c.notOursTotal()},
+                        {"not_ours_by_reason", notOursJson(c)},
+                        {"rejected_exporter", c.rejected_exporter},
+                        {"session_filtered", c.session_filtered},
+                        {"session_limit", c.session_limit},
+                        {"not_ethernet", c.not_ethernet},
+                        {"inner_filtered", c.inner_filtered},
+                        {"exporter_time_missing", c.exporter_time_missing},
+                        {"lost", totalLost(collector)},
+                        {"capture",
+                         {{"received", c.capture.received_count},
+                          {"kernel_dropped", c.capture.kernel_drop_count},
+                          {"interface_dropped", c.capture.interface_drop_count}}},
+                        {"tap", {{"written", c.tap_written}, {"dropped", c.tap_dropped}}},
+                        {"sessions", sessions}};
   if (const auto* out = collector.outputs()) {
     doc["written"] = out->counters().written_count;
     doc["write_dropped"] = out->counters().dropped_count;
@@ -101,13 +94,11 @@ std::string collectStatsLine(const Collector& collector) {
   const auto& c = collector.counters();
   const auto* out = collector.outputs();
   char line[256];
-  std::snprintf(line, sizeof line,
-                "%llu pkts  %.1f MB  %zu sessions  %llu lost  %llu not ours  file %.1f MB",
-                static_cast<unsigned long long>(c.frames_read), c.bytes_read / 1e6,
-                collector.sessions().sessions().size(),
-                static_cast<unsigned long long>(totalLost(collector)),
-                static_cast<unsigned long long>(c.notOursTotal()),
-                out ? out->currentBytes() / 1e6 : 0.0);
+  std::snprintf(
+      line, sizeof line, "%llu pkts  %.1f MB  %zu sessions  %llu lost  %llu not ours  file %.1f MB",
+      static_cast<unsigned long long>(c.frames_read), c.bytes_read / 1e6,
+      collector.sessions().sessions().size(), static_cast<unsigned long long>(totalLost(collector)),
+      static_cast<unsigned long long>(c.notOursTotal()), out ? out->currentBytes() / 1e6 : 0.0);
   return line;
 }
 
@@ -123,22 +114,22 @@ bool writeJsonFile(const std::string& path, const nlohmann::json& doc) {
 
 void printCollectSummary(std::ostream& out, const Collector& collector) {
   const auto& c = collector.counters();
-  out << "packets read " << c.frames_read << ", decapsulated " << c.decapsulated
-      << ", not ours " << c.notOursTotal() << ", rejected exporter " << c.rejected_exporter
-      << ", session filtered " << c.session_filtered << ", inner filtered " << c.inner_filtered
-      << ", not Ethernet " << c.not_ethernet << "\n";
-  for (const auto& [reason, count] : notOursJson(c).items()) {
+  out << "packets read " << c.frames_read << ", decapsulated " << c.decapsulated << ", not ours "
+      << c.notOursTotal() << ", rejected exporter " << c.rejected_exporter << ", session filtered "
+      << c.session_filtered << ", inner filtered " << c.inner_filtered << ", not Ethernet "
+      << c.not_ethernet << "\n";
+  const nlohmann::json reasons = notOursJson(c);
+  for (const auto& [reason, count] : reasons.items()) {
     out << "  not ours: " << reason << ": " << count << "\n";
   }
   if (const auto* o = collector.outputs()) {
-    out << "written " << o->counters().written_count << " frames in "
-        << o->counters().files_opened << " file(s), dropped by write errors "
-        << o->counters().dropped_count << "\n";
+    out << "written " << o->counters().written_count << " frames in " << o->counters().files_opened
+        << " file(s), dropped by write errors " << o->counters().dropped_count << "\n";
   }
   out << "capture: received " << c.capture.received_count << ", kernel dropped "
       << c.capture.kernel_drop_count << "\n";
-  Table table({"EXPORTER", "ID", "TYPE", "PACKETS", "BYTES", "WRITTEN", "LOST", "REORDERED",
-               "DUPLICATED"});
+  Table table(
+      {"EXPORTER", "ID", "TYPE", "PACKETS", "BYTES", "WRITTEN", "LOST", "REORDERED", "DUPLICATED"});
   for (const auto& s : collector.sessions().sessions()) {
     const auto& seq = s->seq.counters();
     table.addRow({s->exporter_text, (s->key.gre ? "key " : "") + std::to_string(s->key.id),

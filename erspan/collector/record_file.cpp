@@ -1,0 +1,108 @@
+// RecordFile: 0600 files, large buffered writes, truncation back to a record boundary on error.
+#include "erspan/collector/record_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+namespace ovse::erspan::collector {
+namespace {
+
+std::string errnoText(int err) {
+  return std::string(std::strerror(err)) + " (errno " + std::to_string(err) + ")";
+}
+
+/// mkdir -p of the parent of `path` with mode 0700 for new directories.
+bool makeParents(const std::string& path, std::string& error) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (parent.empty()) return true;
+  std::string partial;
+  for (const auto& part : parent) {
+    partial = partial.empty() ? part.string() : (std::filesystem::path(partial) / part).string();
+    if (mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) {
+      error = "cannot create directory '" + partial + "': " + errnoText(errno);
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+RecordFile::RecordFile(int fd, std::string path, std::size_t buffer_bytes, bool is_stdout)
+    : fd_(fd), path_(std::move(path)), is_stdout_(is_stdout), buffer_(buffer_bytes) {}
+
+RecordFile::~RecordFile() { close(); }
+
+std::expected<std::unique_ptr<RecordFile>, std::string> RecordFile::create(
+    const std::string& path, std::size_t buffer_bytes) {
+  // Big enough for the largest pcapng EPB (snap length 262144 plus headers and options).
+  buffer_bytes = buffer_bytes < (512u << 10) ? (512u << 10) : buffer_bytes;
+  if (path == "-") {
+    return std::unique_ptr<RecordFile>(new RecordFile(STDOUT_FILENO, path, buffer_bytes, true));
+  }
+  std::string error;
+  if (!makeParents(path, error)) return std::unexpected(error);
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return std::unexpected("cannot create '" + path + "': " + errnoText(errno));
+  // An existing file keeps its mode through O_TRUNC: capture files are private either way.
+  fchmod(fd, 0600);
+  return std::unique_ptr<RecordFile>(new RecordFile(fd, path, buffer_bytes, false));
+}
+
+std::span<std::uint8_t> RecordFile::reserve(std::size_t bytes) noexcept {
+  if (failed_ || fd_ < 0 || bytes > buffer_.size()) return {};
+  if (buffer_.size() - used_ < bytes && !flush()) return {};
+  return std::span<std::uint8_t>(buffer_.data() + used_, bytes);
+}
+
+void RecordFile::commit(std::size_t bytes) noexcept {
+  used_ += bytes;
+  ++buffered_records_;
+}
+
+bool RecordFile::flush() noexcept {
+  if (failed_) return false;
+  std::size_t done = 0;
+  while (done < used_) {
+    const ssize_t n = ::write(fd_, buffer_.data() + done, used_ - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      fail(n < 0 ? errno : ENOSPC);
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  durable_bytes_ += used_;
+  used_ = 0;
+  buffered_records_ = 0;
+  return true;
+}
+
+void RecordFile::fail(int err) noexcept {
+  failed_ = true;
+  lost_records_ = buffered_records_;
+  error_ = "write to '" + path_ + "' failed: " + errnoText(err);
+  // A partial write may have cut a record: go back to the last complete one so the file stays
+  // readable. (A pipe cannot be cut back; its reader sees the stream end there.)
+  if (!is_stdout_ && ftruncate(fd_, static_cast<off_t>(durable_bytes_)) != 0) {
+    error_ += "; cannot truncate back to " + std::to_string(durable_bytes_) +
+              " bytes: " + errnoText(errno);
+  }
+  used_ = 0;
+  buffered_records_ = 0;
+}
+
+bool RecordFile::close() noexcept {
+  if (fd_ < 0) return !failed_;
+  const bool ok = flush();
+  if (!is_stdout_) ::close(fd_);
+  fd_ = -1;
+  return ok;
+}
+
+}  // namespace ovse::erspan::collector

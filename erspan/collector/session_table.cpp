@@ -1,0 +1,52 @@
+// Session table: key derivation from decapsulated packets, hashing, creation on first sight.
+#include "erspan/collector/session_table.h"
+
+#include <arpa/inet.h>
+
+namespace ovse::erspan::collector {
+
+SessionKey SessionKey::of(const DecapView& view) noexcept {
+  SessionKey key;
+  key.ipv6 = view.ip_version == IpVersion::kV6;
+  key.gre = view.type == ErspanType::kGreTeb;
+  key.id = key.gre ? view.gre_key.value_or(0) : view.session_id;
+  key.exporter = view.src_ip;
+  return key;
+}
+
+std::size_t SessionKeyHash::operator()(const SessionKey& key) const noexcept {
+  std::uint64_t h = 1469598103934665603ull;
+  const auto mix = [&h](std::uint64_t byte) {
+    h ^= byte;
+    h *= 1099511628211ull;
+  };
+  mix(key.ipv6 ? 1 : 0);
+  mix(key.gre ? 1 : 0);
+  for (int i = 0; i < 4; ++i) mix((key.id >> (8 * i)) & 0xFF);
+  for (std::uint8_t b : key.exporter) mix(b);
+  return static_cast<std::size_t>(h);
+}
+
+Session* SessionTable::findOrAdd(const SessionKey& key) {
+  if (last_ != nullptr && last_->key == key) return last_;
+  if (auto it = map_.find(key); it != map_.end()) return last_ = it->second;
+  if (list_.size() >= max_sessions_) return nullptr;
+  auto session = std::make_unique<Session>();
+  session->key = key;
+  session->index = list_.size();
+  session->exporter_text = addressText(key.ipv6, key.exporter);
+  session->label = (key.gre ? "gre-" : "erspan-") + session->exporter_text +
+                   (key.gre ? "-key" : "-sid") + std::to_string(key.id);
+  Session* raw = session.get();
+  list_.push_back(std::move(session));
+  map_.emplace(key, raw);
+  return last_ = raw;
+}
+
+std::string addressText(bool ipv6, const std::array<std::uint8_t, 16>& address) {
+  char text[INET6_ADDRSTRLEN] = {};
+  inet_ntop(ipv6 ? AF_INET6 : AF_INET, address.data(), text, sizeof text);
+  return text;
+}
+
+}  // namespace ovse::erspan::collector
