@@ -3,13 +3,18 @@
 
 #include <pcap/pcap.h>
 
+#include <cerrno>
 #include <climits>
+#include <cstdio>
+#include <cstring>
 #include <utility>
+#include <vector>
 
 namespace ovse::erspan::io {
 
 /// The libpcap handle plus what the dispatch trampoline needs to convert timestamps.
 struct CaptureSource::Handle {
+  std::vector<char> file_buffer;  ///< stdio buffer of an offline file (outlives the FILE)
   pcap_t* pcap = nullptr;
   bool nanosecond = true;  ///< libpcap delivers ts.tv_usec in ns (else µs)
   ~Handle() {
@@ -18,6 +23,8 @@ struct CaptureSource::Handle {
 };
 
 namespace {
+
+constexpr std::size_t kOfflineBufferBytes = 1u << 20;
 
 std::unexpected<CaptureError> fail(std::string message) {
   return std::unexpected(CaptureError{std::move(message)});
@@ -122,8 +129,19 @@ std::expected<std::unique_ptr<CaptureSource>, CaptureError> CaptureSource::openO
   const std::string what = "file '" + config.path + "'";
   char errbuf[PCAP_ERRBUF_SIZE] = {};
   auto handle = std::make_unique<Handle>();
-  handle->pcap = pcap_open_offline_with_tstamp_precision(config.path.c_str(),
-                                                         PCAP_TSTAMP_PRECISION_NANO, errbuf);
+  if (config.path == "-") {
+    handle->pcap = pcap_open_offline_with_tstamp_precision("-", PCAP_TSTAMP_PRECISION_NANO, errbuf);
+  } else {
+    // Our own FILE with a 1 MiB buffer: libpcap reads each record with two freads, and the
+    // default 4 KiB stdio buffer would make that a read() syscall every few packets.
+    std::FILE* file = std::fopen(config.path.c_str(), "rbe");
+    if (file == nullptr) return fail("cannot read " + what + ": " + std::strerror(errno));
+    handle->file_buffer.resize(kOfflineBufferBytes);
+    std::setvbuf(file, handle->file_buffer.data(), _IOFBF, handle->file_buffer.size());
+    handle->pcap =
+        pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+    if (handle->pcap == nullptr) std::fclose(file);
+  }
   if (handle->pcap == nullptr) return fail("cannot read " + what + ": " + errbuf);
   handle->nanosecond = true;
   if (auto ok = installFilter(handle->pcap, config.filter, what); !ok) {

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# collect_bench.sh: `mirrorctl collect --read IN -w OUT.pcap` vs `tcpdump -r IN -w OUT2.pcap` on the
+# same 1M-packet ERSPAN II file, in one run. Prints packets/s of each and the ratio (target >= 2.0),
+# CPU seconds per million packets and peak RSS (target <= 64 MiB). A benchmark, never a test.
+#
+# usage: tests/bench/collect_bench.sh [BUILD_DIR] [PACKETS] [RUNS]
+set -euo pipefail
+build=${1:-$(cd "$(dirname "$0")/../.." && pwd)/build}
+packets=${2:-1000000}
+runs=${3:-5}
+mirrorctl=$build/cli/mirrorctl
+gen=$build/tests/bench/erspan_gen
+for tool in "$mirrorctl" "$gen" /usr/bin/time tcpdump; do
+  command -v "$tool" >/dev/null || { echo "collect_bench: missing $tool" >&2; exit 1; }
+done
+dir=$(mktemp -d /tmp/ovse-collect-bench.XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+"$gen" "$dir/in.pcap" "$packets" --type 2 --frame 128
+
+# best-of-N: prints "wall cpu rss_kb" of the fastest run of the command given.
+measure() {
+  local best=""
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f "%e %U %S %M" -o "$dir/t" "$@" >/dev/null 2>&1
+    read -r wall user sys rss <"$dir/t"
+    local cpu
+    cpu=$(echo "$user + $sys" | bc -l)
+    if [[ -z $best ]] || (($(echo "$wall < ${best%% *}" | bc -l))); then best="$wall $cpu $rss"; fi
+    rm -f "$dir"/out*.pcap
+  done
+  echo "$best"
+}
+
+read -r c_wall c_cpu c_rss < <(measure "$mirrorctl" collect -r "$dir/in.pcap" -w "$dir/out1.pcap")
+read -r t_wall t_cpu t_rss < <(measure tcpdump -r "$dir/in.pcap" -w "$dir/out2.pcap")
+rate() { echo "scale=0; $packets / $1" | bc -l; }
+per_m() { echo "scale=3; $1 * 1000000 / $packets" | bc -l; }
+c_pps=$(rate "$c_wall"); t_pps=$(rate "$t_wall")
+printf '%-28s %12s %14s %12s\n' "offline, $packets ERSPAN II" "packets/s" "CPU s / Mpkt" "peak RSS"
+printf '%-28s %12s %14s %9s MiB\n' "mirrorctl collect -w .pcap" "$c_pps" "$(per_m "$c_cpu")" \
+  "$((c_rss / 1024))"
+printf '%-28s %12s %14s %9s MiB\n' "tcpdump -r -w" "$t_pps" "$(per_m "$t_cpu")" "$((t_rss / 1024))"
+printf 'ratio (collect / tcpdump packets/s): %s  (target >= 2.0); best of %s runs each\n' \
+  "$(echo "scale=2; $c_pps / $t_pps" | bc -l)" "$runs"
