@@ -49,9 +49,14 @@ std::expected<std::unique_ptr<RecordFile>, std::string> RecordFile::create(
   if (!makeParents(path, error)) return std::unexpected(error);
   const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return std::unexpected("cannot create '" + path + "': " + errnoText(errno));
-  // An existing file keeps its mode through O_TRUNC: capture files are private either way.
-  fchmod(fd, 0600);
-  return std::unique_ptr<RecordFile>(new RecordFile(fd, path, buffer_bytes, false));
+  // An existing file keeps its mode through O_TRUNC: capture files are private either way
+  // (regular files only: never chmod a device such as /dev/null).
+  struct stat st {};
+  const bool regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  if (regular) fchmod(fd, 0600);
+  auto file = std::unique_ptr<RecordFile>(new RecordFile(fd, path, buffer_bytes, false));
+  file->regular_ = regular;
+  return file;
 }
 
 std::span<std::uint8_t> RecordFile::reserve(std::size_t bytes) noexcept {
@@ -89,7 +94,7 @@ void RecordFile::fail(int err) noexcept {
   error_ = "write to '" + path_ + "' failed: " + errnoText(err);
   // A partial write may have cut a record: go back to the last complete one so the file stays
   // readable. (A pipe cannot be cut back; its reader sees the stream end there.)
-  if (!is_stdout_ && ftruncate(fd_, static_cast<off_t>(durable_bytes_)) != 0) {
+  if (regular_ && ftruncate(fd_, static_cast<off_t>(durable_bytes_)) != 0) {
     error_ += "; cannot truncate back to " + std::to_string(durable_bytes_) +
               " bytes: " + errnoText(errno);
   }

@@ -58,6 +58,7 @@ class RecordFile {
   int fd_;
   std::string path_;
   bool is_stdout_;
+  bool regular_ = false;  ///< a regular file (can be truncated back after an error)
   std::vector<std::uint8_t> buffer_;
   std::size_t used_ = 0;
   std::uint64_t buffered_records_ = 0;
