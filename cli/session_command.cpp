@@ -26,7 +26,8 @@ struct SessionArgs {
   bool json = false;
   bool no_apply = false;
   std::string name;
-  SessionFlags flags;
+  SessionFlags flags;      // create
+  SessionFlags set_flags;  // set
 };
 
 int fail(const std::string& message) {
@@ -106,7 +107,7 @@ int runSet(SessionArgs& a) {
   const Session* old = store->find(a.name);
   if (!old) return fail("no session named " + a.name);
   nlohmann::json j = manager::sessionToJson(*old);
-  if (auto overlay = overlaySessionFlags(j, a.flags); !overlay) return fail(overlay.error());
+  if (auto overlay = overlaySessionFlags(j, a.set_flags); !overlay) return fail(overlay.error());
   auto session = manager::sessionFromJson(j);
   if (!session) return fail(session.error().text());
   if (!validate(*session, *store, a.name)) return 1;
@@ -214,7 +215,7 @@ void addSessionCommand(CLI::App& app) {
   create->callback([a, done] { done(runCreate(*a)); });
 
   CLI::App* set = addLeaf(session, "set", "Change fields of a session", a, true);
-  addSessionFlags(*set, a->flags);
+  addSessionFlags(*set, a->set_flags);
   set->add_flag("--no-apply", a->no_apply, "only change the store");
   set->callback([a, done] { done(runSet(*a)); });
 

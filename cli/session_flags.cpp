@@ -42,14 +42,16 @@ void addSessionFlags(CLI::App& cmd, SessionFlags& f) {
                  "a source: KEY=VALUE[,direction=ingress|egress|both], KEY one of port, iface_id, "
                  "mac, vm (repeatable; replaces the sources)");
   cmd.add_option("--select-vlan", f.select_vlans, "mirror a whole VLAN (repeatable)");
-  cmd.add_flag("--select-all,!--no-select-all", f.select_all, "mirror every packet on the bridge");
+  f.select_all_given =
+      cmd.add_flag("--select-all,!--no-select-all", f.select_all, "mirror every packet on the bridge");
   cmd.add_option("--bridge", f.bridge, "bridge, when no source names one");
   cmd.add_option("--mirrored-packet-length,--snaplen", f.snaplen, "bytes kept of each frame");
-  cmd.add_flag("--enabled,!--disabled", f.enabled, "session status");
+  f.enabled_given = cmd.add_flag("--enabled,!--disabled", f.enabled, "session status");
   cmd.add_option("--dest-port", f.dest_port, "local: the analyzer port");
   cmd.add_option("--vlan", f.vlan, "rspan: the encapsulation VLAN");
   cmd.add_option("--uplink", f.uplink, "rspan: the port that carries the VLAN");
-  cmd.add_flag("--preserve-original-vlan", f.preserve_original_vlan, "rspan: keep the frame's tag");
+  f.preserve_given = cmd.add_flag("--preserve-original-vlan", f.preserve_original_vlan,
+                                  "rspan: keep the frame's tag");
   cmd.add_option("--remote-ip", f.remote_ip, "erspan: the collector's IPv4/IPv6 address");
   cmd.add_option("--version", f.version, "erspan: 1, 2 or 3 (ERSPAN Type I/II/III) or gre");
   cmd.add_option("--session-id", f.session_id, "erspan: session ID 0-1023 (GRE key for gre)");
@@ -69,8 +71,8 @@ std::expected<void, std::string> overlaySessionFlags(nlohmann::json& s, const Se
   setIf(s, "type", f.type);
   setIf(s, "description", f.description);
   setIf(s, "bridge", f.bridge);
-  setIf(s, "select_all", f.select_all);
-  setIf(s, "enabled", f.enabled);
+  if (f.select_all_given->count()) s["select_all"] = f.select_all;
+  if (f.enabled_given->count()) s["enabled"] = f.enabled;
   setIf(s, "mirrored_packet_length", f.snaplen);
   setIf(s, "sampling_rate", f.sampling_rate);
   setIf(s, "filter", f.filter);
@@ -93,7 +95,7 @@ std::expected<void, std::string> overlaySessionFlags(nlohmann::json& s, const Se
   setIf(d, "port", f.dest_port);
   setIf(d, "vlan", f.vlan);
   setIf(d, "uplink", f.uplink);
-  setIf(d, "preserve_original_vlan", f.preserve_original_vlan);
+  if (f.preserve_given->count()) d["preserve_original_vlan"] = f.preserve_original_vlan;
   setIf(d, "remote_ip", f.remote_ip);
   if (f.version) {
     // The JSON form takes the numbers as numbers and "gre" as a string.

@@ -18,15 +18,16 @@ struct SessionFlags {
   std::optional<std::string> type, description, bridge, filter;
   std::vector<std::string> sources;  // "iface_id=vm-a,direction=ingress"
   std::vector<std::int64_t> select_vlans;
-  std::optional<bool> select_all, enabled;
+  // Booleans are applied only when given, which CLI11 reports through the Option's count().
+  bool select_all = false, enabled = true, preserve_original_vlan = false;
+  CLI::Option *select_all_given = nullptr, *enabled_given = nullptr, *preserve_given = nullptr;
   std::optional<std::int64_t> snaplen, sampling_rate, rate_pps, rate_bps;
   // destination
   std::optional<std::string> dest_port, uplink, remote_ip, version, backend, file;
   std::optional<std::int64_t> vlan, session_id, index, hwid, dscp, ttl;
-  std::optional<bool> preserve_original_vlan;
 };
 
-/// Adds the session flags to `command`.
+/// Adds the session flags to `command` (one SessionFlags per command).
 void addSessionFlags(CLI::App& command, SessionFlags& flags);
 
 /// Applies the flags that were given onto `session` (a session JSON object). Errors name the flag

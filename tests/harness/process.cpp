@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -68,6 +69,50 @@ CommandResult runShell(const std::string& script) { return run({"/bin/bash", "-c
 
 bool haveProgram(const std::string& program) {
   return runShell("command -v '" + program + "' >/dev/null 2>&1").exit_code == 0;
+}
+
+Background::Background(const std::vector<std::string>& argv, const std::filesystem::path& log) {
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+      dup2(fd, STDOUT_FILENO);
+      dup2(fd, STDERR_FILENO);
+    }
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+}
+
+Background::~Background() {
+  if (running()) stop(SIGTERM);
+}
+
+bool Background::running() {
+  if (exit_code_ >= 0) return false;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return false;
+  }
+  return true;
+}
+
+int Background::stop(int sig) {
+  if (!running()) return exit_code_;
+  kill(pid_, sig);
+  // A process that ignores the signal for 5 s gets SIGKILL.
+  for (int i = 0; i < 500 && running(); ++i) usleep(10000);
+  if (running()) kill(pid_, SIGKILL);
+  int status = 0;
+  if (exit_code_ < 0 && waitpid(pid_, &status, 0) == pid_) {
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  return exit_code_;
 }
 
 TempDir::TempDir() {

@@ -23,6 +23,26 @@ CommandResult runShell(const std::string& script);
 /// True when `program` is found on PATH or is an executable path.
 bool haveProgram(const std::string& program);
 
+/// A program running in the background (a daemon under test, tcpdump), stopped with SIGTERM when
+/// destroyed. Its stdout and stderr go to `log`.
+class Background {
+ public:
+  Background(const std::vector<std::string>& argv, const std::filesystem::path& log);
+  ~Background();
+  Background(const Background&) = delete;
+  Background& operator=(const Background&) = delete;
+
+  /// Sends `sig`, waits for the exit and returns the exit code (128 + signal when killed).
+  int stop(int sig = 15);
+  /// True while the process has not exited.
+  bool running();
+  int pid() const { return pid_; }
+
+ private:
+  int pid_ = -1;
+  int exit_code_ = -1;
+};
+
 /// A temporary directory removed with its contents when destroyed (kept when OVSE_KEEP_TMP is set).
 class TempDir {
  public:

@@ -79,6 +79,8 @@ void Sandbox::addCollector(const std::string& name, const std::string& ip_cidr,
 
 void Sandbox::restartVswitchd() { script({"restart-vswitchd", dir_.string()}); }
 
+void Sandbox::restartOvsdb() { script({"restart-ovsdb", dir_.string()}); }
+
 CommandResult Sandbox::exec(const std::string& host, const std::vector<std::string>& argv) const {
   std::vector<std::string> full{"ip", "netns", "exec", netns(host)};
   full.insert(full.end(), argv.begin(), argv.end());

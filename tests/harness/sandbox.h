@@ -38,6 +38,8 @@ class Sandbox {
                     const std::string& hv_ip_cidr);
   /// Kills and restarts ovs-vswitchd (the database keeps its contents).
   void restartVswitchd();
+  /// Kills and restarts ovsdb-server on the same database file.
+  void restartOvsdb();
 
   /// Runs `argv` inside host `host`'s namespace ("hv" for the hypervisor).
   CommandResult exec(const std::string& host, const std::vector<std::string>& argv) const;

@@ -25,6 +25,9 @@ struct Resolved {
   std::set<std::string> egress;   // port names (select_dst_port)
 };
 
+// Added to the session ID to make the egress tunnel's in_key unique (GRE keys are 32 bits).
+constexpr std::uint32_t kEgressInKeyOffset = 0x10000;
+
 std::string hex(std::uint32_t v) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "0x%x", v);
@@ -103,11 +106,15 @@ ovs::PortSpec tunnelPort(const Session& s, const ErspanDestination& d, const std
                          const std::string& bridge, const ReconcileScope& scope) {
   bool v6 = d.remote_ip.find(':') != std::string::npos;
   bool gre = d.version == ErspanVersion::kGre;
+  bool egress = role == "egress";
   ovs::PortSpec p{bridge, ownedPortName(s.name, role),
                   gre ? (v6 ? "ip6gre" : "gre") : (v6 ? "ip6erspan" : "erspan"),
-                  {{"remote_ip", d.remote_ip}, {"key", std::to_string(d.session_id)}},
+                  {{"remote_ip", d.remote_ip}, {"out_key", std::to_string(d.session_id)}},
                   ownerIds(s, role, scope)};
-  bool egress = role == "egress";
+  // OVS refuses a second tunnel port whose receive-side config (type, remote_ip, in_key) equals
+  // another's ("attempting to add tunnel port with same config"), so the egress port of a
+  // two-direction session gets its own in_key. Nothing is received on these ports.
+  p.options["in_key"] = std::to_string(d.session_id + (egress ? kEgressInKeyOffset : 0));
   if (d.version == ErspanVersion::kTypeII) {
     // OVS parses erspan_idx (and erspan_hwid) as hexadecimal: write them that way.
     p.options["erspan_ver"] = "1";

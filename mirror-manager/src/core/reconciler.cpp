@@ -183,6 +183,25 @@ void diffMirrors(const std::vector<DesiredRows>& desired, const SwitchIndex& ind
   }
 }
 
+// ovs-vswitchd writes why it could not set up a port into Interface.error: show it, since the
+// session then mirrors less than it says (or nothing).
+void reportPortErrors(std::vector<DesiredRows>& desired, const SwitchIndex& index) {
+  for (auto& rows : desired) {
+    std::size_t failed = 0;
+    for (const auto& spec : rows.ports) {
+      const ovs::Port* port = index.portByName(spec.name);
+      if (port == nullptr || port->interface_uuids.empty()) continue;
+      const ovs::Interface* iface = index.interfaceByUuid(port->interface_uuids[0]);
+      if (iface == nullptr || iface->error.empty()) continue;
+      rows.status.problems.push_back("OVS: port " + spec.name + ": " + iface->error);
+      ++failed;
+    }
+    if (failed == 0) continue;
+    rows.status.state =
+        failed == rows.ports.size() ? SessionState::kError : SessionState::kDegraded;
+  }
+}
+
 }  // namespace
 
 const char* toString(SessionState s) {
@@ -207,6 +226,7 @@ ReconcilePlan reconcile(std::span<const Session> sessions, const ovs::SwitchStat
   ReconcilePlan plan;
   diffPorts(desired, index, scope, plan.actions);
   diffMirrors(desired, index, scope, plan.actions);
+  reportPortErrors(desired, index);
   for (auto& rows : desired) plan.statuses.push_back(std::move(rows.status));
   return plan;
 }

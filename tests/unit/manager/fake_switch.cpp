@@ -96,6 +96,14 @@ void FakeSwitch::addForeignMirror(const std::string& bridge_name, const std::str
   ++state_.seqno;
 }
 
+void FakeSwitch::setInterfaceError(const std::string& port_name, const std::string& error) {
+  const ovs::Port* port = state_.portByName(port_name);
+  for (auto& iface : state_.interfaces) {
+    if (port && iface.uuid == port->interface_uuids.at(0)) iface.error = error;
+  }
+  ++state_.seqno;
+}
+
 void FakeSwitch::deleteMirror(const std::string& name) {
   const ovs::Mirror* m = state_.mirrorByName(name);
   if (m == nullptr) return;

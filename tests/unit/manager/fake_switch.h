@@ -27,6 +27,8 @@ class FakeSwitch : public ovs::SwitchBackend {
                         const std::string& output_port);
   /// Deletes a mirror by name, as a user editing OVSDB by hand would.
   void deleteMirror(const std::string& name);
+  /// Sets the error column of a port's interface, as ovs-vswitchd does when a port fails.
+  void setInterfaceError(const std::string& port_name, const std::string& error);
   /// When set, the next apply() fails with this message and changes nothing.
   void failNextApply(std::string message) { fail_next_ = std::move(message); }
   int applyCount() const { return apply_count_; }

@@ -184,7 +184,7 @@ TEST_F(ReconcilerTest, ErspanIIIBothDirectionsUsesOneTunnelPerDirection) {
   for (const auto& p : ports) {
     EXPECT_EQ(p.type, "erspan");
     EXPECT_EQ(p.options.at("erspan_ver"), "2");
-    EXPECT_EQ(p.options.at("key"), "123");
+    EXPECT_EQ(p.options.at("out_key"), "123");
     EXPECT_EQ(p.options.at("erspan_hwid"), "0xd");  // OVS reads it as hex
     EXPECT_EQ(p.options.at("remote_ip"), "10.99.0.2");
   }
@@ -192,6 +192,9 @@ TEST_F(ReconcilerTest, ErspanIIIBothDirectionsUsesOneTunnelPerDirection) {
   const auto& egress = ports[0].external_ids.at(kRoleKey) == "egress" ? ports[0] : ports[1];
   EXPECT_EQ(ingress.options.at("erspan_dir"), "0");
   EXPECT_EQ(egress.options.at("erspan_dir"), "1");
+  // OVS refuses two tunnel ports with the same receive config: the in_keys differ.
+  EXPECT_EQ(ingress.options.at("in_key"), "123");
+  EXPECT_EQ(egress.options.at("in_key"), std::to_string(123 + 0x10000));
   for (const auto& m : mirrors) {
     bool is_ingress = m.external_ids.at(kRoleKey) == "ingress";
     EXPECT_EQ(m.name, is_ingress ? "to-collector:ingress" : "to-collector:egress");
@@ -222,7 +225,7 @@ TEST_F(ReconcilerTest, GreAndIpv6UseOneTunnel) {
   ASSERT_EQ(plan.actions.size(), 2u);
   const auto& port = std::get<ovs::CreatePort>(plan.actions[0]).spec;
   EXPECT_EQ(port.type, "ip6gre");
-  EXPECT_EQ(port.options.at("key"), "123");
+  EXPECT_EQ(port.options.at("out_key"), "123");
   EXPECT_EQ(std::get<ovs::CreateMirror>(plan.actions[1]).spec.name, "to-collector");
 }
 
@@ -291,6 +294,18 @@ TEST_F(ReconcilerTest, OtherOwnersRowsAreLeftAlone) {
   EXPECT_TRUE(reconcileAll({}, *fake.state()).actions.empty());
   // Its owner converges to nothing when it is done.
   EXPECT_FALSE(reconcileAll({}, *fake.state(), {.owner = "capture-42"}).actions.empty());
+}
+
+TEST_F(ReconcilerTest, PortErrorsFromOvsAreReported) {
+  std::vector<Session> sessions{erspanSession(ErspanVersion::kGre)};
+  converge(sessions);
+  fake.setInterfaceError(ownedPortName("to-collector", "all"), "could not add (File exists)");
+  auto plan = reconcile(sessions, *fake.state());
+  EXPECT_TRUE(plan.actions.empty());
+  EXPECT_EQ(plan.statuses[0].state, SessionState::kError);
+  EXPECT_EQ(plan.statuses[0].problems,
+            std::vector<std::string>{"OVS: port " + ownedPortName("to-collector", "all") +
+                                     ": could not add (File exists)"});
 }
 
 TEST_F(ReconcilerTest, OwnedPortNamesFitTheKernelLimit) {
