@@ -26,17 +26,31 @@ EncapConfig sinkConfig(const EncapConfig& base, const SinkTarget& target, Direct
   const bool egress = direction == Direction::kEgress;
   c.direction = egress ? 1 : 0;
   if (c.type == ErspanType::kTypeII && egress) c.index |= kTypeIIEgressIndexBit;
-  // The slot bounds the packet: cut frames so header + frame always fit it.
-  const auto room =
-      static_cast<std::uint32_t>(target.sink->maxPacketBytes() -
-                                 std::min(target.sink->maxPacketBytes(), kMaxEncapHeaderBytes));
-  if (c.snap_len_bytes == 0 || c.snap_len_bytes > room) c.snap_len_bytes = room;
   return c;
 }
 
 std::string describe(const ConfigError& e, const std::string& sink) {
   return std::string(errorName(e.code)) + " (value " + std::to_string(e.value) + ", output " +
          sink + ")";
+}
+
+// The template for one sink and direction. The sink's slot bounds the packet too: frames are cut
+// so that header + frame always fit it.
+std::expected<EncapTemplate, std::string> buildTemplate(const EncapConfig& base,
+                                                        const SinkTarget& target, Direction d) {
+  EncapConfig c = sinkConfig(base, target, d);
+  auto tmpl = makeEncapTemplate(c);
+  const std::size_t slot = target.sink->maxPacketBytes();
+  if (tmpl && tmpl->headerBytes() + tmpl->maxFrameBytes() > slot) {
+    if (slot <= tmpl->headerBytes() + kEthernetHeaderBytes) {
+      return std::unexpected("output " + target.sink->name() + ": packet room of " +
+                             std::to_string(slot) + " bytes is below the headers");
+    }
+    c.snap_len_bytes = static_cast<std::uint32_t>(slot - tmpl->headerBytes());
+    tmpl = makeEncapTemplate(c);
+  }
+  if (!tmpl) return std::unexpected(describe(tmpl.error(), target.sink->name()));
+  return *tmpl;
 }
 
 }  // namespace
@@ -68,8 +82,8 @@ std::expected<std::unique_ptr<ExportPipeline>, std::string> ExportPipeline::crea
                              ": source and destination address families differ");
     }
     for (Direction d : {Direction::kIngress, Direction::kEgress}) {
-      auto tmpl = makeEncapTemplate(sinkConfig(config.encap, target, d));
-      if (!tmpl) return std::unexpected(describe(tmpl.error(), target.sink->name()));
+      auto tmpl = buildTemplate(config.encap, target, d);
+      if (!tmpl) return std::unexpected(tmpl.error());
       p->templates_.push_back(*tmpl);
       p->max_frame_bytes_ = std::min(p->max_frame_bytes_, tmpl->maxFrameBytes());
     }
