@@ -1,4 +1,5 @@
-// PcapFileSink: records encoded by the codec into a 1 MiB buffer, written with write(2).
+// PcapFileSink: the pipeline encapsulates straight into a 1 MiB write buffer, behind room for the
+// 16-byte record header (no second copy); the file header comes from the codec; write(2) out.
 #include "erspan/io/pcap_file_sink.h"
 
 #include <fcntl.h>
@@ -6,6 +7,8 @@
 
 #include <cerrno>
 #include <cstring>
+
+#include "erspan/bytes.h"
 
 namespace ovse::erspan::io {
 namespace {
@@ -32,7 +35,7 @@ PcapFileSink::PcapFileSink(int fd, std::string path, std::size_t max_packet_byte
     : fd_(fd),
       own_fd_(path != "-"),
       name_("file " + path),
-      scratch_(max_packet_bytes),
+      max_packet_bytes_(max_packet_bytes),
       buffer_(kBufferBytes + kPcapRecordHeaderBytes + max_packet_bytes) {
   format_.precision = PcapPrecision::kNanoseconds;
   format_.snap_len = static_cast<std::uint32_t>(max_packet_bytes);
@@ -44,18 +47,21 @@ PcapFileSink::~PcapFileSink() {
   if (own_fd_) close(fd_);
 }
 
-std::span<std::uint8_t> PcapFileSink::slot() noexcept { return scratch_; }
+std::span<std::uint8_t> PcapFileSink::slot() noexcept {
+  if (buffer_.size() - used_ < kPcapRecordHeaderBytes + max_packet_bytes_) writeOut();
+  return {buffer_.data() + used_ + kPcapRecordHeaderBytes, max_packet_bytes_};
+}
 
 void PcapFileSink::commit(std::size_t bytes, std::uint64_t timestamp_ns) noexcept {
-  const PcapPacket packet{timestamp_ns, std::span<const std::uint8_t>(scratch_.data(), bytes),
-                          static_cast<std::uint32_t>(bytes)};
-  const auto written =
-      encodePcapRecord(format_, packet, std::span(buffer_.data() + used_, buffer_.size() - used_));
-  if (!written) {
-    countError(stats_, EMSGSIZE);
-    return;
-  }
-  used_ += *written;
+  // The record header of draft-ietf-opsawg-pcap §5 (offsets from erspan/pcap.h), little-endian
+  // like the file header the codec wrote; the slot is never larger than the file's SnapLen.
+  std::uint8_t* record = buffer_.data() + used_;
+  const auto length = static_cast<std::uint32_t>(bytes);
+  storeLe32(record + kPcapTsSecOffset, static_cast<std::uint32_t>(timestamp_ns / 1'000'000'000));
+  storeLe32(record + kPcapTsFracOffset, static_cast<std::uint32_t>(timestamp_ns % 1'000'000'000));
+  storeLe32(record + kPcapCapLenOffset, length);
+  storeLe32(record + kPcapOrigLenOffset, length);
+  used_ += kPcapRecordHeaderBytes + bytes;
   ++stats_.sent_count;
   stats_.sent_bytes += bytes;
   if (used_ >= kBufferBytes) writeOut();

@@ -1,5 +1,5 @@
 // Writes encapsulated packets (outer Ethernet + IP + GRE + ERSPAN + frame) to a classic pcap file
-// with nanosecond timestamps, through the codec's record encoder and a large write buffer.
+// with nanosecond timestamps, encapsulated in place in a large write buffer (one copy per frame).
 #pragma once
 
 #include <expected>
@@ -29,7 +29,7 @@ class PcapFileSink final : public PacketSink {
   [[nodiscard]] const SinkStats& stats() const noexcept override { return stats_; }
   [[nodiscard]] const std::string& name() const noexcept override { return name_; }
   [[nodiscard]] bool outerEthernet() const noexcept override { return true; }
-  [[nodiscard]] std::size_t maxPacketBytes() const noexcept override { return scratch_.size(); }
+  [[nodiscard]] std::size_t maxPacketBytes() const noexcept override { return max_packet_bytes_; }
 
   /// Writes everything buffered; false (and counted) on a write error.
   bool finish() noexcept;
@@ -42,8 +42,8 @@ class PcapFileSink final : public PacketSink {
   bool own_fd_;
   std::string name_;
   PcapFileFormat format_;
-  std::vector<std::uint8_t> scratch_;  ///< the slot the pipeline encapsulates into
-  std::vector<std::uint8_t> buffer_;   ///< encoded records waiting for write(2)
+  std::size_t max_packet_bytes_;
+  std::vector<std::uint8_t> buffer_;  ///< encoded records waiting for write(2)
   std::size_t used_ = 0;
   SinkStats stats_;
 };
