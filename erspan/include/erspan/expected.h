@@ -44,6 +44,10 @@ class Expected {
   using error_type = E;
   constexpr Expected(const T& v) noexcept : value_(v), has_value_(true) {}
   constexpr Expected(const Unexpected<E>& u) noexcept : error_(u.error()), has_value_(false) {}
+  /// Constructs the value in place from `args` (as std::expected's in_place constructor).
+  template <class... Args>
+  constexpr explicit Expected(std::in_place_t, Args&&... args) noexcept
+      : value_(std::forward<Args>(args)...), has_value_(true) {}
   constexpr Expected& operator=(const Unexpected<E>& u) noexcept {
     error_ = u.error();
     has_value_ = false;
