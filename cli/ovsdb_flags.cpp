@@ -20,6 +20,8 @@ void addOvsdbFlags(CLI::App& command, OvsdbFlags& flags) {
       ->check(CLI::ExistingFile);
   command.add_option("--ca-cert", flags.connect.ca_cert, "SSL CA certificate (PEM)")
       ->check(CLI::ExistingFile);
+  command.add_option("--vswitchd-ctl", flags.connect.vswitchd_ctl,
+                     "ovs-vswitchd's unixctl socket (default: found next to the --db socket)");
   command.add_option("--timeout", flags.timeout_s, "seconds to wait for OVSDB")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

@@ -150,6 +150,10 @@ void ovse_db_wait(struct ovse_db *db, int wake_fd, long long timeout_ms);
 struct ovse_snapshot *ovse_db_snapshot(struct ovse_db *db);
 void ovse_snapshot_free(struct ovse_snapshot *snapshot);
 
+/* Sends `command` (no arguments) to the unixctl socket at `socket_path`, like
+ * `ovs-appctl -t socket_path command`. Returns 0 with the reply in `out`, or -1 with the error. */
+int ovse_unixctl(const char *socket_path, const char *command, char *out, size_t out_len);
+
 /* ---- transactions ---- */
 
 /* What a Mirror row should hold; ports are named (existing, or added in the same transaction). */

@@ -12,6 +12,7 @@
 #include "ovsdb_shim.h"
 #include "shim_convert.h"
 #include "shim_txn.h"
+#include "ovs_plugin/vswitchd_control.h"
 
 namespace ovse::ovs {
 
@@ -169,14 +170,36 @@ std::expected<void, std::string> OvsdbClient::apply(const std::vector<Action>& a
   if (out.result != CommitResult::kOk) {
     return std::unexpected("OVSDB at " + options_.remote + ": " + out.error);
   }
+  bool applied_by_switch = false;
   if (out.next_cfg >= 0 && switch_timeout_.count() > 0) {
     // Not an error when ovs-vswitchd is slow or down: the database holds the change and the
     // switch applies it when it comes back.
     std::unique_lock lock(mutex_);
-    changed_.wait_for(lock, switch_timeout_,
-                      [&] { return snapshot_ && snapshot_->cur_cfg >= out.next_cfg; });
+    applied_by_switch = changed_.wait_for(
+        lock, switch_timeout_, [&] { return snapshot_ && snapshot_->cur_cfg >= out.next_cfg; });
   }
+  if (applied_by_switch && changesMirrors(actions)) purgeDatapathFlows();
   return {};
+}
+
+bool OvsdbClient::changesMirrors(const std::vector<Action>& actions) {
+  for (const auto& a : actions) {
+    if (std::holds_alternative<CreateMirror>(a) || std::holds_alternative<UpdateMirror>(a) ||
+        std::holds_alternative<DeleteMirror>(a)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void OvsdbClient::purgeDatapathFlows() {
+  auto control = options_.vswitchd_ctl.empty()
+                     ? VswitchdControl::forRemote(options_.remote)
+                     : std::optional<VswitchdControl>(VswitchdControl(options_.vswitchd_ctl));
+  if (!control) return;  // a remote switch: its own revalidators catch up eventually
+  if (auto purged = control->purgeDatapathFlows(); !purged) {
+    std::fprintf(stderr, "warning: mirrors changed, but %s\n", purged.error().c_str());
+  }
 }
 
 std::string OvsdbClient::failureText() const {

@@ -25,6 +25,8 @@ struct ConnectOptions {
   std::string certificate;  ///< ssl: our certificate (PEM)
   std::string ca_cert;      ///< ssl: CA certificate to trust (PEM)
   bool retry = true;        ///< reconnect forever; without it the first failure is final
+  /// ovs-vswitchd's unixctl socket; empty = found from `remote` (VswitchdControl::forRemote).
+  std::string vswitchd_ctl;
   int log_level = 0;        ///< libopenvswitch log level on stderr: 0 off .. 3 debug
 };
 
@@ -52,7 +54,8 @@ class OvsdbClient : public SwitchBackend {
 
   /// Applies `actions` as one transaction on the IDL thread (retried while the database moves
   /// on under it), then waits up to `switch_timeout` for ovs-vswitchd to apply the change, as
-  /// ovs-vsctl does.
+  /// ovs-vsctl does. When mirrors changed, it then purges the datapath flows so established
+  /// traffic is mirrored at once (see vswitchd_control.h).
   std::expected<void, std::string> apply(const std::vector<Action>& actions) override;
 
   /// How long apply() waits for ovs-vswitchd (0: don't wait).
@@ -74,6 +77,8 @@ class OvsdbClient : public SwitchBackend {
   void serveRequests(std::optional<std::uint64_t>& seen);
   void publish(std::shared_ptr<const SwitchState> fresh);
   void wake();
+  static bool changesMirrors(const std::vector<Action>& actions);
+  void purgeDatapathFlows();
   std::string failureText() const;
 
   ConnectOptions options_;

@@ -1,0 +1,36 @@
+// VswitchdControl: commands to ovs-vswitchd's unixctl socket (what ovs-appctl does). The manager
+// needs one: OVS 3.1's userspace datapath keeps forwarding established flows without a new
+// mirror's output until their datapath flows are revalidated (measured: never within 60 s under
+// steady traffic), so after changing mirrors it purges the datapath flows.
+#pragma once
+
+#include <expected>
+#include <optional>
+#include <string>
+
+namespace ovse::ovs {
+
+class VswitchdControl {
+ public:
+  /// Talks to the unixctl socket at `socket_path`.
+  explicit VswitchdControl(std::string socket_path) : path_(std::move(socket_path)) {}
+
+  /// Finds ovs-vswitchd's control socket for an OVSDB remote: for unix:DIR/db.sock, DIR's
+  /// ovs-vswitchd.ctl or ovs-vswitchd.<pid>.ctl (from ovs-vswitchd.pid); for the default system
+  /// remote, the same files under $OVS_RUNDIR or /var/run/openvswitch. Nothing for tcp:/ssl:
+  /// remotes (a switch on another host) or when no socket is found.
+  static std::optional<VswitchdControl> forRemote(const std::string& ovsdb_remote);
+
+  /// Runs `command` and returns its reply, or the error.
+  std::expected<std::string, std::string> call(const std::string& command) const;
+
+  /// Makes every datapath flow be translated again from the current configuration.
+  std::expected<void, std::string> purgeDatapathFlows() const;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace ovse::ovs
