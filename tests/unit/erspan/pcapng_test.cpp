@@ -4,31 +4,16 @@
 #include <gtest/gtest.h>
 
 #include <array>
-#include <cctype>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "unit/erspan/hex.h"
+
 namespace ovse::erspan {
 namespace {
 
-// Hex digits to bytes; spaces and '|' are only there to show field boundaries.
-std::vector<std::uint8_t> fromHex(std::string_view hex) {
-  std::vector<std::uint8_t> out;
-  int high = -1;
-  for (char ch : hex) {
-    if (!std::isxdigit(static_cast<unsigned char>(ch))) continue;
-    const int nibble =
-        std::isdigit(static_cast<unsigned char>(ch)) ? ch - '0' : std::tolower(ch) - 'a' + 10;
-    if (high < 0) {
-      high = nibble;
-    } else {
-      out.push_back(static_cast<std::uint8_t>(high << 4 | nibble));
-      high = -1;
-    }
-  }
-  return out;
-}
+using test::fromHex;
 
 // Encodes with `encode` into a roomy buffer and checks the size function agreed.
 template <typename Block, typename Encode, typename Size>
