@@ -36,7 +36,7 @@ ctest --test-dir build --output-on-failure ${label:+-L "$label"}
 if ((asan)); then
   step "unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (preset asan)"
   cmake --preset asan >/dev/null
-  cmake --build build-asan -j"$jobs"
+  cmake --build build-asan -j"$jobs" --target unit_tests
   ctest --test-dir build-asan --output-on-failure -L unit
 fi
 
