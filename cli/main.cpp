@@ -4,6 +4,7 @@
 
 #include "collect_command.h"
 #include "export_command.h"
+#include "hosts_command.h"
 #include "ports_command.h"
 #include "serve_command.h"
 #include "session_command.h"
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
   ovse::cli::addCollectCommand(app);
   ovse::cli::addSessionCommand(app);
   ovse::cli::addServeCommand(app);
+  ovse::cli::addHostsCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

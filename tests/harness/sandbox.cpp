@@ -33,11 +33,13 @@ std::optional<std::string> sandboxUnavailableReason() {
   return std::nullopt;
 }
 
-Sandbox::Sandbox() : dir_(tmp_.path() / "sandbox") {
+Sandbox::Sandbox(SandboxOptions options) : dir_(tmp_.path() / "sandbox") {
   // Sandboxes of test processes that died without cleaning up go first.
   run({scriptPath(), "sweep"});
   setenv("OVSE_SANDBOX_OWNER", std::to_string(getpid()).c_str(), 1);
-  script({"start", dir_.string()});
+  std::vector<std::string> start{"start", dir_.string()};
+  if (options.tcp) start.push_back("--tcp");
+  script(start);
   std::ifstream(dir_ / "prefix") >> prefix_;
 }
 
@@ -81,6 +83,10 @@ void Sandbox::restartVswitchd() { script({"restart-vswitchd", dir_.string()}); }
 
 void Sandbox::restartOvsdb() { script({"restart-ovsdb", dir_.string()}); }
 
+void Sandbox::stopOvsdb() { script({"stop-ovsdb", dir_.string()}); }
+
+void Sandbox::startOvsdb() { script({"start-ovsdb", dir_.string()}); }
+
 CommandResult Sandbox::exec(const std::string& host, const std::vector<std::string>& argv) const {
   std::vector<std::string> full{"ip", "netns", "exec", netns(host)};
   full.insert(full.end(), argv.begin(), argv.end());
@@ -96,5 +102,11 @@ CommandResult Sandbox::vsctl(const std::vector<std::string>& args) const {
 std::string Sandbox::netns(const std::string& host) const { return prefix_ + "-" + host; }
 
 std::string Sandbox::dbRemote() const { return "unix:" + (dir_ / "db.sock").string(); }
+
+std::string Sandbox::tcpRemote() const {
+  std::string port;
+  std::ifstream(dir_ / "tcp-port") >> port;
+  return port.empty() ? std::string() : "tcp:127.0.0.1:" + port;
+}
 
 }  // namespace ovse::test

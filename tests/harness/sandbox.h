@@ -22,10 +22,16 @@ std::optional<std::string> sandboxUnavailableReason();
     if (auto why = ::ovse::test::sandboxUnavailableReason()) GTEST_SKIP() << *why; \
   } while (0)
 
+/// How a sandbox starts.
+struct SandboxOptions {
+  /// ovsdb-server also listens on 127.0.0.1:<free port> (see tcpRemote()), like a remote host.
+  bool tcp = false;
+};
+
 class Sandbox {
  public:
   /// Starts ovsdb-server, ovs-vswitchd and bridge br0; throws std::runtime_error on failure.
-  Sandbox();
+  explicit Sandbox(SandboxOptions options = {});
   ~Sandbox();
   Sandbox(const Sandbox&) = delete;
   Sandbox& operator=(const Sandbox&) = delete;
@@ -40,6 +46,10 @@ class Sandbox {
   void restartVswitchd();
   /// Kills and restarts ovsdb-server on the same database file.
   void restartOvsdb();
+  /// Kills ovsdb-server (the host becomes unreachable) / starts it again on the same database
+  /// and, with SandboxOptions::tcp, the same TCP port.
+  void stopOvsdb();
+  void startOvsdb();
 
   /// Runs `argv` inside host `host`'s namespace ("hv" for the hypervisor).
   CommandResult exec(const std::string& host, const std::vector<std::string>& argv) const;
@@ -50,6 +60,10 @@ class Sandbox {
   std::string netns(const std::string& host) const;
   /// The OVSDB remote, "unix:<dir>/db.sock".
   std::string dbRemote() const;
+  /// "tcp:127.0.0.1:<port>" with SandboxOptions::tcp, else "".
+  std::string tcpRemote() const;
+  /// ovs-vswitchd's unixctl socket.
+  std::filesystem::path vswitchdCtl() const { return dir_ / "ovs-vswitchd.ctl"; }
   const std::filesystem::path& dir() const { return dir_; }
 
  private:

@@ -62,6 +62,10 @@ struct ReconcilePlan {
 /// rows carry external_ids:ovs-erspan-owner=<owner>. Rows of other owners are never touched.
 struct ReconcileScope {
   std::string owner;
+  /// Fleet mode: this switch is one host of many and a session's sources may live on another.
+  /// A session with nothing to mirror here gets no rows here (they are removed) instead of
+  /// keeping them for the source's return, so a mirror follows its VM when the VM moves.
+  bool fleet = false;
 };
 
 /// Computes the actions that make `state` match `sessions`.

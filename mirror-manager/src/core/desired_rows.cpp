@@ -198,11 +198,13 @@ DesiredRows desiredRows(const Session& s, const SwitchIndex& index, const Reconc
   }
   std::string bridge = sessionBridge(s, index, rows.status);
   if (bridge.empty()) {
-    if (rows.status.missing.empty()) {
+    // In fleet mode a session whose sources are all on other hosts is simply not here.
+    bool elsewhere = scope.fleet && !s.sources.empty();
+    if (rows.status.missing.empty() && !elsewhere) {
       rows.status.problems.push_back("no bridge: name one with \"bridge\" or add a present source");
     }
     rows.status.state = rows.status.problems.empty() ? SessionState::kWaiting : SessionState::kError;
-    rows.keep_existing = rows.status.problems.empty();
+    rows.keep_existing = rows.status.problems.empty() && !scope.fleet;
     return rows;
   }
   rows.status.bridge = bridge;
@@ -218,7 +220,7 @@ DesiredRows desiredRows(const Session& s, const SwitchIndex& index, const Reconc
                   !s.select_vlans.empty();
   if (!anything) {
     rows.status.state = SessionState::kWaiting;
-    rows.keep_existing = true;
+    rows.keep_existing = !scope.fleet;
     return rows;
   }
   buildRows(s, splitParts(s, resolved, perDirection(s)), bridge, scope, rows);

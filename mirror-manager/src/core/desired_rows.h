@@ -18,6 +18,7 @@ struct DesiredRows {
   SessionStatus status;
   /// Waiting sessions keep whatever rows they have: OVS already dropped the references to the
   /// vanished ports, so the rows mirror nothing, and re-binding is one update when they return.
+  /// Never in fleet mode (ReconcileScope::fleet): the source may have moved to another host.
   bool keep_existing = false;
 };
 
