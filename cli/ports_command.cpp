@@ -1,11 +1,11 @@
 // `mirrorctl ports`: one row per interface, grouped by bridge and port, as a table or JSON.
 #include "ports_command.h"
 
-#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "mirror_manager/switch_report.h"
 #include "ovsdb_flags.h"
 #include "table.h"
 
@@ -18,67 +18,14 @@ struct PortsArgs {
   bool json = false;
 };
 
-// A port with the bridge it belongs to and its interfaces, in display order.
-struct PortView {
-  const ovs::Bridge* bridge;
-  const ovs::Port* port;
-  std::vector<const ovs::Interface*> interfaces;
-};
-
-std::vector<PortView> collectPorts(const ovs::SwitchState& state, const std::string& only_bridge) {
-  std::vector<PortView> out;
-  for (const auto& bridge : state.bridges) {
-    if (!only_bridge.empty() && bridge.name != only_bridge) continue;
-    for (const auto& port_uuid : bridge.port_uuids) {
-      const ovs::Port* port = state.portByUuid(port_uuid);
-      if (port == nullptr) continue;
-      PortView view{&bridge, port, {}};
-      for (const auto& iface_uuid : port->interface_uuids) {
-        if (const auto* iface = state.interfaceByUuid(iface_uuid)) view.interfaces.push_back(iface);
-      }
-      out.push_back(std::move(view));
-    }
-  }
-  std::sort(out.begin(), out.end(), [](const PortView& a, const PortView& b) {
-    return std::tie(a.bridge->name, a.port->name) < std::tie(b.bridge->name, b.port->name);
-  });
-  return out;
-}
-
-std::string typeName(const ovs::Interface& iface) {
-  return iface.type.empty() ? "system" : iface.type;
-}
-
-nlohmann::json interfaceJson(const ovs::Interface& iface) {
-  nlohmann::json j = {{"name", iface.name},
-                      {"uuid", iface.uuid},
-                      {"type", typeName(iface)},
-                      {"ofport", iface.ofport ? nlohmann::json(*iface.ofport) : nullptr},
-                      {"mac_in_use", iface.mac_in_use},
-                      {"iface_id", iface.ifaceId()},
-                      {"attached_mac", iface.attachedMac()},
-                      {"vm_uuid", iface.vmUuid()},
-                      {"link_state", iface.link_state},
-                      {"external_ids", iface.external_ids},
-                      {"options", iface.options}};
-  if (!iface.error.empty()) j["error"] = iface.error;
-  return j;
-}
+using manager::collectPorts;
+using manager::PortView;
 
 void printJson(const std::string& remote, const std::vector<PortView>& ports) {
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& view : ports) {
-    nlohmann::json interfaces = nlohmann::json::array();
-    for (const auto* iface : view.interfaces) interfaces.push_back(interfaceJson(*iface));
-    list.push_back({{"bridge", view.bridge->name},
-                    {"name", view.port->name},
-                    {"uuid", view.port->uuid},
-                    {"tag", view.port->tag ? nlohmann::json(*view.port->tag) : nullptr},
-                    {"trunks", view.port->trunks},
-                    {"external_ids", view.port->external_ids},
-                    {"interfaces", interfaces}});
-  }
-  std::cout << nlohmann::json{{"remote", remote}, {"ports", list}}.dump(2) << '\n';
+  nlohmann::json out;
+  out["remote"] = remote;
+  out["ports"] = manager::portsJson(ports);
+  std::cout << out.dump(2) << '\n';
 }
 
 void printTable(const std::vector<PortView>& ports) {
@@ -86,7 +33,7 @@ void printTable(const std::vector<PortView>& ports) {
   for (const auto& view : ports) {
     for (const auto* iface : view.interfaces) {
       std::string mac = iface->attachedMac().empty() ? iface->mac_in_use : iface->attachedMac();
-      table.addRow({view.bridge->name, view.port->name, iface->name, typeName(*iface),
+      table.addRow({view.bridge->name, view.port->name, iface->name, manager::interfaceTypeName(*iface),
                     iface->ofport ? std::to_string(*iface->ofport) : "", mac, iface->ifaceId(),
                     iface->vmUuid()});
     }

@@ -1,4 +1,4 @@
-// `mirrorctl serve`: flags → manager::runServe.
+// `mirrorctl serve`: flags → manager::runServe (the daemon: reconciler, REST API, metrics, UI).
 #include "serve_command.h"
 
 #include <memory>
@@ -13,17 +13,33 @@ void addServeCommand(CLI::App& app) {
   struct Args {
     OvsdbFlags ovsdb;
     std::string store;
+    manager::ServeOptions serve;
+    std::string token_file;
+    std::string web_root;
   };
   auto a = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand(
-      "serve", "Run the manager: keep OVS matching the session store (SIGHUP reloads it)");
+      "serve",
+      "Run the manager daemon: keep OVS matching the session store (SIGHUP reloads it) and serve "
+      "the REST API (/api/v1), Prometheus metrics (/metrics) and the web UI");
   addOvsdbFlags(*cmd, a->ovsdb);
   addStoreFlag(*cmd, a->store);
+  cmd->add_option("--listen", a->serve.listen,
+                  "HTTP address ADDR:PORT or [ADDR]:PORT (port 0: any free port; \"\": no HTTP)")
+      ->capture_default_str();
+  cmd->add_option("--token-file", a->token_file,
+                  "file with the bearer token API clients must send (required off loopback)");
+  cmd->add_option("--web-root", a->web_root, "directory of the web UI (default: installed copy)");
+  cmd->add_option("--body-limit", a->serve.body_limit_bytes, "largest request body in bytes")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{16} << 20));
   cmd->callback([a] {
-    manager::ServeOptions options;
+    manager::ServeOptions options = a->serve;
     options.store = a->store;
     options.connect = a->ovsdb.connect;
     options.connect.log_level = a->ovsdb.verbose;
+    options.token_file = a->token_file;
+    options.web_root = a->web_root;
     throw CLI::RuntimeError(manager::runServe(options));
   });
 }

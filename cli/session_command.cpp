@@ -1,5 +1,5 @@
 // `mirrorctl session ...`: each subcommand loads the store, changes it (validated), saves it, and
-// reconciles OVS against it once.
+// reconciles OVS against it once; with --server it asks the daemon to (session_remote.h).
 #include "session_command.h"
 
 #include <fstream>
@@ -11,6 +11,7 @@
 #include "mirror_manager/validation.h"
 #include "ovsdb_flags.h"
 #include "session_flags.h"
+#include "session_remote.h"
 #include "session_view.h"
 #include "store_flag.h"
 
@@ -28,6 +29,12 @@ struct SessionArgs {
   std::string name;
   SessionFlags flags;      // create
   SessionFlags set_flags;  // set
+  RemoteFlags remote;      // --server: the daemon does the work
+
+  bool viaServer() {
+    remote.json = json;
+    return !remote.server.empty();
+  }
 };
 
 int fail(const std::string& message) {
@@ -81,8 +88,6 @@ int saveAndApply(SessionStore& store, const SessionArgs& a, const std::string& n
 }
 
 int runCreate(SessionArgs& a) {
-  auto store = SessionStore::open(a.store);
-  if (!store) return fail(store.error());
   nlohmann::json j = nlohmann::json::object();
   if (!a.flags.from_json.empty()) {
     auto file = readJsonFile(a.flags.from_json);
@@ -91,6 +96,9 @@ int runCreate(SessionArgs& a) {
   }
   if (!a.name.empty()) j["name"] = a.name;
   if (auto overlay = overlaySessionFlags(j, a.flags); !overlay) return fail(overlay.error());
+  if (a.viaServer()) return remoteCreate(a.remote, j);
+  auto store = SessionStore::open(a.store);
+  if (!store) return fail(store.error());
   auto session = manager::sessionFromJson(j);
   if (!session) return fail(session.error().text());
   if (store->find(session->name)) {
@@ -102,6 +110,7 @@ int runCreate(SessionArgs& a) {
 }
 
 int runSet(SessionArgs& a) {
+  if (a.viaServer()) return remoteSet(a.remote, a.name, a.set_flags);
   auto store = SessionStore::open(a.store);
   if (!store) return fail(store.error());
   const Session* old = store->find(a.name);
@@ -116,6 +125,7 @@ int runSet(SessionArgs& a) {
 }
 
 int runEnable(SessionArgs& a, bool enabled) {
+  if (a.viaServer()) return remoteEnable(a.remote, a.name, enabled);
   auto store = SessionStore::open(a.store);
   if (!store) return fail(store.error());
   const Session* old = store->find(a.name);
@@ -127,6 +137,7 @@ int runEnable(SessionArgs& a, bool enabled) {
 }
 
 int runDelete(SessionArgs& a) {
+  if (a.viaServer()) return remoteDelete(a.remote, a.name);
   auto store = SessionStore::open(a.store);
   if (!store) return fail(store.error());
   if (!store->remove(a.name)) return fail("no session named " + a.name);
@@ -149,6 +160,7 @@ Observed observe(const SessionStore& store, const SessionArgs& a) {
 }
 
 int runList(SessionArgs& a) {
+  if (a.viaServer()) return remoteList(a.remote);
   auto store = SessionStore::open(a.store);
   if (!store) return fail(store.error());
   Observed seen = observe(*store, a);
@@ -169,6 +181,7 @@ int runList(SessionArgs& a) {
 }
 
 int runShow(SessionArgs& a, bool stats_only) {
+  if (a.viaServer()) return remoteShow(a.remote, a.name, stats_only);
   auto store = SessionStore::open(a.store);
   if (!store) return fail(store.error());
   const Session* s = store->find(a.name);
@@ -196,6 +209,9 @@ CLI::App* addLeaf(CLI::App* parent, const std::string& name, const std::string& 
   addOvsdbFlags(*cmd, args->ovsdb);
   addStoreFlag(*cmd, args->store);
   cmd->add_flag("--json", args->json, "JSON output for scripts");
+  cmd->add_option("--server", args->remote.server,
+                  "talk to the daemon at http://HOST:PORT instead of the store and OVS");
+  cmd->add_option("--token-file", args->remote.token_file, "bearer token for --server");
   if (with_name) cmd->add_option("name", args->name, "session name")->required();
   return cmd;
 }

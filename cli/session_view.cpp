@@ -22,21 +22,6 @@ std::string join(const std::vector<std::string>& items, const std::string& sep) 
 
 }  // namespace
 
-MirrorCounters mirrorCounters(const ovs::SwitchState& state, const std::string& session) {
-  MirrorCounters c;
-  for (const auto& m : state.mirrors) {
-    auto it = m.external_ids.find(manager::kSessionKey);
-    if (it == m.external_ids.end() || it->second != session ||
-        m.external_ids.contains(manager::kOwnerKey)) {
-      continue;
-    }
-    c.per_row[m.name] = m.statistics;
-    if (auto p = m.statistics.find("tx_packets"); p != m.statistics.end()) c.packets += p->second;
-    if (auto b = m.statistics.find("tx_bytes"); b != m.statistics.end()) c.bytes += b->second;
-  }
-  return c;
-}
-
 std::string describeSources(const manager::Session& s) {
   std::vector<std::string> parts;
   for (const auto& src : s.sources) {
@@ -63,12 +48,6 @@ std::string describeDestination(const manager::Session& s) {
            toString(d->backend) + ")";
   }
   return "file " + std::get<CaptureDestination>(s.destination).file;
-}
-
-nlohmann::json statusJson(const manager::SessionStatus& s) {
-  return {{"state", manager::toString(s.state)}, {"missing", s.missing},
-          {"problems", s.problems},              {"mirrors", s.mirrors},
-          {"ports", s.ports},                    {"bridge", s.bridge}};
 }
 
 void printSessionTable(std::ostream& out, const std::vector<manager::Session>& sessions,

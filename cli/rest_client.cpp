@@ -1,0 +1,94 @@
+// The synchronous REST client (see rest_client.h).
+#include "rest_client.h"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace ovse::cli {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+std::expected<RestServer, std::string> parseServerUrl(std::string_view url) {
+  auto bad = [&](const std::string& why) {
+    return std::unexpected("--server " + std::string(url) + ": " + why);
+  };
+  constexpr std::string_view kScheme = "http://";
+  if (!url.starts_with(kScheme)) return bad("only http://HOST:PORT URLs are supported");
+  std::string_view rest = url.substr(kScheme.size());
+  std::size_t slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  RestServer s;
+  if (slash != std::string_view::npos) s.base = std::string(rest.substr(slash));
+  while (!s.base.empty() && s.base.back() == '/') s.base.pop_back();
+  std::size_t colon = authority.rfind(':');
+  std::size_t bracket = authority.rfind(']');
+  if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket)) {
+    s.port = std::string(authority.substr(colon + 1));
+    authority = authority.substr(0, colon);
+  }
+  if (authority.starts_with('[') && authority.ends_with(']')) {
+    authority = authority.substr(1, authority.size() - 2);
+  }
+  if (authority.empty()) return bad("no host");
+  if (s.port.empty() || s.port.find_first_not_of("0123456789") != std::string::npos) {
+    return bad("port " + s.port + " is not a number");
+  }
+  s.host = std::string(authority);
+  return s;
+}
+
+std::string escapePathSegment(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::expected<RestReply, std::string> restCall(const RestServer& server, std::string_view method,
+                                               const std::string& path,
+                                               const std::optional<nlohmann::json>& body,
+                                               std::chrono::milliseconds timeout) {
+  const std::string where = "http://" + server.host + ":" + server.port;
+  asio::io_context io;
+  beast::tcp_stream stream(io);
+  beast::error_code ec;
+  auto endpoints = asio::ip::tcp::resolver(io).resolve(server.host, server.port, ec);
+  if (ec) return std::unexpected("cannot resolve " + where + ": " + ec.message());
+  stream.expires_after(timeout);
+  stream.connect(endpoints, ec);
+  if (ec) return std::unexpected("cannot connect to " + where + ": " + ec.message());
+  http::request<http::string_body> req(http::string_to_verb(beast::string_view(method.data(), method.size())), server.base + path, 11);
+  req.set(http::field::host, server.host);
+  req.set(http::field::accept, "application/json");
+  if (!server.token.empty()) req.set(http::field::authorization, "Bearer " + server.token);
+  if (body) {
+    req.set(http::field::content_type, "application/json");
+    req.body() = body->dump();
+  }
+  req.prepare_payload();
+  http::write(stream, req, ec);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  if (!ec) http::read(stream, buffer, res, ec);
+  if (ec) return std::unexpected("no reply from " + where + ": " + ec.message());
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  RestReply reply;
+  reply.status = static_cast<int>(res.result_int());
+  reply.body = nlohmann::json::parse(res.body(), nullptr, false);
+  if (reply.body.is_discarded()) reply.body = nullptr;
+  return reply;
+}
+
+}  // namespace ovse::cli

@@ -1,0 +1,42 @@
+// The daemon's request handler: authentication, routing, and the REST endpoints, /metrics and
+// the web UI's files on top of a SessionService. Runs on the daemon's one io_context thread.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "mirror_manager/daemon/http_message.h"
+#include "mirror_manager/daemon/router.h"
+#include "mirror_manager/daemon/session_service.h"
+
+namespace ovse::manager::daemon {
+
+struct ApiOptions {
+  std::optional<std::string> token;  ///< when set, API and metrics need "Bearer <token>"
+  std::filesystem::path web_root;    ///< the web UI's files; empty: no UI
+  std::string ovsdb_remote;          ///< shown by /ports and /health
+  /// The OVSDB connection state: connecting, connected or failed.
+  std::function<std::string()> ovsdb_state = [] { return std::string("connected"); };
+};
+
+class Api {
+ public:
+  Api(SessionService& service, ApiOptions options);
+
+  /// Answers one request; counts the response's status for /metrics.
+  HttpResponse handle(const HttpRequest& request);
+
+ private:
+  HttpResponse dispatch(const RouteMatch& m, const HttpRequest& request);
+  HttpResponse sessionWrite(const RouteMatch& m, const HttpRequest& request);
+  HttpResponse ports() const;
+  HttpResponse health() const;
+  HttpResponse metrics() const;
+
+  SessionService& service_;
+  ApiOptions options_;
+};
+
+}  // namespace ovse::manager::daemon

@@ -1,0 +1,42 @@
+// Errors of the REST API and JSON bodies: every error response is
+// `{"error": "<message>", "path": "<field path>"}` (path omitted when no field is concerned),
+// and request bodies are parsed here (malformed JSON is a 400 naming line and column).
+#pragma once
+
+#include <expected>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mirror_manager/daemon/http_message.h"
+#include "mirror_manager/session_json.h"
+#include "mirror_manager/validation.h"
+
+namespace ovse::manager::daemon {
+
+/// Why a request failed: the HTTP status, a message naming the value, and the field path.
+struct ApiError {
+  int status = 400;
+  std::string message;
+  std::string path;
+  std::vector<Issue> issues;  ///< all validation findings, when validation failed
+};
+
+/// A 400 from a FieldError of the session's JSON form.
+ApiError fromFieldError(const FieldError& e);
+
+/// A 400 from validation issues: the first error gives message and path, all are listed.
+ApiError fromIssues(std::vector<Issue> issues);
+
+/// The JSON response for `e`: {"error", "path"?, "issues"?}.
+HttpResponse errorResponse(const ApiError& e);
+
+/// A JSON response with `status` and `body` (pretty-printed, newline-terminated).
+HttpResponse jsonResponse(int status, const nlohmann::json& body);
+
+/// Parses a request body that must be one JSON object. Empty or malformed bodies, and anything
+/// but an object, are 400s (malformed JSON names the byte offset). Never throws.
+std::expected<nlohmann::json, ApiError> parseJsonObject(std::string_view body);
+
+}  // namespace ovse::manager::daemon

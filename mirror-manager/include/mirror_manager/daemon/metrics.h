@@ -1,0 +1,57 @@
+// Prometheus text exposition (format 0.0.4) of the daemon's metrics: per-session mirrored
+// packets and bytes (OVS Mirror.statistics), session state, the OVSDB connection, reconcile and
+// HTTP counters. Pure: the daemon fills a MetricsInput, formatMetrics renders it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ovse::manager::daemon {
+
+/// The Content-Type of the text format.
+inline constexpr std::string_view kMetricsContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+/// One session's figures.
+struct SessionMetrics {
+  std::string name;
+  std::string type;   ///< local, rspan, erspan, capture
+  std::string state;  ///< active, degraded, waiting, disabled, error, unknown
+  bool enabled = true;
+  std::int64_t mirrored_packets = 0;  ///< sum of tx_packets of its Mirror rows
+  std::int64_t mirrored_bytes = 0;    ///< sum of tx_bytes of its Mirror rows
+};
+
+/// The daemon's own counters; they only grow while it runs.
+struct DaemonCounters {
+  std::uint64_t reconcile_runs = 0;      ///< rounds of reconcile-and-apply
+  std::uint64_t reconcile_actions = 0;   ///< OVSDB actions applied
+  std::uint64_t reconcile_failures = 0;  ///< rounds OVSDB refused
+  std::uint64_t store_reloads = 0;       ///< store (re)loads from disk that succeeded
+  std::uint64_t store_reload_failures = 0;
+  std::map<int, std::uint64_t> http_responses;  ///< by status code
+};
+
+/// Everything /metrics shows.
+struct MetricsInput {
+  std::vector<SessionMetrics> sessions;
+  std::string ovsdb_state;  ///< connecting, connected, failed
+  DaemonCounters counters;
+};
+
+/// The states a session can be in, in the order the state gauge lists them.
+inline constexpr std::string_view kSessionStates[] = {"active",   "degraded", "waiting",
+                                                       "disabled", "error",    "unknown"};
+
+/// The OVSDB connection states, in the order the connection gauge lists them.
+inline constexpr std::string_view kOvsdbStates[] = {"connecting", "connected", "failed"};
+
+/// `value` escaped for a label value: backslash, double quote and newline.
+std::string escapeLabelValue(std::string_view value);
+
+/// The exposition text: every family with # HELP and # TYPE lines, samples sorted by session.
+std::string formatMetrics(const MetricsInput& in);
+
+}  // namespace ovse::manager::daemon

@@ -1,0 +1,123 @@
+// The request handler: auth → route → endpoint (see api.h).
+#include "mirror_manager/daemon/api.h"
+
+#include "mirror_manager/daemon/auth.h"
+#include "mirror_manager/daemon/metrics.h"
+#include "mirror_manager/daemon/static_files.h"
+#include "mirror_manager/switch_report.h"
+
+namespace ovse::manager::daemon {
+namespace {
+
+HttpResponse replyResponse(const std::expected<SessionReply, ApiError>& r) {
+  if (!r) return errorResponse(r.error());
+  return jsonResponse(r->created ? 201 : 200, r->body);
+}
+
+}  // namespace
+
+Api::Api(SessionService& service, ApiOptions options)
+    : service_(service), options_(std::move(options)) {}
+
+HttpResponse Api::handle(const HttpRequest& request) {
+  RouteMatch m = route(request.method, request.target);
+  HttpResponse response;
+  if (options_.token && needsAuth(m.endpoint) &&
+      !bearerMatches(request.header("authorization"), *options_.token)) {
+    response = errorResponse(ApiError{401, "missing or wrong bearer token", "", {}});
+    response.headers["WWW-Authenticate"] = "Bearer realm=\"ovs-erspan\"";
+  } else {
+    response = dispatch(m, request);
+  }
+  ++service_.counters().http_responses[response.status];
+  return response;
+}
+
+HttpResponse Api::dispatch(const RouteMatch& m, const HttpRequest& request) {
+  switch (m.endpoint) {
+    case Endpoint::kListSessions: {
+      nlohmann::json body;
+      body["sessions"] = service_.list();
+      return jsonResponse(200, body);
+    }
+    case Endpoint::kGetSession: return replyResponse(service_.get(m.name));
+    case Endpoint::kSessionStats: {
+      auto stats = service_.stats(m.name);
+      return stats ? jsonResponse(200, *stats) : errorResponse(stats.error());
+    }
+    case Endpoint::kDeleteSession: {
+      auto removed = service_.remove(m.name);
+      if (!removed) return errorResponse(removed.error());
+      nlohmann::json body;
+      body["deleted"] = m.name;
+      return jsonResponse(200, body);
+    }
+    case Endpoint::kEnableSession: return replyResponse(service_.setEnabled(m.name, true));
+    case Endpoint::kDisableSession: return replyResponse(service_.setEnabled(m.name, false));
+    case Endpoint::kCreateSession:
+    case Endpoint::kReplaceSession:
+    case Endpoint::kPatchSession: return sessionWrite(m, request);
+    case Endpoint::kPorts: return ports();
+    case Endpoint::kHealth: return health();
+    case Endpoint::kMetrics: return metrics();
+    case Endpoint::kStatic: return serveStatic(options_.web_root, m.path);
+    case Endpoint::kMethodNotAllowed: {
+      auto r = errorResponse(ApiError{405, request.method + " is not allowed here", "", {}});
+      r.headers["Allow"] = m.allow;
+      return r;
+    }
+    case Endpoint::kNotFound: break;
+  }
+  return errorResponse(ApiError{404, "no such endpoint: " + request.target, "", {}});
+}
+
+HttpResponse Api::sessionWrite(const RouteMatch& m, const HttpRequest& request) {
+  auto body = parseJsonObject(request.body);
+  if (!body) return errorResponse(body.error());
+  if (m.endpoint == Endpoint::kCreateSession) {
+    auto r = service_.create(*body);
+    HttpResponse response = replyResponse(r);
+    if (r) {
+      response.headers["Location"] =
+          std::string(kApiPrefix) + "/sessions/" + r->body["session"]["name"].get<std::string>();
+    }
+    return response;
+  }
+  if (m.endpoint == Endpoint::kReplaceSession) return replyResponse(service_.replace(m.name, *body));
+  return replyResponse(service_.patch(m.name, *body));
+}
+
+HttpResponse Api::ports() const {
+  auto state = service_.switchState();
+  if (!state) {
+    return errorResponse(
+        ApiError{503, "not connected to OVSDB at " + options_.ovsdb_remote + " yet", "", {}});
+  }
+  nlohmann::json body;
+  body["remote"] = options_.ovsdb_remote;
+  body["ports"] = portsJson(collectPorts(*state, ""));
+  return jsonResponse(200, body);
+}
+
+HttpResponse Api::health() const {
+  nlohmann::json body;
+  body["status"] = "ok";
+  body["ovsdb"]["remote"] = options_.ovsdb_remote;
+  body["ovsdb"]["state"] = options_.ovsdb_state();
+  body["sessions"] = service_.store().sessions().size();
+  body["store"] = service_.store().path().string();
+  return jsonResponse(200, body);
+}
+
+HttpResponse Api::metrics() const {
+  MetricsInput in;
+  in.sessions = service_.sessionMetrics();
+  in.ovsdb_state = options_.ovsdb_state();
+  in.counters = service_.counters();
+  HttpResponse r;
+  r.content_type = std::string(kMetricsContentType);
+  r.body = formatMetrics(in);
+  return r;
+}
+
+}  // namespace ovse::manager::daemon

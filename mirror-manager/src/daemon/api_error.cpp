@@ -1,0 +1,66 @@
+// REST error responses and JSON body parsing (see api_error.h).
+#include "mirror_manager/daemon/api_error.h"
+
+namespace ovse::manager::daemon {
+
+ApiError fromFieldError(const FieldError& e) { return ApiError{400, e.message, e.path, {}}; }
+
+ApiError fromIssues(std::vector<Issue> issues) {
+  ApiError e;
+  for (const auto& issue : issues) {
+    if (issue.severity != Issue::Severity::kError) continue;
+    e.message = issue.message;
+    e.path = issue.path;
+    break;
+  }
+  e.issues = std::move(issues);
+  return e;
+}
+
+HttpResponse errorResponse(const ApiError& e) {
+  nlohmann::json body;
+  body["error"] = e.path.empty() ? e.message : e.path + ": " + e.message;
+  if (!e.path.empty()) body["path"] = e.path;
+  if (!e.issues.empty()) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& issue : e.issues) {
+      nlohmann::json item;
+      item["severity"] = toString(issue.severity);
+      item["path"] = issue.path;
+      item["message"] = issue.message;
+      list.push_back(item);
+    }
+    body["issues"] = list;
+  }
+  return jsonResponse(e.status, body);
+}
+
+HttpResponse jsonResponse(int status, const nlohmann::json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = body.dump(2) + "\n";
+  return r;
+}
+
+std::expected<nlohmann::json, ApiError> parseJsonObject(std::string_view body) {
+  if (body.empty()) return std::unexpected(ApiError{400, "the request body is empty", "", {}});
+  // A parse without exceptions only says "discarded"; parse again with them to get where it
+  // failed (only for bodies already known to be malformed).
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_discarded()) {
+    std::string why = "malformed JSON";
+    try {
+      auto again = nlohmann::json::parse(body);
+      (void)again;
+    } catch (const nlohmann::json::parse_error& e) {
+      why += " at byte " + std::to_string(e.byte);
+    }
+    return std::unexpected(ApiError{400, why, "", {}});
+  }
+  if (!j.is_object()) {
+    return std::unexpected(ApiError{400, "the request body is not a JSON object", "", {}});
+  }
+  return j;
+}
+
+}  // namespace ovse::manager::daemon

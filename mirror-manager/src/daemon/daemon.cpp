@@ -1,0 +1,231 @@
+// The daemon's event loop: one io_context runs HTTP, signals, the store poll and the retry
+// timer; a watcher thread bridges the OVSDB IDL thread's changes into it. Every reconcile and
+// every store change happens on the io_context thread, so nothing else needs a lock.
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <csignal>
+#include <cstring>
+#include <iostream>
+#include <thread>
+
+#include "http_server.h"
+#include "log.h"
+#include "mirror_manager/daemon/api.h"
+#include "mirror_manager/daemon/auth.h"
+#include "mirror_manager/daemon/listen_address.h"
+#include "mirror_manager/serve.h"
+#include "sd_notify.h"
+#include "web_root.h"
+
+namespace ovse::manager {
+namespace {
+
+namespace asio = boost::asio;
+using namespace daemon;
+
+std::filesystem::file_time_type mtimeOf(const std::filesystem::path& p) {
+  std::error_code ec;
+  auto t = std::filesystem::last_write_time(p, ec);
+  return ec ? std::filesystem::file_time_type{} : t;
+}
+
+std::string linkStateName(ovs::LinkState s) {
+  switch (s) {
+    case ovs::LinkState::kConnecting: return "connecting";
+    case ovs::LinkState::kConnected: return "connected";
+    case ovs::LinkState::kFailed: return "failed";
+  }
+  return "failed";
+}
+
+class Daemon {
+ public:
+  Daemon(const ServeOptions& options, SessionStore store, std::unique_ptr<ovs::OvsdbClient> client,
+         ApiOptions api_options)
+      : options_(options),
+        client_(std::move(client)),
+        service_(std::move(store), *client_, logLine),
+        api_(service_, std::move(api_options)),
+        signals_(io_, SIGTERM, SIGINT, SIGHUP),
+        store_timer_(io_),
+        retry_timer_(io_) {}
+
+  // Binds the HTTP server (if asked for); false after logging why.
+  bool listen(const asio::ip::tcp::endpoint& endpoint) {
+    auto server = HttpServer::listen(io_, endpoint, options_.body_limit_bytes,
+                                     [this](const HttpRequest& r) { return handle(r); });
+    if (!server) {
+      std::cerr << "mirrorctl serve: " << server.error() << '\n';
+      return false;
+    }
+    server_ = std::move(*server);
+    auto bound = server_->localEndpoint();
+    std::string host = bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
+                                               : bound.address().to_string();
+    logLine("listening on http://" + host + ":" + std::to_string(bound.port()));
+    return true;
+  }
+
+  int run() {
+    store_mtime_ = mtimeOf(options_.store);
+    waitForSignal();
+    pollStore();
+    asio::post(io_, [this] { reconcile(); });
+    watcher_ = std::thread([this] { watchOvsdb(); });
+    sdNotify("READY=1");
+    io_.run();
+    stopping_ = true;
+    watcher_.join();
+    logLine(std::string("stopping on ") + strsignal(stop_signal_) + "; OVS mirrors stay in place");
+    return 0;
+  }
+
+ private:
+  HttpResponse handle(const HttpRequest& r) {
+    HttpResponse response = api_.handle(r);
+    // Our own saves are not "another writer": don't reload them.
+    store_mtime_ = mtimeOf(options_.store);
+    if (service_.counters().reconcile_runs != runs_seen_) afterReconcile();
+    return response;
+  }
+
+  void waitForSignal() {
+    signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+      if (ec) return;
+      if (sig == SIGHUP) {
+        if (service_.reload()) reconcile();
+        return waitForSignal();
+      }
+      stop_signal_ = sig;
+      sdNotify("STOPPING=1");
+      if (server_) server_->stop();
+      store_timer_.cancel();
+      retry_timer_.cancel();
+      io_.stop();
+    });
+  }
+
+  void pollStore() {
+    store_timer_.expires_after(options_.store_poll);
+    store_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      if (auto t = mtimeOf(options_.store); t != store_mtime_) {
+        store_mtime_ = t;
+        if (service_.reload()) reconcile();
+      }
+      pollStore();
+    });
+  }
+
+  // On the IDL thread's side: waits for new snapshots and hands them to the io_context.
+  void watchOvsdb() {
+    std::uint64_t seen = 0;
+    while (!stopping_) {
+      auto snap = client_->waitForChange(seen, std::chrono::milliseconds(200));
+      if (!snap || snap->seqno == seen) continue;
+      seen = snap->seqno;
+      asio::post(io_, [this, seen] {
+        if (seen > reconciled_seqno_) reconcile();
+      });
+    }
+  }
+
+  void reconcile() {
+    // Before OVSDB's contents first arrive there is nothing to compare with; the watcher
+    // starts a round as soon as they do.
+    if (!client_->snapshot()) return;
+    service_.reconcileNow();
+    afterReconcile();
+  }
+
+  // Remembers which snapshot the last round saw (its own changes need no new round) and
+  // schedules a retry when OVSDB refused.
+  void afterReconcile() {
+    runs_seen_ = service_.counters().reconcile_runs;
+    auto snap = client_->snapshot();
+    if (snap) reconciled_seqno_ = snap->seqno;
+    if (!snap || service_.counters().reconcile_failures == failures_seen_) return;
+    failures_seen_ = service_.counters().reconcile_failures;
+    retry_timer_.expires_after(options_.retry_after);
+    retry_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) reconcile();
+    });
+  }
+
+  const ServeOptions& options_;
+  std::unique_ptr<ovs::OvsdbClient> client_;
+  SessionService service_;
+  Api api_;
+  asio::io_context io_;
+  asio::signal_set signals_;
+  asio::steady_timer store_timer_;
+  asio::steady_timer retry_timer_;
+  std::unique_ptr<HttpServer> server_;
+  std::thread watcher_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<std::uint64_t> reconciled_seqno_{0};
+  std::uint64_t runs_seen_ = 0;
+  std::uint64_t failures_seen_ = 0;
+  std::filesystem::file_time_type store_mtime_;
+  int stop_signal_ = SIGTERM;
+};
+
+// The HTTP endpoint and API options from the flags; an error names the flag.
+std::expected<std::pair<asio::ip::tcp::endpoint, ApiOptions>, std::string> httpSettings(
+    const ServeOptions& options) {
+  auto listen = parseListenAddress(options.listen);
+  if (!listen) return std::unexpected(listen.error());
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(listen->host, ec);
+  if (ec) return std::unexpected("--listen " + options.listen + ": " + listen->host +
+                                 " is not an IP address");
+  ApiOptions api;
+  if (!options.token_file.empty()) {
+    auto token = loadToken(options.token_file);
+    if (!token) return std::unexpected(token.error());
+    api.token = *token;
+  } else if (!address.is_loopback()) {
+    return std::unexpected("--listen " + options.listen +
+                           " is not a loopback address: --token-file is required");
+  }
+  api.web_root = resolveWebRoot(options.web_root);
+  api.ovsdb_remote = options.connect.remote;
+  return std::pair{asio::ip::tcp::endpoint(address, listen->port), std::move(api)};
+}
+
+}  // namespace
+
+int runServe(const ServeOptions& options) {
+  auto http = httpSettings(options);
+  if (!http) {
+    std::cerr << "mirrorctl serve: " << http.error() << '\n';
+    return 1;
+  }
+  auto store = SessionStore::open(options.store);
+  if (!store) {
+    std::cerr << "mirrorctl serve: " << store.error() << '\n';
+    return 1;
+  }
+  ovs::ConnectOptions connect = options.connect;
+  connect.retry = true;
+  auto client = ovs::OvsdbClient::start(connect);
+  if (!client) {
+    std::cerr << "mirrorctl serve: " << client.error() << '\n';
+    return 1;
+  }
+  ovs::OvsdbClient* raw = client->get();
+  http->second.ovsdb_state = [raw] { return linkStateName(raw->linkState()); };
+  std::size_t count = store->sessions().size();
+  // Constructed after OvsdbClient::start: our signal handlers replace libopenvswitch's.
+  Daemon daemon(options, std::move(*store), std::move(*client), std::move(http->second));
+  logLine("serving " + std::to_string(count) + " session(s) from " + options.store.string() +
+          " on " + connect.remote);
+  if (!options.listen.empty() && !daemon.listen(http->first)) return 1;
+  return daemon.run();
+}
+
+}  // namespace ovse::manager

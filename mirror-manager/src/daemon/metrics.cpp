@@ -1,0 +1,117 @@
+// Prometheus text rendering (see metrics.h).
+#include "mirror_manager/daemon/metrics.h"
+
+#include <algorithm>
+
+namespace ovse::manager::daemon {
+namespace {
+
+void family(std::string& out, std::string_view name, std::string_view type,
+            std::string_view help) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  out += help;
+  out += "\n# TYPE ";
+  out += name;
+  out += ' ';
+  out += type;
+  out += '\n';
+}
+
+void sample(std::string& out, std::string_view name, const std::string& labels,
+            std::uint64_t value) {
+  out += name;
+  if (!labels.empty()) out += "{" + labels + "}";
+  out += ' ' + std::to_string(value) + '\n';
+}
+
+std::string label(std::string_view key, std::string_view value) {
+  return std::string(key) + "=\"" + escapeLabelValue(value) + "\"";
+}
+
+std::uint64_t nonNegative(std::int64_t v) { return v < 0 ? 0 : static_cast<std::uint64_t>(v); }
+
+void sessionFamilies(std::string& out, std::vector<SessionMetrics> sessions) {
+  std::sort(sessions.begin(), sessions.end(),
+            [](const auto& a, const auto& b) { return a.name < b.name; });
+  family(out, "ovs_erspan_sessions", "gauge", "Mirror sessions in the store.");
+  sample(out, "ovs_erspan_sessions", "", sessions.size());
+  family(out, "ovs_erspan_session_info", "gauge", "A session's type; always 1.");
+  for (const auto& s : sessions) {
+    sample(out, "ovs_erspan_session_info", label("session", s.name) + "," + label("type", s.type),
+           1);
+  }
+  family(out, "ovs_erspan_session_enabled", "gauge", "1 when the session is enabled.");
+  for (const auto& s : sessions) {
+    sample(out, "ovs_erspan_session_enabled", label("session", s.name), s.enabled ? 1 : 0);
+  }
+  family(out, "ovs_erspan_session_state", "gauge",
+         "1 for the state the session is in, 0 for the others.");
+  for (const auto& s : sessions) {
+    for (auto state : kSessionStates) {
+      sample(out, "ovs_erspan_session_state", label("session", s.name) + "," + label("state", state),
+             s.state == state ? 1 : 0);
+    }
+  }
+  family(out, "ovs_erspan_session_mirrored_packets_total", "counter",
+         "Packets OVS mirrored for the session (Mirror.statistics tx_packets).");
+  for (const auto& s : sessions) {
+    sample(out, "ovs_erspan_session_mirrored_packets_total", label("session", s.name),
+           nonNegative(s.mirrored_packets));
+  }
+  family(out, "ovs_erspan_session_mirrored_bytes_total", "counter",
+         "Bytes OVS mirrored for the session (Mirror.statistics tx_bytes).");
+  for (const auto& s : sessions) {
+    sample(out, "ovs_erspan_session_mirrored_bytes_total", label("session", s.name),
+           nonNegative(s.mirrored_bytes));
+  }
+}
+
+void daemonFamilies(std::string& out, const MetricsInput& in) {
+  const DaemonCounters& c = in.counters;
+  family(out, "ovs_erspan_ovsdb_connection_state", "gauge",
+         "1 for the state of the OVSDB connection, 0 for the others.");
+  for (auto state : kOvsdbStates) {
+    sample(out, "ovs_erspan_ovsdb_connection_state", label("state", state),
+           in.ovsdb_state == state ? 1 : 0);
+  }
+  family(out, "ovs_erspan_reconcile_runs_total", "counter", "Reconcile-and-apply rounds.");
+  sample(out, "ovs_erspan_reconcile_runs_total", "", c.reconcile_runs);
+  family(out, "ovs_erspan_reconcile_actions_total", "counter", "OVSDB actions applied.");
+  sample(out, "ovs_erspan_reconcile_actions_total", "", c.reconcile_actions);
+  family(out, "ovs_erspan_reconcile_failures_total", "counter",
+         "Reconcile rounds whose transaction OVSDB refused.");
+  sample(out, "ovs_erspan_reconcile_failures_total", "", c.reconcile_failures);
+  family(out, "ovs_erspan_store_reloads_total", "counter", "Session store loads from disk.");
+  sample(out, "ovs_erspan_store_reloads_total", "", c.store_reloads);
+  family(out, "ovs_erspan_store_reload_failures_total", "counter",
+         "Session store loads that failed (the sessions loaded before stay).");
+  sample(out, "ovs_erspan_store_reload_failures_total", "", c.store_reload_failures);
+  family(out, "ovs_erspan_http_responses_total", "counter", "HTTP responses by status code.");
+  for (const auto& [code, n] : c.http_responses) {
+    sample(out, "ovs_erspan_http_responses_total", label("code", std::to_string(code)), n);
+  }
+}
+
+}  // namespace
+
+std::string escapeLabelValue(std::string_view value) {
+  std::string out;
+  for (char ch : value) {
+    if (ch == '\\') out += "\\\\";
+    else if (ch == '"') out += "\\\"";
+    else if (ch == '\n') out += "\\n";
+    else out += ch;
+  }
+  return out;
+}
+
+std::string formatMetrics(const MetricsInput& in) {
+  std::string out;
+  sessionFamilies(out, in.sessions);
+  daemonFamilies(out, in);
+  return out;
+}
+
+}  // namespace ovse::manager::daemon

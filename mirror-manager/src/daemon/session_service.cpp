@@ -1,0 +1,212 @@
+// The single writer of the session store (see session_service.h).
+#include "mirror_manager/daemon/session_service.h"
+
+#include "mirror_manager/session_json.h"
+#include "mirror_manager/switch_report.h"
+#include "mirror_manager/validation.h"
+
+namespace ovse::manager::daemon {
+namespace {
+
+std::string describe(const SessionStatus& s) {
+  std::string text = toString(s.state);
+  std::string sep = " (";
+  for (const auto& m : s.missing) text += sep + "missing " + m, sep = "; ";
+  for (const auto& p : s.problems) text += sep + p, sep = "; ";
+  return sep == " (" ? text : text + ")";
+}
+
+const SessionStatus* statusOf(const std::vector<SessionStatus>& statuses, const std::string& n) {
+  for (const auto& s : statuses) {
+    if (s.name == n) return &s;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+ApiError noSuchSession(const std::string& name) {
+  return ApiError{404, "no session named " + name, "name", {}};
+}
+
+SessionService::SessionService(SessionStore store, ovs::SwitchBackend& backend, LogSink log)
+    : store_(std::move(store)), backend_(backend), log_(std::move(log)) {}
+
+const ApplyOutcome& SessionService::reconcileNow() {
+  last_ = reconcileAndApply(store_.sessions(), backend_);
+  ++counters_.reconcile_runs;
+  counters_.reconcile_actions += last_.actions_applied;
+  if (last_.actions_applied > 0) {
+    log_("applied " + std::to_string(last_.actions_applied) + " change(s)");
+  }
+  if (last_.error) {
+    ++counters_.reconcile_failures;
+    log_("OVSDB refused the change: " + *last_.error);
+  }
+  std::map<std::string, std::string> now;
+  for (const auto& s : last_.statuses) {
+    now[s.name] = describe(s);
+    auto it = last_logged_.find(s.name);
+    if (it == last_logged_.end() || it->second != now[s.name]) {
+      log_("session " + s.name + ": " + now[s.name]);
+    }
+  }
+  last_logged_ = std::move(now);
+  return last_;
+}
+
+bool SessionService::reload() {
+  auto fresh = SessionStore::open(store_.path());
+  if (!fresh) {
+    ++counters_.store_reload_failures;
+    log_("keeping the sessions loaded before: " + fresh.error());
+    return false;
+  }
+  store_ = std::move(*fresh);
+  ++counters_.store_reloads;
+  log_("loaded " + std::to_string(store_.sessions().size()) + " session(s) from " +
+       store_.path().string());
+  return true;
+}
+
+std::expected<SessionReply, ApiError> SessionService::commit(Session s,
+                                                             std::string_view replacing) {
+  auto issues = validateSession(s, store_.sessions(), replacing);
+  if (hasErrors(issues)) return std::unexpected(fromIssues(std::move(issues)));
+  SessionStore before = store_;
+  bool created = store_.upsert(s);
+  if (auto saved = store_.save(); !saved) {
+    store_ = std::move(before);
+    return std::unexpected(ApiError{500, saved.error(), "", {}});
+  }
+  reconcileNow();
+  return SessionReply{replyBody(s, statusOf(last_.statuses, s.name)), created};
+}
+
+std::expected<SessionReply, ApiError> SessionService::create(const nlohmann::json& body) {
+  auto s = sessionFromJson(body);
+  if (!s) return std::unexpected(fromFieldError(s.error()));
+  if (store_.find(s->name)) {
+    return std::unexpected(ApiError{409, "session " + s->name + " exists already", "name", {}});
+  }
+  return commit(std::move(*s), {});
+}
+
+std::expected<SessionReply, ApiError> SessionService::replace(const std::string& name,
+                                                              nlohmann::json body) {
+  if (!body.contains("name")) body["name"] = name;
+  if (!body["name"].is_string() || body["name"].get<std::string>() != name) {
+    return std::unexpected(ApiError{
+        400, body["name"].dump() + " differs from the URL's " + name + " (renaming is not supported)",
+        "name", {}});
+  }
+  auto s = sessionFromJson(body);
+  if (!s) return std::unexpected(fromFieldError(s.error()));
+  return commit(std::move(*s), name);
+}
+
+std::expected<SessionReply, ApiError> SessionService::patch(const std::string& name,
+                                                            const nlohmann::json& body) {
+  const Session* old = store_.find(name);
+  if (!old) return std::unexpected(noSuchSession(name));
+  nlohmann::json merged = sessionToJson(*old);
+  merged.merge_patch(body);
+  // merge_patch only replaces objects key by key; a type change needs a whole new destination,
+  // which the patch then carries, so this is the usual RFC 7396 result.
+  auto reply = replace(name, std::move(merged));
+  if (reply) reply->created = false;
+  return reply;
+}
+
+std::expected<void, ApiError> SessionService::remove(const std::string& name) {
+  SessionStore before = store_;
+  if (!store_.remove(name)) return std::unexpected(noSuchSession(name));
+  if (auto saved = store_.save(); !saved) {
+    store_ = std::move(before);
+    return std::unexpected(ApiError{500, saved.error(), "", {}});
+  }
+  reconcileNow();
+  return {};
+}
+
+std::expected<SessionReply, ApiError> SessionService::setEnabled(const std::string& name,
+                                                                 bool enabled) {
+  const Session* old = store_.find(name);
+  if (!old) return std::unexpected(noSuchSession(name));
+  Session s = *old;
+  s.enabled = enabled;
+  return commit(std::move(s), name);
+}
+
+std::vector<SessionStatus> SessionService::observe() const {
+  auto state = backend_.state();
+  if (!state) return last_.statuses;
+  return reconcile(store_.sessions(), *state).statuses;
+}
+
+nlohmann::json SessionService::replyBody(const Session& s, const SessionStatus* status) const {
+  nlohmann::json j;
+  j["session"] = sessionToJson(s);
+  if (status) {
+    j["status"] = statusJson(*status);
+  } else {
+    j["status"]["state"] = "unknown";
+  }
+  auto state = backend_.state();
+  MirrorCounters c = state ? mirrorCounters(*state, s.name) : MirrorCounters{};
+  j["mirrored"]["packets"] = c.packets;
+  j["mirrored"]["bytes"] = c.bytes;
+  return j;
+}
+
+std::expected<SessionReply, ApiError> SessionService::get(const std::string& name) const {
+  const Session* s = store_.find(name);
+  if (!s) return std::unexpected(noSuchSession(name));
+  auto statuses = observe();
+  return SessionReply{replyBody(*s, statusOf(statuses, name)), false};
+}
+
+nlohmann::json SessionService::list() const {
+  auto statuses = observe();
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& s : store_.sessions()) out.push_back(replyBody(s, statusOf(statuses, s.name)));
+  return out;
+}
+
+std::expected<nlohmann::json, ApiError> SessionService::stats(const std::string& name) const {
+  if (!store_.find(name)) return std::unexpected(noSuchSession(name));
+  auto state = backend_.state();
+  MirrorCounters c = state ? mirrorCounters(*state, name) : MirrorCounters{};
+  auto statuses = observe();
+  const SessionStatus* status = statusOf(statuses, name);
+  nlohmann::json j;
+  j["name"] = name;
+  j["state"] = status ? toString(status->state) : "unknown";
+  j["mirrored"]["packets"] = c.packets;
+  j["mirrored"]["bytes"] = c.bytes;
+  j["mirrored"]["rows"] = c.per_row;
+  return j;
+}
+
+std::vector<SessionMetrics> SessionService::sessionMetrics() const {
+  auto state = backend_.state();
+  auto statuses = observe();
+  std::vector<SessionMetrics> out;
+  for (const auto& s : store_.sessions()) {
+    SessionMetrics m;
+    m.name = s.name;
+    m.type = toString(s.type);
+    const SessionStatus* status = statusOf(statuses, s.name);
+    m.state = status ? toString(status->state) : "unknown";
+    m.enabled = s.enabled;
+    if (state) {
+      auto c = mirrorCounters(*state, s.name);
+      m.mirrored_packets = c.packets;
+      m.mirrored_bytes = c.bytes;
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+}  // namespace ovse::manager::daemon

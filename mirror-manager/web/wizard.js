@@ -1,0 +1,264 @@
+// The "New Port Mirroring Session" wizard, modelled on vSphere's: 1 session type, 2 properties,
+// 3 sources with a direction each, 4 destination, 5 review; Finish posts the session and shows
+// the server's validation error beside the field its path names.
+'use strict';
+
+const Wizard = (() => {
+  const kSteps = 5;
+  const types = [
+    ['local', 'Distributed Port Mirroring',
+     'Mirror network traffic from a set of ports to other ports on the same switch.'],
+    ['rspan', 'Remote Mirroring Source',
+     'Mirror network traffic from a set of ports to specific uplink ports, tagged with an encapsulation VLAN.'],
+    ['erspan', 'Encapsulated Remote Mirroring (L3) Source',
+     "Mirror network traffic from a set of ports to remote agent's IP addresses (ERSPAN or GRE)."],
+    ['capture', 'Local capture',
+     'Write the mirrored traffic of a set of ports to a pcap or pcapng file on this host.'],
+  ];
+  let step = 0;
+  let ports = [];
+  const $ = (id) => document.getElementById(id);
+
+  function type() {
+    const checked = document.querySelector('input[name="session-type"]:checked');
+    return checked ? checked.value : '';
+  }
+
+  function renderTypes() {
+    const box = $('type-choices');
+    box.replaceChildren();
+    for (const [value, title, desc] of types) {
+      const label = document.createElement('label');
+      const input = document.createElement('input');
+      Object.assign(input, { type: 'radio', name: 'session-type', value, id: 'type-' + value });
+      input.setAttribute('aria-describedby', 'desc-' + value);
+      const d = document.createElement('span');
+      Object.assign(d, { className: 'desc', id: 'desc-' + value, textContent: desc });
+      label.append(input, ' ' + title, d);
+      box.append(label);
+    }
+    $('type-local').checked = true;
+  }
+
+  function identity(port) {
+    const iface = (port.interfaces || [])[0] || {};
+    return iface.iface_id ? { iface_id: iface.iface_id } : { port: port.name };
+  }
+
+  function renderPorts() {
+    const body = document.querySelector('#source-table tbody');
+    body.replaceChildren();
+    const selects = [$('f-dest-port'), $('f-uplink')];
+    for (const s of selects) s.replaceChildren(new Option('— select a port —', ''));
+    ports.forEach((p, i) => {
+      const iface = (p.interfaces || [])[0] || {};
+      if (iface.type === 'internal' && p.name === p.bridge) return;  // the bridge's own port
+      const tr = document.createElement('tr');
+      const vm = iface.vm_uuid || iface.iface_id || '';
+      const mac = iface.attached_mac || iface.mac_in_use || '';
+      tr.innerHTML = '<td><input type="checkbox" class="src-pick"></td><td><label></label></td>' +
+        '<td></td><td></td><td><select class="src-dir"><option value="ingress">Ingress</option>' +
+        '<option value="egress">Egress</option><option value="both" selected>Ingress/Egress' +
+        '</option></select></td>';
+      const box = tr.querySelector('.src-pick');
+      box.id = 'src-' + i;
+      box.dataset.index = i;
+      tr.querySelector('label').htmlFor = box.id;
+      tr.querySelector('label').textContent = p.name;
+      tr.children[2].textContent = vm;
+      tr.children[3].textContent = mac;
+      const dir = tr.querySelector('.src-dir');
+      dir.id = 'dir-' + i;
+      dir.setAttribute('aria-label', 'Direction for ' + p.name);
+      body.append(tr);
+      for (const s of selects) s.append(new Option(p.name + (vm ? ' (' + vm + ')' : ''), p.name));
+    });
+  }
+
+  async function loadPorts() {
+    $('ports-message').textContent = 'Loading ports…';
+    try {
+      ports = (await Api.ports()).ports;
+      $('ports-message').textContent = ports.length ? '' : 'The switch has no ports.';
+    } catch (e) {
+      ports = [];
+      $('ports-message').textContent = e.error;
+    }
+    renderPorts();
+  }
+
+  // Source rows in table order: [{checkbox, select, source}] for the checked ones.
+  function pickedSources() {
+    return [...document.querySelectorAll('.src-pick:checked')].map((box) => {
+      const select = box.closest('tr').querySelector('.src-dir');
+      return { box, select, source: { ...identity(ports[box.dataset.index]), direction: select.value } };
+    });
+  }
+
+  function build() {
+    const t = type();
+    const s = { name: $('f-name').value.trim(), type: t, enabled: $('f-enabled').value === 'true' };
+    if ($('f-description').value.trim()) s.description = $('f-description').value.trim();
+    if ($('f-snaplen-on').checked) s.mirrored_packet_length = Number($('f-snaplen').value);
+    const sampling = Number($('f-sampling').value || 1);
+    if (sampling !== 1) s.sampling_rate = sampling;
+    s.sources = pickedSources().map((p) => p.source);
+    if (t === 'local') s.destination = { port: $('f-dest-port').value };
+    if (t === 'rspan') {
+      s.destination = { vlan: Number($('f-vlan').value || 0), uplink: $('f-uplink').value,
+                        preserve_original_vlan: $('f-preserve').checked };
+    }
+    if (t === 'erspan') {
+      const v = $('f-version').value;
+      s.destination = { remote_ip: $('f-remote-ip').value.trim(),
+                        version: v === 'gre' ? 'gre' : Number(v),
+                        session_id: Number($('f-session-id').value || 0),
+                        backend: $('f-backend').value };
+    }
+    if (t === 'capture') s.destination = { file: $('f-file').value.trim() };
+    return s;
+  }
+
+  function renderSummary() {
+    const s = build();
+    const rows = [
+      ['Session type', types.find((x) => x[0] === s.type)[1]], ['Name', s.name],
+      ['Status', s.enabled ? 'Enabled' : 'Disabled'], ['Description', s.description || '—'],
+      ['Mirrored packet length', s.mirrored_packet_length ? s.mirrored_packet_length + ' bytes' : 'whole packets'],
+      ['Sampling rate', '1 in ' + (s.sampling_rate || 1)],
+      ['Sources', Sessions.describeSources(s) || 'none'],
+      ['Destination', Sessions.describeDestination(s)],
+    ];
+    $('summary').replaceChildren(...rows.flatMap(([k, v]) => {
+      const dt = document.createElement('dt'); dt.textContent = k;
+      const dd = document.createElement('dd'); dd.textContent = v;
+      return [dt, dd];
+    }));
+  }
+
+  function show(n) {
+    step = n;
+    const t = type();
+    document.querySelectorAll('.step').forEach((f) => { f.hidden = Number(f.dataset.step) !== n; });
+    document.querySelectorAll('#steps li').forEach((li) => {
+      if (Number(li.dataset.step) === n) li.setAttribute('aria-current', 'step');
+      else li.removeAttribute('aria-current');
+    });
+    document.querySelectorAll('[data-types]').forEach((f) => {
+      f.hidden = !f.dataset.types.split(' ').includes(t);
+    });
+    $('wiz-back').disabled = n === 0;
+    $('wiz-next').hidden = n === kSteps - 1;
+    $('wiz-finish').hidden = n !== kSteps - 1;
+    if (n === kSteps - 1) renderSummary();
+    const first = document.querySelector('.step[data-step="' + n + '"] :is(input, select):not([disabled])');
+    if (first && !first.closest('[hidden]')) first.focus();
+  }
+
+  function clearErrors() {
+    $('wizard-error').textContent = '';
+    document.querySelectorAll('[aria-invalid]').forEach((e) => e.removeAttribute('aria-invalid'));
+    document.querySelectorAll('.field-error[data-generated]').forEach((e) => e.remove());
+    $('err-sources').textContent = '';
+  }
+
+  // Puts `text` beside the control for `path` (e.g. "destination.session_id",
+  // "sources[1].direction") and moves to its step; unknown paths go to the wizard's banner.
+  function showError(path, text) {
+    let control = path ? document.querySelector('[data-path="' + CSS.escape(path) + '"]') : null;
+    const m = /^sources\[(\d+)\]\.(\w+)/.exec(path || '');
+    if (m) {
+      const picked = pickedSources()[Number(m[1])];
+      if (picked) control = m[2] === 'direction' ? picked.select : picked.box;
+    }
+    if (!control && (path || '').startsWith('sources')) {
+      $('err-sources').textContent = text;
+      show(2);
+      return;
+    }
+    if (!control || control.closest('[data-types][hidden]')) {
+      $('wizard-error').textContent = text;
+      return;
+    }
+    const msg = document.createElement('p');
+    msg.className = 'field-error';
+    msg.dataset.generated = '1';
+    msg.id = 'err-' + Math.random().toString(36).slice(2);
+    msg.setAttribute('role', 'alert');
+    msg.textContent = text;
+    control.setAttribute('aria-invalid', 'true');
+    control.setAttribute('aria-describedby', msg.id);
+    (control.closest('.field') || control.closest('td') || control.parentNode).append(msg);
+    show(Number(control.closest('.step').dataset.step));
+    control.focus();
+  }
+
+  // What the page can check before asking the server; the server has the last word.
+  function localCheck(n) {
+    if (n === 1 && !$('f-name').value.trim()) return ['name', 'a session needs a name'];
+    if (n === 2 && pickedSources().length === 0) return ['sources', 'select at least one port'];
+    return null;
+  }
+
+  function next() {
+    clearErrors();
+    const problem = localCheck(step);
+    if (problem) return showError(problem[0], problem[1]);
+    if (step < kSteps - 1) show(step + 1);
+  }
+
+  async function finish(ev) {
+    ev.preventDefault();
+    clearErrors();
+    $('wiz-finish').disabled = true;
+    try {
+      await Api.create(build());
+      close();
+      Sessions.refresh();
+    } catch (e) {
+      showError(e.path, e.error);
+    } finally {
+      $('wiz-finish').disabled = false;
+    }
+  }
+
+  function open() {
+    $('wizard-form').reset();
+    renderTypes();
+    $('f-snaplen').disabled = true;
+    clearErrors();
+    $('list-panel').hidden = true;
+    $('wizard').hidden = false;
+    loadPorts();
+    show(0);
+  }
+
+  function close() {
+    $('wizard').hidden = true;
+    $('list-panel').hidden = false;
+    $('new-session').focus();
+  }
+
+  function init() {
+    $('new-session').addEventListener('click', open);
+    $('wiz-next').addEventListener('click', next);
+    $('wiz-back').addEventListener('click', () => { clearErrors(); show(Math.max(0, step - 1)); });
+    $('wiz-cancel').addEventListener('click', close);
+    $('wizard-form').addEventListener('submit', finish);
+    $('f-snaplen-on').addEventListener('change', (e) => { $('f-snaplen').disabled = !e.target.checked; });
+    // Enter in a text field goes to the next step rather than submitting early.
+    $('wizard-form').addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && e.target.tagName === 'INPUT' && step < kSteps - 1) {
+        e.preventDefault();
+        next();
+      }
+    });
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && !$('wizard').hidden) close();
+    });
+  }
+
+  return { init, open };
+})();
+
+document.addEventListener('DOMContentLoaded', () => Wizard.init());
