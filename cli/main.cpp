@@ -2,12 +2,15 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "capture_command.h"
 #include "collect_command.h"
 #include "export_command.h"
+#include "gc_command.h"
 #include "hosts_command.h"
 #include "ports_command.h"
 #include "serve_command.h"
 #include "session_command.h"
+#include "trace_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"mirrorctl: port mirroring for Open vSwitch, ERSPAN/GRE export and collection"};
@@ -18,6 +21,9 @@ int main(int argc, char** argv) {
   ovse::cli::addCollectCommand(app);
   ovse::cli::addSessionCommand(app);
   ovse::cli::addServeCommand(app);
+  ovse::cli::addCaptureCommand(app);
+  ovse::cli::addTraceCommand(app);
+  ovse::cli::addGcCommand(app);
   ovse::cli::addHostsCommand(app);
   try {
     app.parse(argc, argv);

@@ -65,9 +65,11 @@ bool CaptureWriter::writeHeader() {
 
 bool CaptureWriter::writeInterface(const Session& session, PacketDirection direction) {
   const std::string name = session.label + kDirectionSuffix[static_cast<int>(direction)];
-  const std::string description = std::string(typeText(session)) +
-                                  (session.key.gre ? " key " : " session ") +
-                                  std::to_string(session.key.id) + " from " + session.exporter_text;
+  const std::string description =
+      !session.description.empty()
+          ? session.description
+          : std::string(typeText(session)) + (session.key.gre ? " key " : " session ") +
+                std::to_string(session.key.id) + " from " + session.exporter_text;
   // Every IDB of a file has the same link type and snap length: libpcap refuses mixed ones.
   const InterfaceDescription idb{kLinkTypeEthernet, snap_len_, name, description};
   auto out = file_->reserve(interfaceDescriptionBlockBytes(idb));

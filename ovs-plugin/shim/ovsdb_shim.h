@@ -154,6 +154,11 @@ void ovse_snapshot_free(struct ovse_snapshot *snapshot);
  * `ovs-appctl -t socket_path command`. Returns 0 with the reply in `out`, or -1 with the error. */
 int ovse_unixctl(const char *socket_path, const char *command, char *out, size_t out_len);
 
+/* Sends `command` with `argc` arguments, like `ovs-appctl -t socket_path command args...`.
+ * Returns 0 with the whole reply in *out, or -1 with the error in *out; free *out with free(). */
+int ovse_unixctl_args(const char *socket_path, const char *command, int argc,
+                      const char *const *argv, char **out);
+
 /* ---- transactions ---- */
 
 /* What a Mirror row should hold; ports are named (existing, or added in the same transaction). */

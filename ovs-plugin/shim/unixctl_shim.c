@@ -35,3 +35,32 @@ int ovse_unixctl(const char *socket_path, const char *command, char *out, size_t
   jsonrpc_close(client);
   return status;
 }
+
+int ovse_unixctl_args(const char *socket_path, const char *command, int argc,
+                      const char *const *argv, char **out) {
+  struct jsonrpc *client;
+  *out = NULL;
+  int error = unixctl_client_create(socket_path, &client);
+  if (error) {
+    *out = xasprintf("cannot connect to %s: %s", socket_path, ovs_strerror(error));
+    return -1;
+  }
+  char *result = NULL, *err = NULL;
+  error = unixctl_client_transact(client, command, argc, CONST_CAST(char **, argv), &result, &err);
+  int status = 0;
+  if (error) {
+    *out = xasprintf("%s: %s", socket_path, ovs_strerror(error));
+    status = -1;
+  } else if (err) {
+    *out = err;
+    err = NULL;
+    status = -1;
+  } else {
+    *out = result ? result : xstrdup("");
+    result = NULL;
+  }
+  free(result);
+  free(err);
+  jsonrpc_close(client);
+  return status;
+}

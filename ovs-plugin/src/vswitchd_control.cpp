@@ -41,6 +41,19 @@ std::expected<std::string, std::string> VswitchdControl::call(const std::string&
   return std::string(out);
 }
 
+std::expected<std::string, std::string> VswitchdControl::call(
+    const std::string& command, const std::vector<std::string>& args) const {
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  char* out = nullptr;
+  const int rc = ovse_unixctl_args(path_.c_str(), command.c_str(), static_cast<int>(argv.size()),
+                                   argv.data(), &out);
+  std::string text = out ? out : "";
+  std::free(out);
+  if (rc != 0) return std::unexpected(std::string("ovs-vswitchd ") + command + ": " + text);
+  return text;
+}
+
 std::expected<void, std::string> VswitchdControl::purgeDatapathFlows() const {
   auto reply = call("revalidator/purge");
   if (!reply) return std::unexpected(reply.error());

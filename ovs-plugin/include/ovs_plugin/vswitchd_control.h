@@ -7,6 +7,7 @@
 #include <expected>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ovse::ovs {
 
@@ -23,6 +24,11 @@ class VswitchdControl {
 
   /// Runs `command` and returns its reply, or the error.
   std::expected<std::string, std::string> call(const std::string& command) const;
+
+  /// Runs `command` with arguments (e.g. "ofproto/trace", {"br0", "in_port=1,icmp"}) and returns
+  /// its whole reply, however long, or the error.
+  std::expected<std::string, std::string> call(const std::string& command,
+                                               const std::vector<std::string>& args) const;
 
   /// Makes every datapath flow be translated again from the current configuration.
   std::expected<void, std::string> purgeDatapathFlows() const;

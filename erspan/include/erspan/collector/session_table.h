@@ -37,6 +37,7 @@ struct Session {
   std::size_t index = 0;      ///< dense number, 0.. in order of first sight
   std::string exporter_text;  ///< exporter address as text ("10.0.0.1", "2001:db8::1")
   std::string label;          ///< e.g. "erspan-10.0.0.1-sid123" or "gre-10.0.0.1-key5"
+  std::string description;    ///< pcapng if_description; "" = derived from the ERSPAN session
   ErspanType last_type = ErspanType::kTypeII;
   SeqTracker seq;
   std::uint64_t packet_count = 0;    ///< packets that reached the session

@@ -1,0 +1,225 @@
+// CaptureIo: internal ports up, libpcap taps (inbound: what OVS outputs to the mirror port),
+// frames to the OutputSet with their direction, -c, write errors, kernel drop counters.
+#include "capture_io.h"
+
+#include <net/if.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+
+namespace ovse::cli {
+namespace {
+
+namespace ec = erspan::collector;
+namespace io = erspan::io;
+
+constexpr std::size_t kBatchFrames = 256;
+constexpr std::uint32_t kWholeFrame = 262144;
+constexpr std::uint32_t kRingBytes = 16u * 1024u * 1024u;
+
+int directionIndex(erspan::PacketDirection d) {
+  return d == erspan::PacketDirection::kOutbound ? 1 : 0;
+}
+
+// IPv6 off (no router solicitations or MLD from this host into the mirror port), then IFF_UP:
+// OVS's userspace datapath cannot write to a tap that is down.
+std::expected<void, std::string> bringUp(const std::string& name) {
+  std::ofstream("/proc/sys/net/ipv6/conf/" + name + "/disable_ipv6") << "1";
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return std::unexpected(std::string("socket: ") + std::strerror(errno));
+  ifreq ifr{};
+  std::strncpy(ifr.ifr_name, name.c_str(), IFNAMSIZ - 1);
+  std::string error;
+  if (ioctl(fd, SIOCGIFFLAGS, &ifr) != 0) {
+    error = "interface " + name + " is not in this network namespace (" + std::strerror(errno) +
+            "): run mirrorctl capture where ovs-vswitchd runs";
+  } else if ((ifr.ifr_flags & IFF_UP) == 0) {
+    ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP);
+    if (ioctl(fd, SIOCSIFFLAGS, &ifr) != 0) {
+      error = "cannot set " + name + " up: " + std::strerror(errno);
+    }
+  }
+  ::close(fd);
+  if (!error.empty()) return std::unexpected(error);
+  return {};
+}
+
+}  // namespace
+
+/// One open tap.
+struct CaptureIo::Tap {
+  TapSpec spec;
+  unsigned ifindex = 0;
+  std::unique_ptr<io::CaptureSource> source;
+  ec::Session* session = nullptr;
+  std::uint64_t kernel_drops = 0;
+};
+
+CaptureIo::CaptureIo(const CaptureOutputConfig& config, std::size_t n_targets)
+    : config_(config), sessions_(2 * n_targets + 1), retired_drops_(n_targets, {0, 0}) {}
+
+CaptureIo::~CaptureIo() = default;
+
+std::expected<std::unique_ptr<CaptureIo>, std::string> CaptureIo::create(
+    const CaptureOutputConfig& config, const std::vector<std::string>& labels) {
+  std::unique_ptr<CaptureIo> cap(new CaptureIo(config, labels.size()));
+  for (std::size_t t = 0; t < labels.size(); ++t) {
+    std::array<ec::Session*, 2> pair{};
+    for (int d = 0; d < 2; ++d) {
+      ec::SessionKey key;
+      key.id = static_cast<std::uint32_t>(2 * t + d);
+      pair[d] = cap->sessions_.findOrAdd(key);
+      pair[d]->label = labels[t];
+      pair[d]->description =
+          std::string("OVS mirror of ") + labels[t] +
+          (d == 0 ? ", into the switch (PortInput)" : ", out of the switch (PortOutput)");
+    }
+    cap->interfaces_.push_back(pair);
+  }
+  ec::CollectorConfig oc;
+  // The path is literal: escape the collector's pattern tokens.
+  for (char c : config.path) oc.write_pattern += c == '%' ? std::string("%%") : std::string(1, c);
+  oc.format = config.pcapng ? ec::OutputFormat::kPcapng : ec::OutputFormat::kPcap;
+  oc.snap_len_bytes = config.snap_len_bytes == 0 ? kWholeFrame : config.snap_len_bytes;
+  oc.rotate_bytes = config.rotate_bytes;
+  oc.max_files = config.max_files;
+  CaptureIo* raw = cap.get();
+  auto log = [raw](const std::string& line) {
+    if (raw->write_error_.empty()) raw->write_error_ = line;
+  };
+  auto outputs = ec::OutputSet::create(oc, cap->sessions_, log, 0);
+  if (!outputs) return std::unexpected("-o " + config.path + ": " + outputs.error());
+  cap->outputs_ = std::move(*outputs);
+  cap->write_error_.clear();
+  return cap;
+}
+
+std::expected<std::unique_ptr<CaptureIo::Tap>, std::string> CaptureIo::open(const TapSpec& spec) {
+  if (auto up = bringUp(spec.port); !up) return std::unexpected(up.error());
+  io::LiveCaptureConfig lc;
+  lc.interface = spec.port;
+  lc.snap_len_bytes = config_.snap_len_bytes == 0 ? kWholeFrame : config_.snap_len_bytes;
+  lc.buffer_bytes = kRingBytes;
+  lc.filter = config_.filter;
+  // Mirrored copies arrive as frames OVS writes into the port: received, from the kernel's view.
+  lc.direction = io::CaptureDirection::kInbound;
+  auto source = io::CaptureSource::openLive(lc);
+  if (!source) return std::unexpected(source.error().message);
+  if (!(*source)->setNonBlocking(true)) {
+    return std::unexpected("cannot make the capture on " + spec.port + " non-blocking");
+  }
+  auto tap = std::make_unique<Tap>();
+  tap->spec = spec;
+  tap->ifindex = if_nametoindex(spec.port.c_str());
+  tap->source = std::move(*source);
+  tap->session = interfaces_[spec.target][directionIndex(spec.direction)];
+  return tap;
+}
+
+std::vector<std::string> CaptureIo::sync(const std::vector<TapSpec>& wanted) {
+  std::vector<std::string> problems;
+  // Close taps no longer wanted, or whose netdev was re-created (ovs-vswitchd restart).
+  for (auto it = taps_.begin(); it != taps_.end();) {
+    Tap& tap = **it;
+    const bool keep = std::find(wanted.begin(), wanted.end(), tap.spec) != wanted.end() &&
+                      if_nametoindex(tap.spec.port.c_str()) == tap.ifindex;
+    if (keep) {
+      ++it;
+      continue;
+    }
+    if (auto s = tap.source->stats()) tap.kernel_drops = s->kernel_drop_count;
+    retired_drops_[tap.spec.target][directionIndex(tap.spec.direction)] += tap.kernel_drops;
+    it = taps_.erase(it);
+  }
+  for (const auto& spec : wanted) {
+    const bool open_now =
+        std::any_of(taps_.begin(), taps_.end(), [&](const auto& t) { return t->spec == spec; });
+    if (open_now) continue;
+    auto tap = open(spec);
+    if (!tap) {
+      problems.push_back(tap.error());
+      continue;
+    }
+    taps_.push_back(std::move(*tap));
+  }
+  return problems;
+}
+
+void CaptureIo::onFrame(Tap& tap, const io::CapturedFrame& frame) {
+  if (limitReached() || !write_error_.empty()) return;
+  ec::OutputFrame out;
+  out.timestamp_ns = frame.timestamp_ns;
+  out.data = frame.data;
+  out.original_bytes = frame.original_bytes;
+  out.direction = tap.spec.direction;
+  const std::uint64_t errors = outputs_->counters().write_error_count;
+  outputs_->write(*tap.session, out);
+  if (outputs_->counters().write_error_count != errors) return;
+  ++tap.session->packet_count;
+  tap.session->byte_count += frame.original_bytes;
+  ++written_;
+}
+
+void CaptureIo::pollOnce(int timeout_ms) {
+  std::vector<pollfd> fds;
+  for (const auto& tap : taps_) fds.push_back({tap->source->selectableFd(), POLLIN, 0});
+  if (fds.empty()) {
+    usleep(static_cast<useconds_t>(timeout_ms) * 1000);
+    return;
+  }
+  poll(fds.data(), fds.size(), timeout_ms);  // EINTR (a signal) simply ends the wait
+  for (auto& tap : taps_) {
+    Tap& t = *tap;
+    for (int i = 0; i < 8; ++i) {
+      auto r =
+          t.source->readBatch(kBatchFrames, [&](const io::CapturedFrame& f) { onFrame(t, f); });
+      if (r.status != io::DispatchStatus::kFrames || r.frame_count < kBatchFrames) break;
+    }
+  }
+  if (config_.path == "-") outputs_->flushStream();
+}
+
+void CaptureIo::tick(std::uint64_t now_ns) {
+  for (auto& tap : taps_) {
+    if (auto s = tap->source->stats()) tap->kernel_drops = s->kernel_drop_count;
+  }
+  outputs_->tick(now_ns);
+}
+
+void CaptureIo::close(std::uint64_t now_ns) {
+  tick(now_ns);
+  outputs_->closeAll(now_ns);
+}
+
+bool CaptureIo::limitReached() const {
+  return config_.max_packets != 0 && written_ >= config_.max_packets;
+}
+
+std::uint64_t CaptureIo::packets() const { return written_; }
+
+std::uint64_t CaptureIo::kernelDrops() const {
+  std::uint64_t n = 0;
+  for (const auto& c : counters()) n += c[0].kernel_drops + c[1].kernel_drops;
+  return n;
+}
+
+std::vector<std::array<DirectionCounters, 2>> CaptureIo::counters() const {
+  std::vector<std::array<DirectionCounters, 2>> out(interfaces_.size());
+  for (std::size_t t = 0; t < interfaces_.size(); ++t) {
+    for (int d = 0; d < 2; ++d) {
+      out[t][d].packets = interfaces_[t][d]->packet_count;
+      out[t][d].bytes = interfaces_[t][d]->byte_count;
+      out[t][d].kernel_drops = retired_drops_[t][d];
+    }
+  }
+  for (const auto& tap : taps_) {
+    out[tap->spec.target][directionIndex(tap->spec.direction)].kernel_drops += tap->kernel_drops;
+  }
+  return out;
+}
+
+}  // namespace ovse::cli
