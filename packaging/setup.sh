@@ -7,10 +7,9 @@ packages=(
   build-essential cmake pkg-config clang libclang-rt-14-dev
   libpcap-dev libboost-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
-  openvswitch-switch openvswitch-source
+  openvswitch-switch openvswitch-source ovn-central ovn-host
   tshark tcpdump python3-scapy netsniff-ng
   iproute2 ethtool iperf3 iputils-ping procps
-  chromium chromium-driver
   lintian dpkg-dev systemd
 )
 
