@@ -10,6 +10,7 @@ packages=(
   openvswitch-switch openvswitch-source ovn-central ovn-host
   tshark tcpdump python3-scapy netsniff-ng
   iproute2 ethtool iperf3 iputils-ping procps
+  chromium chromium-driver
   lintian dpkg-dev systemd
 )
 
