@@ -48,7 +48,8 @@ step "files the package must ship"
 for f in usr/share/man/man8/mirrorctl.8.gz usr/share/bash-completion/completions/mirrorctl \
   lib/systemd/system/ovs-erspan-manager.service lib/systemd/system/ovs-erspan-collector@.service \
   etc/ovs-erspan/manager.conf etc/ovs-erspan/collector-default.conf \
-  usr/share/doc/ovs-erspan/copyright usr/share/doc/ovs-erspan/changelog.Debian.gz; do
+  usr/share/doc/ovs-erspan/copyright usr/share/doc/ovs-erspan/changelog.Debian.gz \
+  usr/share/ovs-erspan/web/index.html; do
   [[ -f $root/$f ]] || fail "/$f is missing from the package"
 done
 dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles | sort >"$tmp/conffiles"
