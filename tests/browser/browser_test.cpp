@@ -1,0 +1,64 @@
+// The web UI in Debian's headless Chromium (Playwright, tests/browser/wizard.mjs) against the
+// daemon and a real OVS: create an ERSPAN session through the wizard, see the server's error
+// beside the field, see the session active, and find its Mirror row and tunnel in OVSDB.
+// Screenshots are kept in <build>/test-artifacts/browser/.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/sandbox.h"
+#include "integration/daemon/daemon_process.h"
+
+namespace ovse::test {
+namespace {
+
+// Why the browser test cannot run here, or "" when it can.
+std::string browserUnavailableReason() {
+  if (!haveProgram("/usr/bin/chromium")) return "Debian's chromium is not installed";
+  if (!haveProgram("node") || !haveProgram("npm")) return "node/npm are not installed";
+  return "";
+}
+
+// npm ci from the committed lock file (the registry), once per source tree.
+std::string installPlaywright() {
+  auto dir = sourcePath("tests/browser");
+  if (std::filesystem::exists(dir / "node_modules" / "playwright-core" / "package.json")) return "";
+  auto r = runShell("cd '" + dir.string() + "' && npm ci --no-audit --no-fund 2>&1");
+  return r.exit_code == 0 ? "" : "npm ci failed: " + r.out;
+}
+
+TEST(WebWizard, CreatesAnErspanSessionAndShowsServerErrorsBesideTheField) {
+  OVSE_REQUIRE_SANDBOX();
+  if (auto why = browserUnavailableReason(); !why.empty()) GTEST_SKIP() << why;
+  ASSERT_EQ(installPlaywright(), "");
+  Sandbox sandbox;
+  sandbox.addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01", "vm-a", "uuid-vm1");
+  sandbox.addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02", "vm-b");
+  sandbox.addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
+  TempDir tmp;
+  DaemonProcess daemon(sandbox.dbRemote(), tmp.path() / "sessions.json", tmp.path() / "serve.log",
+                       {"--web-root", sourcePath("mirror-manager/web").string()});
+  auto artifacts = std::filesystem::path(OVSE_BINARY_DIR) / "test-artifacts" / "browser";
+  std::filesystem::create_directories(artifacts);
+
+  auto r = run({"node", sourcePath("tests/browser/wizard.mjs").string(), daemon.url(),
+                artifacts.string(), "10.99.0.2"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err << daemon.logText();
+  auto seen = nlohmann::json::parse(r.out);
+  EXPECT_EQ(seen["state"], "active");
+
+  auto mirror = sandbox.vsctl({"--format=json", "--columns=name,select_src_port,output_port",
+                               "find", "Mirror", "name=web-erspan"});
+  ASSERT_EQ(mirror.exit_code, 0) << mirror.err;
+  auto rows = nlohmann::json::parse(mirror.out)["data"];
+  ASSERT_EQ(rows.size(), 1u) << mirror.out;
+  EXPECT_NE(rows[0][1].dump(), R"(["set",[]])") << "ingress source selected";
+  auto tunnel = sandbox.vsctl({"--format=json", "--columns=type,options", "find", "Interface",
+                               "external_ids:ovs-erspan-session=web-erspan"});
+  EXPECT_NE(tunnel.out.find("erspan"), std::string::npos) << tunnel.out;
+  EXPECT_NE(tunnel.out.find("10.99.0.2"), std::string::npos) << tunnel.out;
+  EXPECT_TRUE(std::filesystem::exists(artifacts / "2-invalid-session-id.png"));
+}
+
+}  // namespace
+}  // namespace ovse::test

@@ -1,0 +1,97 @@
+// Walks the web UI's "New Port Mirroring Session" wizard in Debian's headless Chromium:
+// keyboard through the type and name steps, pick a VM port with a direction, enter an invalid
+// ERSPAN session ID and expect the server's error beside that field, fix it, finish, and see the
+// session listed as active. Usage: node wizard.mjs BASE_URL OUT_DIR COLLECTOR_IP
+// Prints one JSON line with what it saw; exits non-zero on the first failed expectation.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const [base, outDir, collectorIp] = process.argv.slice(2);
+const seen = { steps: [] };
+
+function expect(cond, what) {
+  if (!cond) throw new Error('expected ' + what);
+  seen.steps.push(what);
+}
+
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'ovse-chromium-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  viewport: { width: 1280, height: 900 },
+});
+let failed = null;
+const page = context.pages()[0] || await context.newPage();
+page.setDefaultTimeout(10000);
+try {
+  await page.goto(base + '/');
+  await page.getByRole('button', { name: 'New Port Mirroring Session…' }).click();
+
+  // 1 Select session type, by keyboard: the first type has focus; arrows move, Enter goes on.
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  expect(await page.getByLabel('Encapsulated Remote Mirroring (L3) Source').isChecked(),
+         'arrow keys select the ERSPAN type');
+  await page.keyboard.press('Enter');
+
+  // 2 Properties: the name field has focus.
+  await page.keyboard.type('web-erspan');
+  await page.getByLabel('Description').fill('VM vm1 to the collector');
+  await page.getByLabel('Mirrored packet length', { exact: true }).check();
+  await page.getByLabel('Mirrored packet length in bytes').fill('256');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  // 3 Sources: the VM's port, listed with its VM identity and MAC, ingress only.
+  const row = page.locator('#source-table tr', { hasText: 'vm1' });
+  expect((await row.innerText()).includes('02:00:00:00:00:01'), 'the port picker shows the MAC');
+  await page.getByLabel('vm1', { exact: true }).check();
+  await page.getByLabel('Direction for vm1').selectOption('ingress');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  // 4 Destination: an ERSPAN session ID out of range.
+  await page.getByLabel('Collector IP address').fill(collectorIp);
+  await page.getByLabel('Encapsulation', { exact: true }).selectOption('3');
+  await page.getByLabel('ERSPAN session ID (0–1023)').fill('1500');
+  await page.getByRole('button', { name: 'Next' }).click();
+  expect((await page.locator('#summary').innerText()).includes('ERSPAN III'),
+         'the review lists the destination');
+  await page.screenshot({ path: path.join(outDir, '1-review.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Finish' }).click();
+
+  // The server's validation error appears beside the session ID field, which gets focus.
+  const field = page.getByLabel('ERSPAN session ID (0–1023)');
+  await page.waitForSelector('#f-session-id[aria-invalid="true"]');
+  const errorId = await field.getAttribute('aria-describedby');
+  const errorText = await page.locator('#' + errorId).innerText();
+  expect(errorText.includes('1500'), 'the error beside the field names the value: ' + errorText);
+  expect(await field.evaluate((e) => e === document.activeElement), 'the invalid field has focus');
+  await page.screenshot({ path: path.join(outDir, '2-invalid-session-id.png'), fullPage: true });
+
+  // Fix it and finish.
+  await field.fill('7');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Finish' }).click();
+  const listed = page.locator('#sessions tr[data-session="web-erspan"]');
+  await listed.locator('.state.active').waitFor();
+  expect(true, 'the session is listed as active');
+  await page.screenshot({ path: path.join(outDir, '3-listed-active.png'), fullPage: true });
+
+  const api = await page.evaluate(async () => (await fetch('api/v1/sessions/web-erspan')).json());
+  expect(api.session.destination.session_id === 7 && api.session.sources[0].direction === 'ingress',
+         'the API returns the session as entered');
+  seen.session = api.session;
+  seen.state = api.status.state;
+} catch (e) {
+  failed = e;
+  await page.screenshot({ path: path.join(outDir, 'failure.png'), fullPage: true }).catch(() => {});
+} finally {
+  await context.close();
+  fs.rmSync(profile, { recursive: true, force: true });
+}
+if (failed) seen.error = String(failed.message || failed);
+console.log(JSON.stringify(seen));
+process.exit(failed ? 1 : 0);
