@@ -69,7 +69,9 @@ std::expected<RestReply, std::string> restCall(const RestServer& server, std::st
   stream.expires_after(timeout);
   stream.connect(endpoints, ec);
   if (ec) return std::unexpected("cannot connect to " + where + ": " + ec.message());
-  http::request<http::string_body> req(http::string_to_verb(beast::string_view(method.data(), method.size())), server.base + path, 11);
+  http::request<http::string_body> req(
+      http::string_to_verb(beast::string_view(method.data(), method.size())), server.base + path,
+      11);
   req.set(http::field::host, server.host);
   req.set(http::field::accept, "application/json");
   if (!server.token.empty()) req.set(http::field::authorization, "Bearer " + server.token);

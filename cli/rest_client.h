@@ -15,7 +15,7 @@ namespace ovse::cli {
 struct RestServer {
   std::string host;
   std::string port = "80";
-  std::string base;  ///< e.g. "" or "/ovse"
+  std::string base;   ///< e.g. "" or "/ovse"
   std::string token;  ///< bearer token, "" for none
 };
 

@@ -30,8 +30,7 @@ MirrorCounters mirrorCounters(const ovs::SwitchState& state, const std::string& 
   MirrorCounters c;
   for (const auto& m : state.mirrors) {
     auto it = m.external_ids.find(kSessionKey);
-    if (it == m.external_ids.end() || it->second != session ||
-        m.external_ids.contains(kOwnerKey)) {
+    if (it == m.external_ids.end() || it->second != session || m.external_ids.contains(kOwnerKey)) {
       continue;
     }
     c.per_row[m.name] = m.statistics;

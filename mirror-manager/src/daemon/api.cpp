@@ -40,7 +40,8 @@ HttpResponse Api::dispatch(const RouteMatch& m, const HttpRequest& request) {
       body["sessions"] = service_.list();
       return jsonResponse(200, body);
     }
-    case Endpoint::kGetSession: return replyResponse(service_.get(m.name));
+    case Endpoint::kGetSession:
+      return replyResponse(service_.get(m.name));
     case Endpoint::kSessionStats: {
       auto stats = service_.stats(m.name);
       return stats ? jsonResponse(200, *stats) : errorResponse(stats.error());
@@ -52,21 +53,29 @@ HttpResponse Api::dispatch(const RouteMatch& m, const HttpRequest& request) {
       body["deleted"] = m.name;
       return jsonResponse(200, body);
     }
-    case Endpoint::kEnableSession: return replyResponse(service_.setEnabled(m.name, true));
-    case Endpoint::kDisableSession: return replyResponse(service_.setEnabled(m.name, false));
+    case Endpoint::kEnableSession:
+      return replyResponse(service_.setEnabled(m.name, true));
+    case Endpoint::kDisableSession:
+      return replyResponse(service_.setEnabled(m.name, false));
     case Endpoint::kCreateSession:
     case Endpoint::kReplaceSession:
-    case Endpoint::kPatchSession: return sessionWrite(m, request);
-    case Endpoint::kPorts: return ports();
-    case Endpoint::kHealth: return health();
-    case Endpoint::kMetrics: return metrics();
-    case Endpoint::kStatic: return serveStatic(options_.web_root, m.path);
+    case Endpoint::kPatchSession:
+      return sessionWrite(m, request);
+    case Endpoint::kPorts:
+      return ports();
+    case Endpoint::kHealth:
+      return health();
+    case Endpoint::kMetrics:
+      return metrics();
+    case Endpoint::kStatic:
+      return serveStatic(options_.web_root, m.path);
     case Endpoint::kMethodNotAllowed: {
       auto r = errorResponse(ApiError{405, request.method + " is not allowed here", "", {}});
       r.headers["Allow"] = m.allow;
       return r;
     }
-    case Endpoint::kNotFound: break;
+    case Endpoint::kNotFound:
+      break;
   }
   return errorResponse(ApiError{404, "no such endpoint: " + request.target, "", {}});
 }
@@ -83,7 +92,8 @@ HttpResponse Api::sessionWrite(const RouteMatch& m, const HttpRequest& request) 
     }
     return response;
   }
-  if (m.endpoint == Endpoint::kReplaceSession) return replyResponse(service_.replace(m.name, *body));
+  if (m.endpoint == Endpoint::kReplaceSession)
+    return replyResponse(service_.replace(m.name, *body));
   return replyResponse(service_.patch(m.name, *body));
 }
 

@@ -35,9 +35,12 @@ std::filesystem::file_time_type mtimeOf(const std::filesystem::path& p) {
 
 std::string linkStateName(ovs::LinkState s) {
   switch (s) {
-    case ovs::LinkState::kConnecting: return "connecting";
-    case ovs::LinkState::kConnected: return "connected";
-    case ovs::LinkState::kFailed: return "failed";
+    case ovs::LinkState::kConnecting:
+      return "connecting";
+    case ovs::LinkState::kConnected:
+      return "connected";
+    case ovs::LinkState::kFailed:
+      return "failed";
   }
   return "failed";
 }
@@ -181,8 +184,9 @@ std::expected<std::pair<asio::ip::tcp::endpoint, ApiOptions>, std::string> httpS
   if (!listen) return std::unexpected(listen.error());
   boost::system::error_code ec;
   auto address = asio::ip::make_address(listen->host, ec);
-  if (ec) return std::unexpected("--listen " + options.listen + ": " + listen->host +
-                                 " is not an IP address");
+  if (ec)
+    return std::unexpected("--listen " + options.listen + ": " + listen->host +
+                           " is not an IP address");
   ApiOptions api;
   if (!options.token_file.empty()) {
     auto token = loadToken(options.token_file);

@@ -1,10 +1,10 @@
 // The Beast listener and connections (see http_server.h).
 #include "http_server.h"
 
+#include <array>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <array>
 #include <cctype>
 #include <chrono>
 #include <optional>
@@ -56,10 +56,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     parser_->body_limit(server_->body_limit_bytes);
     parser_->header_limit(kHeaderLimitBytes);
     stream_.expires_after(kIdleTimeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->onRead(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
   }
 
   void onRead(beast::error_code ec) {
@@ -68,7 +67,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
       return write(errorResponse(ApiError{413,
                                           "the request body is larger than " +
                                               std::to_string(server_->body_limit_bytes) + " bytes",
-                                          "", {}}),
+                                          "",
+                                          {}}),
                    false, 11, false);
     }
     if (ec) {
@@ -91,12 +91,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
     res->body() = std::move(r.body);
     res->prepare_payload();
     if (head) res->body().clear();
-    http::async_write(stream_, *res,
-                      [self = shared_from_this(), res, keep_alive](beast::error_code ec,
-                                                                   std::size_t) {
-                        if (ec || !keep_alive) return self->close();
-                        self->read();
-                      });
+    http::async_write(
+        stream_, *res,
+        [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
+          if (ec || !keep_alive) return self->close();
+          self->read();
+        });
   }
 
   // Half-close, then drain what the client still sends (e.g. the rest of a refused body) so the

@@ -6,8 +6,7 @@
 namespace ovse::manager::daemon {
 namespace {
 
-void family(std::string& out, std::string_view name, std::string_view type,
-            std::string_view help) {
+void family(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
   out += "# HELP ";
   out += name;
   out += ' ';
@@ -50,8 +49,8 @@ void sessionFamilies(std::string& out, std::vector<SessionMetrics> sessions) {
          "1 for the state the session is in, 0 for the others.");
   for (const auto& s : sessions) {
     for (auto state : kSessionStates) {
-      sample(out, "ovs_erspan_session_state", label("session", s.name) + "," + label("state", state),
-             s.state == state ? 1 : 0);
+      sample(out, "ovs_erspan_session_state",
+             label("session", s.name) + "," + label("state", state), s.state == state ? 1 : 0);
     }
   }
   family(out, "ovs_erspan_session_mirrored_packets_total", "counter",
@@ -99,10 +98,14 @@ void daemonFamilies(std::string& out, const MetricsInput& in) {
 std::string escapeLabelValue(std::string_view value) {
   std::string out;
   for (char ch : value) {
-    if (ch == '\\') out += "\\\\";
-    else if (ch == '"') out += "\\\"";
-    else if (ch == '\n') out += "\\n";
-    else out += ch;
+    if (ch == '\\')
+      out += "\\\\";
+    else if (ch == '"')
+      out += "\\\"";
+    else if (ch == '\n')
+      out += "\\n";
+    else
+      out += ch;
   }
   return out;
 }

@@ -35,14 +35,19 @@ RouteMatch routeSession(std::string_view method, std::string_view rest) {
   if (!ok || name.empty() || name.find('/') != std::string::npos) return {};
   RouteMatch m;
   if (action.empty()) {
-    if (method == "GET") m.endpoint = Endpoint::kGetSession;
-    else if (method == "PUT") m.endpoint = Endpoint::kReplaceSession;
-    else if (method == "PATCH") m.endpoint = Endpoint::kPatchSession;
-    else if (method == "DELETE") m.endpoint = Endpoint::kDeleteSession;
-    else return methodNotAllowed("GET, PUT, PATCH, DELETE");
+    if (method == "GET")
+      m.endpoint = Endpoint::kGetSession;
+    else if (method == "PUT")
+      m.endpoint = Endpoint::kReplaceSession;
+    else if (method == "PATCH")
+      m.endpoint = Endpoint::kPatchSession;
+    else if (method == "DELETE")
+      m.endpoint = Endpoint::kDeleteSession;
+    else
+      return methodNotAllowed("GET, PUT, PATCH, DELETE");
   } else if (action == "enable" || action == "disable") {
-    m = only(method, "POST", action == "enable" ? Endpoint::kEnableSession
-                                                : Endpoint::kDisableSession);
+    m = only(method, "POST",
+             action == "enable" ? Endpoint::kEnableSession : Endpoint::kDisableSession);
   } else if (action == "stats") {
     m = only(method, "GET", Endpoint::kSessionStats);
   } else {

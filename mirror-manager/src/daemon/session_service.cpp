@@ -97,8 +97,10 @@ std::expected<SessionReply, ApiError> SessionService::replace(const std::string&
   if (!body.contains("name")) body["name"] = name;
   if (!body["name"].is_string() || body["name"].get<std::string>() != name) {
     return std::unexpected(ApiError{
-        400, body["name"].dump() + " differs from the URL's " + name + " (renaming is not supported)",
-        "name", {}});
+        400,
+        body["name"].dump() + " differs from the URL's " + name + " (renaming is not supported)",
+        "name",
+        {}});
   }
   auto s = sessionFromJson(body);
   if (!s) return std::unexpected(fromFieldError(s.error()));

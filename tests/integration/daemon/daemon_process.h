@@ -70,15 +70,16 @@ class DaemonProcess {
   }
 
   /// curl against any URL; the body is sent from a file to keep it byte-exact.
-  static HttpResult curl(const std::string& method, const std::string& url,
-                         const std::string& body, const std::vector<std::string>& extra) {
+  static HttpResult curl(const std::string& method, const std::string& url, const std::string& body,
+                         const std::vector<std::string>& extra) {
     TempDir tmp;
-    std::vector<std::string> argv{"curl", "-sS", "-X", method, "-o", (tmp.path() / "out").string(),
-                                  "-w", "%{http_code}", "--max-time", "15"};
+    std::vector<std::string> argv{
+        "curl", "-sS",          "-X",         method, "-o", (tmp.path() / "out").string(),
+        "-w",   "%{http_code}", "--max-time", "15"};
     if (!body.empty()) {
       std::ofstream(tmp.path() / "in", std::ios::binary) << body;
-      argv.insert(argv.end(), {"-H", "Content-Type: application/json", "-H", "Expect:",
-                               "--data-binary", "@" + (tmp.path() / "in").string()});
+      argv.insert(argv.end(), {"-H", "Content-Type: application/json", "-H",
+                               "Expect:", "--data-binary", "@" + (tmp.path() / "in").string()});
     }
     argv.insert(argv.end(), extra.begin(), extra.end());
     argv.push_back(url);

@@ -142,23 +142,23 @@ TEST_F(DaemonTest, NonLoopbackBindNeedsATokenAndRequestsWithoutItGet401) {
   auto d = start({"--listen", "0.0.0.0:0", "--token-file", (tmp_.path() / "token").string()});
   std::string local = "http://127.0.0.1:" + d->port();
   EXPECT_EQ(DaemonProcess::curl("GET", local + "/api/v1/sessions", "", {}).status, 401);
-  EXPECT_EQ(DaemonProcess::curl("GET", local + "/metrics", "", {"-H", "Authorization: Bearer x"})
-                .status,
-            401);
+  EXPECT_EQ(
+      DaemonProcess::curl("GET", local + "/metrics", "", {"-H", "Authorization: Bearer x"}).status,
+      401);
   EXPECT_EQ(DaemonProcess::curl("GET", local + "/api/v1/sessions", "",
                                 {"-H", "Authorization: Bearer t0ken-123"})
                 .status,
             200);
   EXPECT_EQ(DaemonProcess::curl("GET", local + "/", "", {}).status, 200) << "the UI's files";
-  auto cli = ctl({"session", "list", "--server", local, "--token-file",
-                  (tmp_.path() / "token").string()});
+  auto cli =
+      ctl({"session", "list", "--server", local, "--token-file", (tmp_.path() / "token").string()});
   EXPECT_EQ(cli.exit_code, 0) << cli.err;
 }
 
 TEST_F(DaemonTest, CliSessionCommandsTalkToTheDaemonWithServer) {
   auto d = start();
-  auto created = ctl({"session", "create", "viacli", "--type", "local", "--source",
-                      "iface_id=vm-a", "--dest-port", "analyzer", "--server", d->url()});
+  auto created = ctl({"session", "create", "viacli", "--type", "local", "--source", "iface_id=vm-a",
+                      "--dest-port", "analyzer", "--server", d->url()});
   ASSERT_EQ(created.exit_code, 0) << created.err;
   EXPECT_NE(created.out.find("state:        active"), std::string::npos) << created.out;
   EXPECT_EQ(mirrorColumn("viacli", "name"), "viacli\n");

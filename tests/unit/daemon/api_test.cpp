@@ -27,7 +27,8 @@ class DaemonApi : public ::testing::Test {
 
   Api& api(std::optional<std::string> token = std::nullopt) {
     auto store = SessionStore::open(tmp_.path() / "sessions.json");
-    service_ = std::make_unique<SessionService>(std::move(*store), fake_, [](const std::string&) {});
+    service_ =
+        std::make_unique<SessionService>(std::move(*store), fake_, [](const std::string&) {});
     ApiOptions options;
     options.token = std::move(token);
     options.web_root = tmp_.path() / "web";
@@ -88,8 +89,9 @@ TEST_F(DaemonApi, MalformedJsonIs400) {
 }
 
 TEST_F(DaemonApi, UnknownFieldIs400WithItsPath) {
-  auto r = call("POST", "/api/v1/sessions",
-                R"({"name":"x","type":"erspan","destination":{"remote_ip":"10.0.0.9","colour":1}})");
+  auto r =
+      call("POST", "/api/v1/sessions",
+           R"({"name":"x","type":"erspan","destination":{"remote_ip":"10.0.0.9","colour":1}})");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(body(r)["path"], "destination.colour");
 }

@@ -23,7 +23,8 @@ struct PromParse {
   std::vector<PromSample> samples;
 
   /// The value of the series `name` with exactly `labels`, or -1 when absent.
-  double value(const std::string& name, const std::map<std::string, std::string>& labels = {}) const;
+  double value(const std::string& name,
+               const std::map<std::string, std::string>& labels = {}) const;
 };
 
 /// Parses and checks `text`.

@@ -43,7 +43,7 @@ struct MetricsInput {
 
 /// The states a session can be in, in the order the state gauge lists them.
 inline constexpr std::string_view kSessionStates[] = {"active",   "degraded", "waiting",
-                                                       "disabled", "error",    "unknown"};
+                                                      "disabled", "error",    "unknown"};
 
 /// The OVSDB connection states, in the order the connection gauge lists them.
 inline constexpr std::string_view kOvsdbStates[] = {"connecting", "connected", "failed"};

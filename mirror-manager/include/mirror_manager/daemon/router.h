@@ -11,20 +11,20 @@ namespace ovse::manager::daemon {
 inline constexpr std::string_view kApiPrefix = "/api/v1";
 
 enum class Endpoint {
-  kListSessions,    ///< GET    /api/v1/sessions
-  kCreateSession,   ///< POST   /api/v1/sessions
-  kGetSession,      ///< GET    /api/v1/sessions/{name}
-  kReplaceSession,  ///< PUT    /api/v1/sessions/{name}
-  kPatchSession,    ///< PATCH  /api/v1/sessions/{name}
-  kDeleteSession,   ///< DELETE /api/v1/sessions/{name}
-  kEnableSession,   ///< POST   /api/v1/sessions/{name}/enable
-  kDisableSession,  ///< POST   /api/v1/sessions/{name}/disable
-  kSessionStats,    ///< GET    /api/v1/sessions/{name}/stats
-  kPorts,           ///< GET    /api/v1/ports
-  kHealth,          ///< GET    /api/v1/health
-  kMetrics,         ///< GET    /metrics
-  kStatic,          ///< GET    anything else outside /api/: a web UI file
-  kNotFound,        ///< no such path (404)
+  kListSessions,      ///< GET    /api/v1/sessions
+  kCreateSession,     ///< POST   /api/v1/sessions
+  kGetSession,        ///< GET    /api/v1/sessions/{name}
+  kReplaceSession,    ///< PUT    /api/v1/sessions/{name}
+  kPatchSession,      ///< PATCH  /api/v1/sessions/{name}
+  kDeleteSession,     ///< DELETE /api/v1/sessions/{name}
+  kEnableSession,     ///< POST   /api/v1/sessions/{name}/enable
+  kDisableSession,    ///< POST   /api/v1/sessions/{name}/disable
+  kSessionStats,      ///< GET    /api/v1/sessions/{name}/stats
+  kPorts,             ///< GET    /api/v1/ports
+  kHealth,            ///< GET    /api/v1/health
+  kMetrics,           ///< GET    /metrics
+  kStatic,            ///< GET    anything else outside /api/: a web UI file
+  kNotFound,          ///< no such path (404)
   kMethodNotAllowed,  ///< the path exists, the method does not (405; `allow` lists the methods)
 };
 
