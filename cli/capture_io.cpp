@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 
@@ -102,7 +103,9 @@ std::expected<std::unique_ptr<CaptureIo::Tap>, std::string> CaptureIo::open(cons
   if (auto up = bringUp(spec.port); !up) return std::unexpected(up.error());
   io::LiveCaptureConfig lc;
   lc.interface = spec.port;
-  lc.snap_len_bytes = config_.snap_len_bytes == 0 ? kWholeFrame : config_.snap_len_bytes;
+  // libpcap's immediate-mode ring on OVS's tap devices delivered 2 bytes short of a small -s
+  // (58 of 60, measured): ask for more and cut exactly in onFrame.
+  lc.snap_len_bytes = config_.snap_len_bytes == 0 ? kWholeFrame : config_.snap_len_bytes + 64;
   lc.buffer_bytes = kRingBytes;
   lc.filter = config_.filter;
   // Mirrored copies arrive as frames OVS writes into the port: received, from the kernel's view.
@@ -153,7 +156,9 @@ void CaptureIo::onFrame(Tap& tap, const io::CapturedFrame& frame) {
   if (limitReached() || !write_error_.empty()) return;
   ec::OutputFrame out;
   out.timestamp_ns = frame.timestamp_ns;
-  out.data = frame.data;
+  out.data = config_.snap_len_bytes == 0 || frame.data.size() <= config_.snap_len_bytes
+                 ? frame.data
+                 : frame.data.first(config_.snap_len_bytes);
   out.original_bytes = frame.original_bytes;
   out.direction = tap.spec.direction;
   const std::uint64_t errors = outputs_->counters().write_error_count;
@@ -172,13 +177,27 @@ void CaptureIo::pollOnce(int timeout_ms) {
     return;
   }
   poll(fds.data(), fds.size(), timeout_ms);  // EINTR (a signal) simply ends the wait
-  for (auto& tap : taps_) {
-    Tap& t = *tap;
+  // The taps' frames are held (copied into one reused arena) and written in time order, so a
+  // reply never precedes its request in the file (tshark would flag ACKs of unseen segments).
+  arena_.clear();
+  pending_.clear();
+  for (std::size_t t = 0; t < taps_.size(); ++t) {
     for (int i = 0; i < 8; ++i) {
-      auto r =
-          t.source->readBatch(kBatchFrames, [&](const io::CapturedFrame& f) { onFrame(t, f); });
+      auto r = taps_[t]->source->readBatch(kBatchFrames, [&](const io::CapturedFrame& f) {
+        pending_.push_back({t, f.timestamp_ns, arena_.size(), f.data.size(), f.original_bytes});
+        arena_.insert(arena_.end(), f.data.begin(), f.data.end());
+      });
       if (r.status != io::DispatchStatus::kFrames || r.frame_count < kBatchFrames) break;
     }
+  }
+  std::stable_sort(pending_.begin(), pending_.end(),
+                   [](const Held& a, const Held& b) { return a.timestamp_ns < b.timestamp_ns; });
+  for (const Held& h : pending_) {
+    io::CapturedFrame f;
+    f.timestamp_ns = h.timestamp_ns;
+    f.data = std::span<const std::uint8_t>(arena_.data() + h.offset, h.bytes);
+    f.original_bytes = h.original_bytes;
+    onFrame(*taps_[h.tap], f);
   }
   if (config_.path == "-") outputs_->flushStream();
 }

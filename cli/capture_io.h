@@ -91,6 +91,16 @@ class CaptureIo {
   std::uint64_t written_ = 0;
   std::vector<std::array<std::uint64_t, 2>> retired_drops_;  ///< drops of closed taps
   std::string write_error_;
+  /// A frame read this round, waiting to be written in time order.
+  struct Held {
+    std::size_t tap;
+    std::uint64_t timestamp_ns;
+    std::size_t offset;  ///< into arena_
+    std::size_t bytes;
+    std::uint32_t original_bytes;
+  };
+  std::vector<std::uint8_t> arena_;
+  std::vector<Held> pending_;
 };
 
 }  // namespace ovse::cli
