@@ -1,6 +1,7 @@
-// Sends encapsulated packets (outer IP header included, from the EncapTemplate) to one collector
-// over a raw IP socket (IPPROTO_RAW: IPv4 and IPv6 header included, never fragmented), batched
-// with sendmmsg. Failures are counted by errno, never thrown.
+// Sends encapsulated packets to one collector over a raw IP socket of protocol 47, batched with
+// sendmmsg. The pipeline writes whole IP packets into the slots; the kernel builds the outer IP
+// header from socket options (DSCP, TTL/hop limit, DF / don't-fragment) and the sender hands it
+// only GRE onwards. Failures are counted by errno, never thrown.
 #pragma once
 
 #include <netinet/in.h>
@@ -8,6 +9,7 @@
 
 #include <expected>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,9 @@ namespace ovse::erspan::io {
 /// Settings of one GreSender.
 struct GreSenderConfig {
   IpAddress remote;                     ///< the collector
+  std::optional<IpAddress> source;      ///< bind to this local address (outer source)
+  std::uint8_t dscp = 0;                ///< outer DSCP
+  std::uint8_t ttl = 64;                ///< outer TTL / hop limit
   std::size_t batch_count = 64;         ///< packets per sendmmsg call
   std::size_t max_packet_bytes = 9216;  ///< slot size: outer IP header + GRE + ERSPAN + frame
   int send_buffer_bytes = 4 << 20;      ///< SO_SNDBUF
@@ -50,6 +55,7 @@ class GreSender final : public PacketSink {
   std::size_t slot_bytes_;
   std::size_t batch_count_;
   std::size_t queued_ = 0;
+  std::size_t ip_header_bytes_;  ///< skipped in each slot: the kernel writes its own
   sockaddr_storage remote_{};
   socklen_t remote_len_ = 0;
   std::vector<std::uint8_t> buffers_;
