@@ -30,7 +30,7 @@ const char* typeName(erspan::ErspanType type) {
 }
 
 nlohmann::json sessionJson(const Session& s) {
-  const auto& seq = s.seq.counters();
+  const auto seq = s.seq.counters();
   return {{"exporter", s.exporter_text},      {s.key.gre ? "gre_key" : "session_id", s.key.id},
           {"type", typeName(s.last_type)},    {"interface", s.label},
           {"packets", s.packet_count},        {"bytes", s.byte_count},
@@ -131,7 +131,7 @@ void printCollectSummary(std::ostream& out, const Collector& collector) {
   Table table(
       {"EXPORTER", "ID", "TYPE", "PACKETS", "BYTES", "WRITTEN", "LOST", "REORDERED", "DUPLICATED"});
   for (const auto& s : collector.sessions().sessions()) {
-    const auto& seq = s->seq.counters();
+    const auto seq = s->seq.counters();
     table.addRow({s->exporter_text, (s->key.gre ? "key " : "") + std::to_string(s->key.id),
                   typeName(s->last_type), std::to_string(s->packet_count),
                   std::to_string(s->byte_count), std::to_string(s->written_count),

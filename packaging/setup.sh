@@ -10,8 +10,8 @@ packages=(
   openvswitch-switch openvswitch-source ovn-central ovn-host
   tshark tcpdump python3-scapy netsniff-ng
   iproute2 ethtool iperf3 iputils-ping procps
-  chromium chromium-driver
   lintian dpkg-dev systemd
+  chromium chromium-driver
 )
 
 missing=()

@@ -163,7 +163,8 @@ void Collector::processFrame(const io::CapturedFrame& frame) noexcept {
   session->last_type = view->type;
   std::optional<std::uint64_t> gap;
   if (view->gre_sequence) {
-    const SeqResult r = session->seq.observe(*view->gre_sequence);
+    const bool egress = view->type == ErspanType::kTypeIII && view->direction;
+    const SeqResult r = session->seq.observe(egress, *view->gre_sequence);
     if (r.verdict == SeqVerdict::kGap) gap = r.gap_count;
   }
   deliver(*session, *view, frame, gap);

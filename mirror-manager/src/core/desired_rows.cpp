@@ -198,9 +198,14 @@ DesiredRows desiredRows(const Session& s, const SwitchIndex& index, const Reconc
   }
   std::string bridge = sessionBridge(s, index, rows.status);
   if (bridge.empty()) {
-    // In fleet mode a session whose sources are all on other hosts is simply not here.
-    bool elsewhere = scope.fleet && !s.sources.empty();
-    if (rows.status.missing.empty() && !elsewhere) {
+    // No present source says where the session lives: it waits for them (in fleet mode, they
+    // are on other hosts). Only a session without any source needs a bridge named.
+    for (const auto& source : s.sources) {
+      if (index.resolve(source).empty()) {
+        rows.status.missing.push_back(describeSource(source) + " (not present)");
+      }
+    }
+    if (rows.status.missing.empty()) {
       rows.status.problems.push_back("no bridge: name one with \"bridge\" or add a present source");
     }
     rows.status.state = rows.status.problems.empty() ? SessionState::kWaiting : SessionState::kError;

@@ -308,6 +308,19 @@ TEST_F(ReconcilerTest, PortErrorsFromOvsAreReported) {
                                      ": could not add (File exists)"});
 }
 
+TEST_F(ReconcilerTest, ErspanSessionWhoseOnlySourceLeftWaitsAndKeepsItsRows) {
+  // Two bridges: with vm1 gone, no source says which bridge the session lives on.
+  fake.addPort("br-ul", "uplink");
+  std::vector<Session> sessions{erspanSession(ErspanVersion::kTypeIII)};
+  converge(sessions);
+  fake.deletePort("vm1");
+  auto plan = reconcile(sessions, *fake.state());
+  EXPECT_TRUE(plan.actions.empty());
+  EXPECT_EQ(plan.statuses[0].state, SessionState::kWaiting);
+  EXPECT_EQ(plan.statuses[0].missing, std::vector<std::string>{"iface_id vm-a (not present)"});
+  EXPECT_TRUE(plan.statuses[0].problems.empty());
+}
+
 TEST_F(ReconcilerTest, OwnedPortNamesFitTheKernelLimit) {
   EXPECT_EQ(ownedPortName("a-very-long-session-name-indeed", "ingress").size(), 11u);
   EXPECT_NE(ownedPortName("a", "ingress"), ownedPortName("b", "ingress"));

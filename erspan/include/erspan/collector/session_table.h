@@ -31,6 +31,34 @@ struct SessionKeyHash {
   std::size_t operator()(const SessionKey& key) const noexcept;
 };
 
+/// The GRE sequence streams of one session. Exporters number packets per tunnel port, and a
+/// session mirrored in both directions may arrive from two ports (OVS: one `erspan` port per
+/// `erspan_dir`), so Type III egress copies are counted apart from everything else.
+class SessionSequence {
+ public:
+  /// Accounts `sequence` of a packet in the direction's stream (egress = Type III D=1).
+  SeqResult observe(bool egress, std::uint32_t sequence) noexcept {
+    return streams_[egress ? 1 : 0].observe(sequence);
+  }
+  /// Both streams' counters, summed.
+  [[nodiscard]] SeqCounters counters() const noexcept {
+    SeqCounters sum;
+    for (const auto& s : streams_) {
+      const SeqCounters& c = s.counters();
+      sum.received_count += c.received_count;
+      sum.lost_count += c.lost_count;
+      sum.reordered_count += c.reordered_count;
+      sum.duplicate_count += c.duplicate_count;
+      sum.stale_count += c.stale_count;
+      sum.restart_count += c.restart_count;
+    }
+    return sum;
+  }
+
+ private:
+  std::array<SeqTracker, 2> streams_;
+};
+
 /// One session and its running totals.
 struct Session {
   SessionKey key;
@@ -39,7 +67,7 @@ struct Session {
   std::string label;          ///< e.g. "erspan-10.0.0.1-sid123" or "gre-10.0.0.1-key5"
   std::string description;    ///< pcapng if_description; "" = derived from the ERSPAN session
   ErspanType last_type = ErspanType::kTypeII;
-  SeqTracker seq;
+  SessionSequence seq;
   std::uint64_t packet_count = 0;    ///< packets that reached the session
   std::uint64_t byte_count = 0;      ///< inner frame bytes of those packets
   std::uint64_t written_count = 0;   ///< frames written to an output
