@@ -9,10 +9,7 @@
 namespace ovse::cli {
 namespace {
 
-std::string valueOf(const ovs::StringMap& map, const char* key) {
-  auto it = map.find(key);
-  return it == map.end() ? std::string() : it->second;
-}
+using ovs::valueOf;
 
 std::string joined(const std::vector<std::string>& names) {
   std::string out;

@@ -36,10 +36,7 @@ struct TraceReading {
   nlohmann::json mirrors = nlohmann::json::array();
 };
 
-std::string valueOf(const ovs::StringMap& map, const char* key) {
-  auto it = map.find(key);
-  return it == map.end() ? std::string() : it->second;
-}
+using ovs::valueOf;
 
 void readMirrors(const ovs::SwitchState& state, const std::map<std::uint32_t, std::string>& ports,
                  TraceReading& r) {

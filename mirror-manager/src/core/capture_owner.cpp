@@ -10,10 +10,7 @@
 namespace ovse::manager {
 namespace {
 
-std::string valueOf(const ovs::StringMap& map, const char* key) {
-  auto it = map.find(key);
-  return it == map.end() ? std::string() : it->second;
-}
+using ovs::valueOf;
 
 template <class T>
 bool parseNumber(const std::string& text, T& out) {

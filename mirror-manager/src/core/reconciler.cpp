@@ -13,10 +13,7 @@
 namespace ovse::manager {
 namespace {
 
-std::string valueOf(const ovs::StringMap& map, const char* key) {
-  auto it = map.find(key);
-  return it == map.end() ? std::string() : it->second;
-}
+using ovs::valueOf;
 
 // True for rows this reconciler manages: ours, and of the same owner.
 bool inScope(const ovs::StringMap& external_ids, const ReconcileScope& scope) {

@@ -14,10 +14,7 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string valueOf(const ovs::StringMap& map, const char* key) {
-  auto it = map.find(key);
-  return it == map.end() ? std::string() : it->second;
-}
+using ovs::valueOf;
 
 }  // namespace
 

@@ -12,6 +12,12 @@ namespace ovse::ovs {
 
 using StringMap = std::map<std::string, std::string>;
 
+/// The value of `key` in `map` (external_ids, options), or "" when absent.
+inline std::string valueOf(const StringMap& map, const std::string& key) {
+  auto it = map.find(key);
+  return it == map.end() ? std::string{} : it->second;
+}
+
 struct Bridge {
   std::string uuid;
   std::string name;
@@ -46,17 +52,11 @@ struct Interface {
   std::map<std::string, std::int64_t> statistics;
 
   /// `external_ids:iface-id`, the identity a cloud (OpenStack, OVN, libvirt) gives a VM's NIC.
-  std::string ifaceId() const { return valueOr(external_ids, "iface-id"); }
+  std::string ifaceId() const { return valueOf(external_ids, "iface-id"); }
   /// `external_ids:attached-mac`, the VM NIC's MAC as the hypervisor configured it.
-  std::string attachedMac() const { return valueOr(external_ids, "attached-mac"); }
+  std::string attachedMac() const { return valueOf(external_ids, "attached-mac"); }
   /// `external_ids:vm-uuid`, the VM the NIC belongs to.
-  std::string vmUuid() const { return valueOr(external_ids, "vm-uuid"); }
-
- private:
-  static std::string valueOr(const StringMap& map, const std::string& key) {
-    auto it = map.find(key);
-    return it == map.end() ? std::string{} : it->second;
-  }
+  std::string vmUuid() const { return valueOf(external_ids, "vm-uuid"); }
 };
 
 struct Mirror {
