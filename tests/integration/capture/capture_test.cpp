@@ -52,16 +52,16 @@ TEST_F(CaptureTest, BothDirectionsOfPingAndTcpInOnePcapng) {
   }
   EXPECT_EQ(requests_in, 10);
   EXPECT_EQ(replies_out, 10);
-  // TCP: every payload byte vm1 sent went in; tshark's analysis of the merged file (both
-  // directions of the connection) finds no segment missing and no ACK of an uncaptured one.
+  // TCP: every payload byte vm1 sent went in; tshark finds no data segment missing. (It may see
+  // an ACK before the segment it acknowledges: the two directions come from two taps and are
+  // merged in timestamp order per 50 ms read round only, so "ack_lost_segment" is not a loss.)
   const auto tcp_in = fields(out, {"tcp.len"}, "tcp && ip.src == 10.0.0.1");
   std::uint64_t payload = 0;
   for (const auto& r : tcp_in) payload += std::stoull(r[0]);
   EXPECT_EQ(payload, 300000u);
   EXPECT_GT(fields(out, {"tcp.len"}, "tcp && ip.src == 10.0.0.2").size(), 20u) << "ACKs out";
   EXPECT_EQ(
-      fields(out, {"frame.number"}, "tcp.analysis.lost_segment || tcp.analysis.ack_lost_segment")
-          .size(),
+      fields(out, {"frame.number"}, "tcp.analysis.lost_segment").size(),
       0u);
   const auto directions = fields(out, {"frame.interface_name", "frame.packet_flags_direction"});
   for (const auto& r : directions) {
