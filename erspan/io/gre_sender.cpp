@@ -10,25 +10,12 @@
 #include <cerrno>
 #include <cstring>
 
+#include "erspan/io/sockaddr.h"
 #include "erspan/ip.h"
 
 namespace ovse::erspan::io {
 namespace {
 
-// Fills `storage` with `address` (port 0); returns the sockaddr length.
-socklen_t toSockaddr(const IpAddress& address, sockaddr_storage& storage) {
-  std::memset(&storage, 0, sizeof storage);
-  if (address.version == IpVersion::kV4) {
-    auto* sin = reinterpret_cast<sockaddr_in*>(&storage);
-    sin->sin_family = AF_INET;
-    std::memcpy(&sin->sin_addr, address.bytes.data(), 4);
-    return sizeof(sockaddr_in);
-  }
-  auto* sin6 = reinterpret_cast<sockaddr_in6*>(&storage);
-  sin6->sin6_family = AF_INET6;
-  std::memcpy(&sin6->sin6_addr, address.bytes.data(), 16);
-  return sizeof(sockaddr_in6);
-}
 
 // Outer header fields as socket options; returns the failing option's name, or nullptr.
 const char* setHeaderOptions(int fd, const GreSenderConfig& c) {
@@ -79,7 +66,7 @@ std::expected<std::unique_ptr<GreSender>, std::string> GreSender::open(
   }
   sockaddr_storage local;
   if (error.empty() && config.source &&
-      bind(fd, reinterpret_cast<sockaddr*>(&local), toSockaddr(*config.source, local)) != 0) {
+      bind(fd, reinterpret_cast<sockaddr*>(&local), toSockaddr(*config.source, 0, local)) != 0) {
     error = "--source " + toString(*config.source) + ": " + std::strerror(errno);
   }
   if (!error.empty()) {
@@ -103,7 +90,7 @@ GreSender::GreSender(int fd, const GreSenderConfig& config)
       buffers_(batch_count_ * slot_bytes_),
       iovecs_(batch_count_),
       messages_(batch_count_) {
-  remote_len_ = toSockaddr(config.remote, remote_);
+  remote_len_ = toSockaddr(config.remote, 0, remote_);
   for (std::size_t i = 0; i < batch_count_; ++i) {
     iovecs_[i].iov_base = buffers_.data() + i * slot_bytes_ + ip_header_bytes_;
     messages_[i].msg_hdr.msg_iov = &iovecs_[i];

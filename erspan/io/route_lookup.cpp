@@ -12,25 +12,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include "erspan/io/sockaddr.h"
+
 namespace ovse::erspan::io {
 namespace {
 
-// Fills `storage` with `address` and port 9 (discard); returns the sockaddr length.
-socklen_t toSockaddr(const IpAddress& address, sockaddr_storage& storage) {
-  std::memset(&storage, 0, sizeof storage);
-  if (address.version == IpVersion::kV4) {
-    auto* sin = reinterpret_cast<sockaddr_in*>(&storage);
-    sin->sin_family = AF_INET;
-    sin->sin_port = htons(9);
-    std::memcpy(&sin->sin_addr, address.bytes.data(), 4);
-    return sizeof(sockaddr_in);
-  }
-  auto* sin6 = reinterpret_cast<sockaddr_in6*>(&storage);
-  sin6->sin6_family = AF_INET6;
-  sin6->sin6_port = htons(9);
-  std::memcpy(&sin6->sin6_addr, address.bytes.data(), 16);
-  return sizeof(sockaddr_in6);
-}
+// A UDP connect() to the discard port only asks the kernel for a route; nothing is sent.
+constexpr std::uint16_t kDiscardPort = 9;
 
 std::optional<IpAddress> fromSockaddr(const sockaddr* sa) {
   IpAddress out;
@@ -80,7 +68,7 @@ std::expected<Route, std::string> routeTo(const IpAddress& destination) {
   const int fd = socket(v4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return std::unexpected(std::string("socket: ") + std::strerror(errno));
   sockaddr_storage dst;
-  const socklen_t dst_len = toSockaddr(destination, dst);
+  const socklen_t dst_len = toSockaddr(destination, kDiscardPort, dst);
   Route route;
   std::string error;
   sockaddr_storage local{};
