@@ -1,6 +1,8 @@
 // Filter flags → ofproto/trace flow; reading "Datapath actions:" and dpif/show.
 #include "trace_flow.h"
 
+#include "mirror_manager/text.h"
+
 #include <algorithm>
 #include <cctype>
 #include <sstream>
@@ -10,10 +12,7 @@ namespace {
 
 namespace ex = erspan::exporter;
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
+using manager::lower;
 
 std::string hex(std::uint64_t v, int width) {
   char buf[16];

@@ -1,6 +1,8 @@
 // pktcap-uw targets → ports and identities, --dir, the capture points, the temporary sessions.
 #include "mirror_manager/capture_plan.h"
 
+#include "mirror_manager/text.h"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -12,10 +14,6 @@
 namespace ovse::manager {
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 using ovs::valueOf;
 

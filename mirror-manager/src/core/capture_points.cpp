@@ -1,6 +1,8 @@
 // pktcap-uw's capture points (-A) and what each is on Open vSwitch; honest about the ones OVS
 // has no tap for.
 #include <algorithm>
+
+#include "mirror_manager/text.h"
 #include <array>
 #include <cctype>
 
@@ -47,10 +49,6 @@ constexpr std::array<CapturePoint, 17> kPoints = {{
      "none inside OVS: the NIC driver level; tcpdump the physical interface"},
 }};
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 }  // namespace
 

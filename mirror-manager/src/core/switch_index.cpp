@@ -1,6 +1,8 @@
 // SwitchIndex: hash lookups over one SwitchState, and source resolution by port identity.
 #include "switch_index.h"
 
+#include "mirror_manager/text.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -9,10 +11,6 @@
 namespace ovse::manager {
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 using ovs::valueOf;
 
