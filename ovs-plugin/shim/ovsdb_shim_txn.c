@@ -94,6 +94,7 @@ bool ovse_txn_add_port(struct ovse_txn *t, const struct ovse_port_spec *spec) {
   if (!bridge) {
     return fail(t, xasprintf("no bridge named %s", spec->bridge));
   }
+  ovsrec_bridge_verify_ports(bridge); /* as for mirrors: concurrent inserts retry, not duplicate */
   struct ovsrec_interface *iface = ovsrec_interface_insert(t->txn);
   ovsrec_interface_set_name(iface, spec->name);
   apply_interface(iface, spec);
@@ -190,6 +191,9 @@ bool ovse_txn_set_mirror(struct ovse_txn *t, const char *mirror_uuid,
     return fail(t, xasprintf("no bridge named %s", spec->bridge));
   }
   if (!mirror_uuid) {
+    /* Another writer adding a mirror at the same time makes this commit TRY_AGAIN instead of
+     * both inserting one: the caller re-plans against the database's new contents. */
+    ovsrec_bridge_verify_mirrors(bridge);
     struct ovsrec_mirror *m = ovsrec_mirror_insert(t->txn);
     ovsrec_bridge_update_mirrors_addvalue(bridge, m);
     return fill_mirror(t, m, spec);

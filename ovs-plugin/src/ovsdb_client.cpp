@@ -68,6 +68,7 @@ OvsdbClient::~OvsdbClient() {
 // A caller's transaction, handed to the IDL thread.
 struct OvsdbClient::Request {
   const std::vector<Action>* actions;
+  std::uint64_t planned_on;
   std::promise<CommitOutcome> done;
 };
 
@@ -84,20 +85,15 @@ std::shared_ptr<const SwitchState> freshSnapshot(ovse_db* db, std::optional<std:
   return fresh;
 }
 
-// Commits, retrying while the database moved on under the transaction.
-CommitOutcome commitWithRetry(ovse_db* db, const std::vector<Action>& actions) {
-  constexpr int kAttempts = 5;
-  CommitOutcome out;
-  for (int i = 0; i < kAttempts; ++i) {
-    if (!ovse_db_is_connected(db)) {
-      out = {CommitResult::kError, -1, "not connected"};
-      break;
-    }
-    out = commitActions(db, actions);
-    if (out.result != CommitResult::kTryAgain) break;
-    ovse_db_run(db);
+// Commits `actions` unless the IDL has seen changes since they were planned (then kTryAgain:
+// the caller re-plans; committing them could duplicate what another writer just created).
+CommitOutcome commitIfCurrent(ovse_db* db, const std::vector<Action>& actions,
+                              std::uint64_t planned_on) {
+  if (!ovse_db_is_connected(db)) return {CommitResult::kError, -1, "not connected"};
+  if (ovse_db_run(db) != planned_on) {
+    return {CommitResult::kTryAgain, -1, "the database changed since the actions were planned"};
   }
-  return out;
+  return commitActions(db, actions);
 }
 
 }  // namespace
@@ -125,7 +121,7 @@ void OvsdbClient::serveRequests(std::optional<std::uint64_t>& seen) {
       request = requests_.front();
       requests_.pop_front();
     }
-    CommitOutcome out = commitWithRetry(impl_->db, *request->actions);
+    CommitOutcome out = commitIfCurrent(impl_->db, *request->actions, request->planned_on);
     // The caller's next state() must already show its own change.
     publish(freshSnapshot(impl_->db, seen));
     request->done.set_value(std::move(out));
@@ -157,9 +153,10 @@ void OvsdbClient::wake() {
   [[maybe_unused]] auto n = write(impl_->wake_fd, &one, sizeof one);
 }
 
-std::expected<void, std::string> OvsdbClient::apply(const std::vector<Action>& actions) {
+std::expected<void, ApplyError> OvsdbClient::apply(const std::vector<Action>& actions,
+                                                   std::uint64_t planned_on) {
   if (actions.empty()) return {};
-  Request request{&actions, {}};
+  Request request{&actions, planned_on, {}};
   auto future = request.done.get_future();
   {
     std::lock_guard lock(mutex_);
@@ -168,7 +165,8 @@ std::expected<void, std::string> OvsdbClient::apply(const std::vector<Action>& a
   wake();
   CommitOutcome out = future.get();
   if (out.result != CommitResult::kOk) {
-    return std::unexpected("OVSDB at " + options_.remote + ": " + out.error);
+    return std::unexpected(ApplyError{.message = "OVSDB at " + options_.remote + ": " + out.error,
+                                      .stale = out.result == CommitResult::kTryAgain});
   }
   bool applied_by_switch = false;
   if (out.next_cfg >= 0 && switch_timeout_.count() > 0) {

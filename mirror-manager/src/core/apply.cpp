@@ -31,20 +31,26 @@ ApplyOutcome reconcileAndApply(std::span<const Session> sessions, ovs::SwitchBac
     }
     return out;
   }
-  // A second round covers a transaction that raced with another writer.
-  for (int round = 0; round < 2; ++round) {
+  // Rounds: one applies the plan; the next confirms convergence or covers what changed meanwhile
+  // (a stale plan is re-planned, never applied: another writer may have created the same rows).
+  constexpr int kRounds = 6;
+  for (int round = 0; round < kRounds; ++round) {
     ReconcilePlan plan = reconcile(sessions, *state, scope);
     out.statuses = std::move(plan.statuses);
     if (plan.actions.empty()) return out;
-    auto applied = backend.apply(plan.actions);
+    auto applied = backend.apply(plan.actions, state->seqno);
+    if (!applied && applied.error().stale && round + 1 < kRounds) {
+      state = backend.state();
+      continue;
+    }
     if (!applied) {
-      out.error = applied.error();
+      out.error = applied.error().message;
       std::set<std::string> touched;
       for (const auto& action : plan.actions) touched.insert(sessionOf(action));
       for (auto& status : out.statuses) {
         if (!touched.contains(status.name)) continue;
         status.state = SessionState::kError;
-        status.problems.push_back(applied.error());
+        status.problems.push_back(applied.error().message);
       }
       return out;
     }

@@ -52,11 +52,13 @@ class OvsdbClient : public SwitchBackend {
   std::shared_ptr<const SwitchState> snapshot() const;
   std::shared_ptr<const SwitchState> state() const override { return snapshot(); }
 
-  /// Applies `actions` as one transaction on the IDL thread (retried while the database moves
-  /// on under it), then waits up to `switch_timeout` for ovs-vswitchd to apply the change, as
+  /// Applies `actions` as one transaction on the IDL thread (stale when the IDL has seen a
+  /// change since `planned_on`, or when another writer changed a bridge's mirrors or ports before
+  /// the commit), then waits up to `switch_timeout` for ovs-vswitchd to apply the change, as
   /// ovs-vsctl does. When mirrors changed, it then purges the datapath flows so established
   /// traffic is mirrored at once (see vswitchd_control.h).
-  std::expected<void, std::string> apply(const std::vector<Action>& actions) override;
+  std::expected<void, ApplyError> apply(const std::vector<Action>& actions,
+                                        std::uint64_t planned_on) override;
 
   /// How long apply() waits for ovs-vswitchd (0: don't wait).
   void setSwitchTimeout(std::chrono::milliseconds timeout) { switch_timeout_ = timeout; }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <expected>
 #include <memory>
 #include <string>
@@ -13,6 +14,14 @@
 
 namespace ovse::ovs {
 
+/// Why apply() changed nothing.
+struct ApplyError {
+  std::string message;  ///< the database's own text, or why the transaction was not sent
+  /// The database moved on since the state the actions were planned from (another writer, a
+  /// port coming or going): plan again from state() and retry.
+  bool stale = false;
+};
+
 class SwitchBackend {
  public:
   virtual ~SwitchBackend() = default;
@@ -20,9 +29,12 @@ class SwitchBackend {
   /// The latest known state, or nullptr before the first contents arrived.
   virtual std::shared_ptr<const SwitchState> state() const = 0;
 
-  /// Applies `actions` as one transaction. On success the state returned afterwards reflects
-  /// them; on failure nothing was changed and the error is the database's own text.
-  virtual std::expected<void, std::string> apply(const std::vector<Action>& actions) = 0;
+  /// Applies `actions`, planned from the state whose seqno is `planned_on`, as one transaction.
+  /// On success the state returned afterwards reflects them; on failure nothing was changed.
+  /// Actions planned from an outdated state are refused as stale rather than applied, so two
+  /// writers never both create the same row.
+  virtual std::expected<void, ApplyError> apply(const std::vector<Action>& actions,
+                                                std::uint64_t planned_on) = 0;
 };
 
 }  // namespace ovse::ovs

@@ -31,6 +31,47 @@ TEST(ReconcileAndApply, ConvergesInOneTransaction) {
   EXPECT_EQ(fake.applyCount(), 1);
 }
 
+TEST(ReconcileAndApply, StalePlanIsPlannedAgainNotAppliedTwice) {
+  test::FakeSwitch fake;
+  fake.addPort("br0", "vm1", {{"iface-id", "a"}});
+  fake.addPort("br0", "tap");
+  std::vector<Session> sessions{local("web", "a")};
+  fake.refuseAsStale(2);
+  auto out = reconcileAndApply(sessions, fake);
+  EXPECT_FALSE(out.error);
+  EXPECT_EQ(fake.applyCount(), 3);
+  EXPECT_EQ(fake.state()->mirrors.size(), 1u);
+  EXPECT_EQ(out.statuses[0].state, SessionState::kActive);
+}
+
+TEST(ReconcileAndApply, AnotherWriterCreatingTheMirrorFirstLeavesOneRow) {
+  test::FakeSwitch fake;
+  fake.addPort("br0", "vm1", {{"iface-id", "a"}});
+  fake.addPort("br0", "tap");
+  std::vector<Session> sessions{local("web", "a")};
+  auto planned_on = fake.state()->seqno;
+  auto plan = reconcile(sessions, *fake.state(), {});
+  ASSERT_TRUE(fake.apply(plan.actions, planned_on).has_value());  // the other writer
+  auto late = fake.apply(plan.actions, planned_on);                // ours, planned before it
+  ASSERT_FALSE(late.has_value());
+  EXPECT_TRUE(late.error().stale);
+  auto out = reconcileAndApply(sessions, fake);
+  EXPECT_EQ(out.actions_applied, 0u);
+  EXPECT_EQ(fake.state()->mirrors.size(), 1u);
+}
+
+TEST(ReconcileAndApply, EndlesslyStaleReportsTheError) {
+  test::FakeSwitch fake;
+  fake.addPort("br0", "vm1", {{"iface-id", "a"}});
+  fake.addPort("br0", "tap");
+  std::vector<Session> sessions{local("web", "a")};
+  fake.refuseAsStale(100);
+  auto out = reconcileAndApply(sessions, fake);
+  ASSERT_TRUE(out.error);
+  EXPECT_EQ(out.statuses[0].state, SessionState::kError);
+  EXPECT_TRUE(fake.state()->mirrors.empty());
+}
+
 TEST(ReconcileAndApply, RefusalMarksTheTouchedSessionsOnly) {
   test::FakeSwitch fake;
   fake.addPort("br0", "vm1", {{"iface-id", "a"}});

@@ -113,12 +113,17 @@ void FakeSwitch::deleteMirror(const std::string& name) {
   ++state_.seqno;
 }
 
-std::expected<void, std::string> FakeSwitch::apply(const std::vector<ovs::Action>& actions) {
+std::expected<void, ovs::ApplyError> FakeSwitch::apply(const std::vector<ovs::Action>& actions,
+                                                       std::uint64_t planned_on) {
   ++apply_count_;
   if (!fail_next_.empty()) {
     std::string message = std::move(fail_next_);
     fail_next_.clear();
-    return std::unexpected(message);
+    return std::unexpected(ovs::ApplyError{.message = message});
+  }
+  if (stale_refusals_ > 0 || planned_on != state_.seqno) {
+    if (stale_refusals_ > 0) --stale_refusals_;
+    return std::unexpected(ovs::ApplyError{.message = "database changed", .stale = true});
   }
   auto uuids = [&](const std::vector<std::string>& names) {
     std::vector<std::string> out;

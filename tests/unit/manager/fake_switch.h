@@ -15,7 +15,12 @@ class FakeSwitch : public ovs::SwitchBackend {
   FakeSwitch();
 
   std::shared_ptr<const ovs::SwitchState> state() const override;
-  std::expected<void, std::string> apply(const std::vector<ovs::Action>& actions) override;
+  std::expected<void, ovs::ApplyError> apply(const std::vector<ovs::Action>& actions,
+                                             std::uint64_t planned_on) override;
+  /// apply() on behalf of a test that planned from the current state.
+  std::expected<void, ovs::ApplyError> apply(const std::vector<ovs::Action>& actions) {
+    return apply(actions, state_.seqno);
+  }
 
   /// Adds a port with one interface of the same name to `bridge` (created on demand).
   std::string addPort(const std::string& bridge, const std::string& name,
@@ -29,6 +34,8 @@ class FakeSwitch : public ovs::SwitchBackend {
   void deleteMirror(const std::string& name);
   /// Sets the error column of a port's interface, as ovs-vswitchd does when a port fails.
   void setInterfaceError(const std::string& port_name, const std::string& error);
+  /// When set, the next `n` apply() calls are refused as stale (another writer got there first).
+  void refuseAsStale(int n) { stale_refusals_ = n; }
   /// When set, the next apply() fails with this message and changes nothing.
   void failNextApply(std::string message) { fail_next_ = std::move(message); }
   int applyCount() const { return apply_count_; }
@@ -42,6 +49,7 @@ class FakeSwitch : public ovs::SwitchBackend {
   ovs::SwitchState state_;
   int next_uuid_ = 1;
   int apply_count_ = 0;
+  int stale_refusals_ = 0;
   std::string fail_next_;
 };
 
