@@ -224,6 +224,12 @@ OVSE_INLINE Result decodeGre(Bytes g, const OuterIp& ip) noexcept {
   }
 }
 
+// Notes on a decoded view that its packet was cut `cut` bytes short after encapsulation.
+OVSE_INLINE Result withCut(Result r, std::size_t cut) noexcept {
+  if (r) r->cut_bytes = static_cast<std::uint32_t>(cut);
+  return r;
+}
+
 OVSE_INLINE Result decodeIpv4(Bytes p) noexcept {
   if (p.size() < kIpv4HeaderBytes) return makeUnexpected(DecapError::kTruncatedIpv4);
   if ((p[0] >> 4) != 4) return makeUnexpected(DecapError::kBadIpVersion);
@@ -232,7 +238,6 @@ OVSE_INLINE Result decodeIpv4(Bytes p) noexcept {
   if (p.size() < ihl_bytes) return makeUnexpected(DecapError::kTruncatedIpv4);
   const std::size_t total = loadBe16(p.data() + kIpv4TotalLengthOffset);
   if (total < ihl_bytes) return makeUnexpected(DecapError::kBadIpTotalLength);
-  if (total > p.size()) return makeUnexpected(DecapError::kIpLengthExceedsBuffer);
   const std::uint16_t frag = loadBe16(p.data() + kIpv4FlagsOffset);
   if ((frag & (kIpv4FlagMf | kIpv4FragOffsetMask)) != 0) {
     return makeUnexpected(DecapError::kFragment);
@@ -243,17 +248,17 @@ OVSE_INLINE Result decodeIpv4(Bytes p) noexcept {
                    .dst = p.data() + kIpv4DstOffset,
                    .ttl = p[kIpv4TtlOffset],
                    .dscp = static_cast<std::uint8_t>(p[1] >> 2)};
-  // Trailing bytes past the total length (Ethernet padding, OVS test vectors) are dropped.
+  // Trailing bytes past the total length (Ethernet padding, OVS test vectors) are dropped; a
+  // total length past the bytes present is a packet cut after encapsulation.
+  if (total > p.size()) return withCut(decodeGre(p.subspan(ihl_bytes), ip), total - p.size());
   return decodeGre(p.subspan(ihl_bytes, total - ihl_bytes), ip);
 }
 
 OVSE_INLINE Result decodeIpv6(Bytes p) noexcept {
   if (p.size() < kIpv6HeaderBytes) return makeUnexpected(DecapError::kTruncatedIpv6);
   if ((p[0] >> 4) != 6) return makeUnexpected(DecapError::kBadIpVersion);
-  const std::size_t payload = loadBe16(p.data() + kIpv6PayloadLengthOffset);
-  if (payload > p.size() - kIpv6HeaderBytes) {
-    return makeUnexpected(DecapError::kIpLengthExceedsBuffer);
-  }
+  const std::size_t claimed = loadBe16(p.data() + kIpv6PayloadLengthOffset);
+  const std::size_t payload = std::min(claimed, p.size() - kIpv6HeaderBytes);
   const OuterIp ip{.version = IpVersion::kV6,
                    .src = p.data() + kIpv6SrcOffset,
                    .dst = p.data() + kIpv6DstOffset,
@@ -262,7 +267,7 @@ OVSE_INLINE Result decodeIpv6(Bytes p) noexcept {
   Bytes rest = p.subspan(kIpv6HeaderBytes, payload);
   std::uint8_t next = p[kIpv6NextHeaderOffset];
   for (int seen = 0;; ++seen) {
-    if (next == kIpProtoGre) return decodeGre(rest, ip);
+    if (next == kIpProtoGre) return withCut(decodeGre(rest, ip), claimed - payload);
     if (next == kIpv6Fragment) return makeUnexpected(DecapError::kFragment);
     if (next != kIpv6HopByHop && next != kIpv6Routing && next != kIpv6DestOptions) {
       return makeUnexpected(DecapError::kNotGre);
@@ -324,7 +329,8 @@ bool operator==(const DecapView& a, const DecapView& b) noexcept {
     return std::tie(x.ip_version, x.src_ip, x.dst_ip, x.ttl, x.dscp, x.type, x.gre_key,
                     x.gre_sequence, x.session_id, x.index, x.vlan, x.cos, x.en, x.bso, x.truncated,
                     x.timestamp, x.sgt, x.p, x.ft, x.hw_id, x.direction, x.gra,
-                    x.has_platform_subheader, x.platform_id, x.platform_info1, x.platform_info2);
+                    x.has_platform_subheader, x.platform_id, x.platform_info1, x.platform_info2,
+                    x.cut_bytes);
   };
   return fields(a) == fields(b) && std::ranges::equal(a.frame, b.frame);
 }

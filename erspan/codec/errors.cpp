@@ -75,8 +75,6 @@ std::string_view errorName(DecapError error) noexcept {
       return "IPv4 IHL below 5";
     case D::kBadIpTotalLength:
       return "IPv4 total length shorter than its header";
-    case D::kIpLengthExceedsBuffer:
-      return "IP length exceeds the bytes present";
     case D::kFragment:
       return "IP fragment";
     case D::kTruncatedIpv6:

@@ -178,7 +178,10 @@ void Collector::deliver(Session& session, const DecapView& view, const io::Captu
     return;
   }
   const auto captured = static_cast<std::uint32_t>(view.frame.size());
-  const std::uint32_t original = view.truncated ? truncatedOriginalBytes(view.frame) : captured;
+  // OVS's snaplen cuts after encapsulation (the outer length tells); an exporter that cut before
+  // sets T, and the inner IP length tells.
+  std::uint32_t original = captured + view.cut_bytes;
+  if (view.truncated) original = std::max(original, truncatedOriginalBytes(view.frame));
   if (filter_ && !filter_->matches(view.frame, original)) {
     ++counters_.inner_filtered;
     ++session.filtered_count;

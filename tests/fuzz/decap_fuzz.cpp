@@ -1,6 +1,6 @@
 // libFuzzer target for the ERSPAN decapsulator: arbitrary bytes through both entry points (must
 // never crash or overread), and every packet that decodes must survive a re-encode → decode round
-// trip with an identical view.
+// trip with an identical view (a packet cut after encapsulation is re-encoded, then cut alike).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -60,9 +60,14 @@ void roundTrip(const DecapView& v, bool outer_ethernet) {
   if (ovse::erspan::upperTimestamp(v)) meta.timestamp |= std::uint64_t{v.platform_info2} << 32;
   // A decoded T bit is reproduced by saying the frame was cut before it reached the encoder.
   meta.original_length_bytes = static_cast<std::uint32_t>(v.frame.size() + (v.truncated ? 1 : 0));
-  std::vector<std::uint8_t> out(tmpl->headerBytes() + v.frame.size());
-  auto n = ovse::erspan::encapsulate(*tmpl, v.frame, meta, out);
+  // A cut after encapsulation is reproduced by encoding the longer frame and cutting the result.
+  std::vector<std::uint8_t> frame(v.frame.begin(), v.frame.end());
+  frame.resize(frame.size() + v.cut_bytes);
+  meta.original_length_bytes += v.cut_bytes;
+  std::vector<std::uint8_t> out(tmpl->headerBytes() + frame.size());
+  auto n = ovse::erspan::encapsulate(*tmpl, frame, meta, out);
   if (!n || *n != out.size()) std::abort();
+  out.resize(out.size() - v.cut_bytes);
   auto again =
       outer_ethernet ? ovse::erspan::decapsulateFrame(out) : ovse::erspan::decapsulateIp(out);
   if (!again || !(*again == v)) std::abort();

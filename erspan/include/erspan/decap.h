@@ -45,6 +45,10 @@ struct DecapView {
   std::uint32_t platform_info2 = 0;           ///< sub-header second word
   /// The mirrored frame (Ethernet without FCS when ft == 0), a subspan of the input.
   std::span<const std::uint8_t> frame;
+  /// Bytes the outer IP length counts beyond those present: the packet was cut after it was
+  /// encapsulated (OVS applies Mirror.snaplen after tnl_push; a capture's snap length). The
+  /// mirrored frame was frame.size() + cut_bytes long.
+  std::uint32_t cut_bytes = 0;
 
   /// Field-wise equality; `frame` compares by content, not by address.
   friend bool operator==(const DecapView& a, const DecapView& b) noexcept;
@@ -56,7 +60,8 @@ struct DecapView {
     std::span<const std::uint8_t> frame) noexcept;
 
 /// Decapsulates an IP packet (version read from the first nibble) carrying GRE / ERSPAN or
-/// GRE-TEB. Bytes past the IP length are ignored; fewer bytes than it claims are an error.
+/// GRE-TEB. Bytes past the IP length are ignored; fewer bytes than it claims decode as a packet
+/// cut after encapsulation (see DecapView::cut_bytes) as long as every header is present.
 [[nodiscard]] Expected<DecapView, DecapError> decapsulateIp(
     std::span<const std::uint8_t> packet) noexcept;
 

@@ -44,7 +44,6 @@ enum class DecapError : std::uint8_t {
   kBadIpVersion,                  ///< IP version nibble is not the one expected (4 or 6)
   kBadIpv4Ihl,                    ///< IPv4 IHL < 5
   kBadIpTotalLength,              ///< IPv4 total length shorter than its own header
-  kIpLengthExceedsBuffer,         ///< IP total/payload length claims more bytes than present
   kFragment,                      ///< IPv4 MF/offset, or an IPv6 fragment header
   kTruncatedIpv6,                 ///< fewer than 40 bytes of IPv6 header
   kTruncatedIpv6ExtensionHeader,  ///< an IPv6 extension header runs past the end

@@ -228,7 +228,9 @@ TEST_F(SessionTest, SessionSurvivesOvsRestartsAndHandDeletion) {
   // Someone deletes our mirror by hand: serve puts it back.
   auto uuid = sandbox_->vsctl({"--bare", "--columns=_uuid", "find", "mirror", "name=web"}).out;
   uuid.erase(uuid.find_last_not_of(" \n") + 1);
-  ASSERT_EQ(sandbox_->vsctl({"remove", "bridge", "br0", "mirrors", uuid}).exit_code, 0);
+  auto removed = sandbox_->vsctl({"remove", "bridge", "br0", "mirrors", uuid});
+  ASSERT_EQ(removed.exit_code, 0) << "uuid '" << uuid << "': " << removed.err
+                                  << sandbox_->vsctl({"list", "mirror"}).out;
   EXPECT_TRUE(waitForMirror("web")) << mirrorNames();
   EXPECT_NE(mirrorNames().find("mine"), std::string::npos);
   auto cap = capture("analyzer");

@@ -138,8 +138,33 @@ TEST(Collector, BadInputIsCountedByReasonAndNeverWritten) {
   EXPECT_GT(c.notOursTotal(), 0u);
   EXPECT_GT(c.not_ours[static_cast<std::size_t>(DecapError::kTruncatedEthernet)], 0u);
   fx.collector->finish(fx.now);
-  for (const Bytes& f : readBack(fx.cfg.write_pattern)) EXPECT_EQ(f, innerFrame(1));
+  // Packets cut inside the headers are not ours; cut inside the mirrored frame, they are that
+  // frame cut short (see CutAfterEncapsulationKeepsTheOriginalLength).
+  const Bytes whole = innerFrame(1);
+  for (const Bytes& f : readBack(fx.cfg.write_pattern)) {
+    ASSERT_LE(f.size(), whole.size());
+    EXPECT_TRUE(std::equal(f.begin(), f.end(), whole.begin()));
+  }
   EXPECT_GE(fx.collector->outputs()->counters().written_count, written);
+}
+
+// OVS 3.1 applies Mirror.snaplen after tnl_push: outer lengths count the uncut packet.
+TEST(Collector, CutAfterEncapsulationKeepsTheOriginalLength) {
+  Fixture fx("cut.pcapng");
+  const Bytes whole = innerFrame(1, 600);
+  Bytes packet = encap(config(ErspanType::kTypeII, 1, 5), whole, 0);
+  packet.resize(14 + 128);  // what OVS's trunc(128) leaves of the outer Ethernet frame
+  fx.feed(packet);
+  fx.collector->finish(fx.now);
+  EXPECT_EQ(fx.collector->counters().notOursTotal(), 0u);
+  std::vector<std::uint32_t> originals;
+  auto source = io::CaptureSource::openOffline({fx.cfg.write_pattern, ""});
+  ASSERT_TRUE(source);
+  (*source)->readBatch(8, [&](const io::CapturedFrame& f) {
+    EXPECT_TRUE(std::equal(f.data.begin(), f.data.end(), whole.begin()));
+    originals.push_back(f.original_bytes);
+  });
+  EXPECT_EQ(originals, std::vector<std::uint32_t>{600});
 }
 
 TEST(Collector, AllowListSessionListAndInnerFilterSelect) {
