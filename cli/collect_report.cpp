@@ -37,7 +37,8 @@ nlohmann::json sessionJson(const Session& s) {
           {"written", s.written_count},       {"filtered", s.filtered_count},
           {"dropped", s.dropped_count},       {"lost", seq.lost_count},
           {"reordered", seq.reordered_count}, {"duplicated", seq.duplicate_count},
-          {"stale", seq.stale_count},         {"restarts", seq.restart_count}};
+          {"stale", seq.stale_count},         {"restarts", seq.restart_count},
+          {"sequence_scope", erspan::collector::scopeName(s.seq.scope())}};
 }
 
 nlohmann::json notOursJson(const erspan::collector::CollectorCounters& c) {
@@ -50,11 +51,6 @@ nlohmann::json notOursJson(const erspan::collector::CollectorCounters& c) {
   return reasons;
 }
 
-std::uint64_t totalLost(const Collector& collector) {
-  std::uint64_t lost = 0;
-  for (const auto& s : collector.sessions().sessions()) lost += s->seq.counters().lost_count;
-  return lost;
-}
 
 }  // namespace
 
@@ -73,7 +69,7 @@ nlohmann::json collectStatsJson(const Collector& collector) {
                         {"not_ethernet", c.not_ethernet},
                         {"inner_filtered", c.inner_filtered},
                         {"exporter_time_missing", c.exporter_time_missing},
-                        {"lost", totalLost(collector)},
+                        {"lost", collector.sessions().lostCount()},
                         {"capture",
                          {{"received", c.capture.received_count},
                           {"kernel_dropped", c.capture.kernel_drop_count},
@@ -97,7 +93,8 @@ std::string collectStatsLine(const Collector& collector) {
   std::snprintf(
       line, sizeof line, "%llu pkts  %.1f MB  %zu sessions  %llu lost  %llu not ours  file %.1f MB",
       static_cast<unsigned long long>(c.frames_read), c.bytes_read / 1e6,
-      collector.sessions().sessions().size(), static_cast<unsigned long long>(totalLost(collector)),
+      collector.sessions().sessions().size(),
+      static_cast<unsigned long long>(collector.sessions().lostCount()),
       static_cast<unsigned long long>(c.notOursTotal()), out ? out->currentBytes() / 1e6 : 0.0);
   return line;
 }

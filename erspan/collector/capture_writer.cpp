@@ -122,6 +122,9 @@ bool CaptureWriter::close(const std::vector<std::unique_ptr<Session>>& sessions,
   if (format_ == OutputFormat::kPcapng && !file_->failed()) {
     for (std::size_t s = 0; s < interface_ids_.size() && s < sessions.size(); ++s) {
       const Session& session = *sessions[s];
+      // Loss is known per session (or only per exporter: then not per interface), so it goes
+      // on the session's first interface.
+      bool loss_written = session.seq.scope() == SequenceScope::kExporter;
       for (const std::int32_t id : interface_ids_[s]) {
         if (id < 0) continue;
         InterfaceStatistics isb;
@@ -130,7 +133,8 @@ bool CaptureWriter::close(const std::vector<std::unique_ptr<Session>>& sessions,
         isb.start_time_ns = first_ns_;
         isb.end_time_ns = now_ns;
         isb.received_count = session.packet_count;
-        isb.interface_drop_count = session.seq.counters().lost_count;
+        if (!loss_written) isb.interface_drop_count = session.seq.counters().lost_count;
+        loss_written = true;
         auto out = file_->reserve(interfaceStatisticsBlockBytes(isb));
         if (out.empty()) break;
         file_->commit(*encodeInterfaceStatisticsBlock(isb, out));

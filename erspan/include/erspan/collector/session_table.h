@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -26,37 +27,50 @@ struct SessionKey {
   [[nodiscard]] static SessionKey of(const DecapView& view) noexcept;
 };
 
+/// The exporter part of a key (address, IPv6 flag in the last byte).
+[[nodiscard]] std::array<std::uint8_t, 17> exporterKey(const SessionKey& key) noexcept;
+
 /// Hash of a SessionKey (FNV-1a over its fields).
 struct SessionKeyHash {
   std::size_t operator()(const SessionKey& key) const noexcept;
 };
 
-/// The GRE sequence streams of one session. Exporters number packets per tunnel port, and a
-/// session mirrored in both directions may arrive from two ports (OVS: one `erspan` port per
-/// `erspan_dir`), so Type III egress copies are counted apart from everything else.
+/// Which packets an exporter numbers from one GRE sequence counter. OVS numbers every ERSPAN
+/// packet of a host from one counter (all its `erspan` ports share one datapath tunnel port, so
+/// two sessions, and both directions of one, interleave); our exporter and most switches number
+/// per session; others per tunnel port, i.e. per direction. Loss is only meaningful in the
+/// scope the exporter numbers in.
+enum class SequenceScope : std::uint8_t { kExporter, kSession, kDirection };
+
+/// Text name of a scope ("exporter", "session", "direction").
+[[nodiscard]] const char* scopeName(SequenceScope scope) noexcept;
+
+/// The sequence stream of everything one exporter address sends, shared by its sessions.
+struct ExporterSequence {
+  SeqTracker tracker;
+  std::size_t session_count = 0;  ///< sessions seen from this exporter
+};
+
+/// The GRE sequence accounting of one session, kept in every scope at once: a numbering scope
+/// that is too narrow shows gaps that are the other streams' packets, one too wide shows
+/// interleaved counters as reordering, duplicates and restarts. The scope reported is the
+/// widest one with no more disorder than the narrower ones.
 class SessionSequence {
  public:
-  /// Accounts `sequence` of a packet in the direction's stream (egress = Type III D=1).
-  SeqResult observe(bool egress, std::uint32_t sequence) noexcept {
-    return streams_[egress ? 1 : 0].observe(sequence);
-  }
-  /// Both streams' counters, summed.
-  [[nodiscard]] SeqCounters counters() const noexcept {
-    SeqCounters sum;
-    for (const auto& s : streams_) {
-      const SeqCounters& c = s.counters();
-      sum.received_count += c.received_count;
-      sum.lost_count += c.lost_count;
-      sum.reordered_count += c.reordered_count;
-      sum.duplicate_count += c.duplicate_count;
-      sum.stale_count += c.stale_count;
-      sum.restart_count += c.restart_count;
-    }
-    return sum;
-  }
+  explicit SessionSequence(ExporterSequence* exporter = nullptr) noexcept : exporter_(exporter) {}
+
+  /// Accounts `sequence` of a packet (egress = Type III D=1); returns its verdict in the scope
+  /// chosen after it.
+  SeqResult observe(bool egress, std::uint32_t sequence) noexcept;
+  /// The scope whose counters counters() reports.
+  [[nodiscard]] SequenceScope scope() const noexcept;
+  /// Counters of scope(); for kExporter they cover all sessions of the exporter.
+  [[nodiscard]] SeqCounters counters() const noexcept;
 
  private:
-  std::array<SeqTracker, 2> streams_;
+  ExporterSequence* exporter_;
+  SeqTracker session_;
+  std::array<SeqTracker, 2> directions_;
 };
 
 /// One session and its running totals.
@@ -67,7 +81,7 @@ struct Session {
   std::string label;          ///< e.g. "erspan-10.0.0.1-sid123" or "gre-10.0.0.1-key5"
   std::string description;    ///< pcapng if_description; "" = derived from the ERSPAN session
   ErspanType last_type = ErspanType::kTypeII;
-  SessionSequence seq;
+  SessionSequence seq;  ///< GRE sequence accounting (see SequenceScope)
   std::uint64_t packet_count = 0;    ///< packets that reached the session
   std::uint64_t byte_count = 0;      ///< inner frame bytes of those packets
   std::uint64_t written_count = 0;   ///< frames written to an output
@@ -86,6 +100,9 @@ class SessionTable {
   /// The session of `key`, created on first sight; nullptr when the table is full.
   Session* findOrAdd(const SessionKey& key);
 
+  /// Sequence numbers lost over all sessions, each exporter-scoped counter counted once.
+  [[nodiscard]] std::uint64_t lostCount() const noexcept;
+
   /// All sessions in order of first sight.
   [[nodiscard]] const std::vector<std::unique_ptr<Session>>& sessions() const noexcept {
     return list_;
@@ -94,6 +111,8 @@ class SessionTable {
  private:
   std::size_t max_sessions_;
   std::unordered_map<SessionKey, Session*, SessionKeyHash> map_;
+  /// Per exporter address (IPv6 flag in byte 16): the stream shared by its sessions.
+  std::map<std::array<std::uint8_t, 17>, std::unique_ptr<ExporterSequence>> exporters_;
   std::vector<std::unique_ptr<Session>> list_;
   Session* last_ = nullptr;  ///< one-entry cache: consecutive packets mostly share a session
 };
