@@ -129,6 +129,29 @@ ovs::PortSpec tunnelPort(const Session& s, const ErspanDestination& d, const std
   return p;
 }
 
+// Bytes OVS's native tunnel port puts in front of the mirrored frame: outer Ethernet, IP, GRE
+// (flags + protocol, then the key for `gre` ports or the sequence number for `erspan` ports) and
+// the ERSPAN header.
+std::uint32_t tunnelOverheadBytes(const ErspanDestination& d) {
+  constexpr std::uint32_t kEthernet = 14, kIpv4 = 20, kIpv6 = 40, kGreBase = 4, kGreOption = 4;
+  constexpr std::uint32_t kErspanII = 8, kErspanIII = 12;
+  const bool v6 = d.remote_ip.find(':') != std::string::npos;
+  std::uint32_t bytes = kEthernet + (v6 ? kIpv6 : kIpv4) + kGreBase + kGreOption;
+  if (d.version == ErspanVersion::kTypeII) bytes += kErspanII;
+  if (d.version == ErspanVersion::kTypeIII) bytes += kErspanIII;
+  return bytes;
+}
+
+// Mirror.snaplen for a session's mirrored packet length. OVS 3.1 (userspace datapath) applies
+// snaplen after tnl_push: to a native tunnel port it cuts the *encapsulated* packet (measured:
+// snaplen 128 left 74 bytes of the mirrored frame under ERSPAN III), so the encapsulation is
+// added back to honour vSphere's meaning, the length of the mirrored frame.
+std::uint32_t snaplenFor(const Session& s, std::uint32_t length) {
+  const auto* erspan = std::get_if<ErspanDestination>(&s.destination);
+  if (erspan == nullptr || erspan->backend != ErspanBackend::kNative) return length;
+  return std::min<std::uint32_t>(length + tunnelOverheadBytes(*erspan), 65535);
+}
+
 ovs::MirrorSpec mirrorFor(const Session& s, const Part& part, const std::string& bridge,
                           std::size_t n_parts, const ReconcileScope& scope) {
   ovs::MirrorSpec m;
@@ -141,7 +164,7 @@ ovs::MirrorSpec mirrorFor(const Session& s, const Part& part, const std::string&
     m.select_vlans.assign(s.select_vlans.begin(), s.select_vlans.end());
     std::sort(m.select_vlans.begin(), m.select_vlans.end());
   }
-  if (s.mirrored_packet_length) m.snaplen = *s.mirrored_packet_length;
+  if (s.mirrored_packet_length) m.snaplen = snaplenFor(s, *s.mirrored_packet_length);
   m.external_ids = ownerIds(s, part.role, scope);
   return m;
 }

@@ -149,6 +149,30 @@ TEST_F(SessionTest, NativeErspanIIIReachesTheCollectorWithDirections) {
   EXPECT_GE(egress, 3);
 }
 
+// OVS cuts the encapsulated packet to Mirror.snaplen; the session's length is the mirrored
+// frame's. The collector, reading what arrived, writes 128-byte frames with their whole length.
+TEST_F(SessionTest, NativeErspanMirroredPacketLengthIsTheInnerFrames) {
+  sandbox_->addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
+  auto r = ctl({"session", "create", "cut", "--type", "erspan", "--source", "iface_id=vm-a",
+                "--remote-ip", "10.99.0.2", "--version", "3", "--session-id", "78",
+                "--mirrored-packet-length", "128"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto cap = capture("col", "ip proto 47");
+  ping("vm1", "10.0.0.2", 3, 400);
+  // Outer Ethernet 14 + IPv4 20 + GRE 8 + ERSPAN III 12 in front of 128 bytes of the frame.
+  auto outer = cap->fields({"frame.cap_len"}, "icmp");
+  ASSERT_GE(outer.size(), 6u);
+  for (const auto& row : outer) EXPECT_EQ(row[0], "182");
+  auto pcapng = (tmp_.path() / "inner.pcapng").string();
+  auto collected = run({OVSE_MIRRORCTL, "collect", "--read", cap->file().string(), "-w", pcapng});
+  ASSERT_EQ(collected.exit_code, 0) << collected.err;
+  auto inner = run({"tshark", "-r", pcapng, "-Y", "icmp", "-T", "fields", "-e", "frame.cap_len",
+                    "-e", "frame.len"});
+  std::string expected;
+  for (std::size_t i = 0; i < outer.size(); ++i) expected += "128\t442\n";
+  EXPECT_EQ(inner.out, expected);
+}
+
 TEST_F(SessionTest, NativeErspanIIMarksEgressInTheIndex) {
   sandbox_->addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
   auto r = ctl({"session", "create", "e2", "--type", "erspan", "--source", "iface_id=vm-a",

@@ -239,6 +239,25 @@ TEST_F(ReconcilerTest, RspanMirrorsToTheVlan) {
   EXPECT_FALSE(spec.output_port.has_value());
 }
 
+// OVS cuts the encapsulated packet to snaplen: the mirrored frame keeps the length asked for.
+TEST_F(ReconcilerTest, NativeTunnelSnaplenAddsTheEncapsulation) {
+  auto snaplen = [&](ErspanVersion version, const std::string& remote, ErspanBackend backend) {
+    Session s = erspanSession(version, Direction::kIngress);
+    s.mirrored_packet_length = 128;
+    std::get<ErspanDestination>(s.destination).remote_ip = remote;
+    std::get<ErspanDestination>(s.destination).backend = backend;
+    for (const auto& a : reconcileAll({s}, *fake.state()).actions) {
+      if (const auto* m = std::get_if<ovs::CreateMirror>(&a)) return m->spec.snaplen;
+    }
+    return std::optional<std::int64_t>();
+  };
+  EXPECT_EQ(snaplen(ErspanVersion::kTypeIII, "10.99.0.2", ErspanBackend::kNative), 128 + 54);
+  EXPECT_EQ(snaplen(ErspanVersion::kTypeII, "10.99.0.2", ErspanBackend::kNative), 128 + 50);
+  EXPECT_EQ(snaplen(ErspanVersion::kGre, "10.99.0.2", ErspanBackend::kNative), 128 + 42);
+  EXPECT_EQ(snaplen(ErspanVersion::kTypeIII, "2001:db8::2", ErspanBackend::kNative), 128 + 74);
+  EXPECT_EQ(snaplen(ErspanVersion::kTypeIII, "10.99.0.2", ErspanBackend::kExporter), 128);
+}
+
 TEST_F(ReconcilerTest, ChangedSessionUpdatesTheRowInPlace) {
   std::vector<Session> sessions{localSession("web")};
   converge(sessions);
