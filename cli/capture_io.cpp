@@ -4,13 +4,12 @@
 
 #include <net/if.h>
 #include <poll.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
+
+#include "erspan/io/mirror_port.h"
 
 namespace ovse::cli {
 namespace {
@@ -24,29 +23,6 @@ constexpr std::uint32_t kRingBytes = 16u * 1024u * 1024u;
 
 int directionIndex(erspan::PacketDirection d) {
   return d == erspan::PacketDirection::kOutbound ? 1 : 0;
-}
-
-// IPv6 off (no router solicitations or MLD from this host into the mirror port), then IFF_UP:
-// OVS's userspace datapath cannot write to a tap that is down.
-std::expected<void, std::string> bringUp(const std::string& name) {
-  std::ofstream("/proc/sys/net/ipv6/conf/" + name + "/disable_ipv6") << "1";
-  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return std::unexpected(std::string("socket: ") + std::strerror(errno));
-  ifreq ifr{};
-  std::strncpy(ifr.ifr_name, name.c_str(), IFNAMSIZ - 1);
-  std::string error;
-  if (ioctl(fd, SIOCGIFFLAGS, &ifr) != 0) {
-    error = "interface " + name + " is not in this network namespace (" + std::strerror(errno) +
-            "): run mirrorctl capture where ovs-vswitchd runs";
-  } else if ((ifr.ifr_flags & IFF_UP) == 0) {
-    ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP);
-    if (ioctl(fd, SIOCSIFFLAGS, &ifr) != 0) {
-      error = "cannot set " + name + " up: " + std::strerror(errno);
-    }
-  }
-  ::close(fd);
-  if (!error.empty()) return std::unexpected(error);
-  return {};
 }
 
 }  // namespace
@@ -100,7 +76,7 @@ std::expected<std::unique_ptr<CaptureIo>, std::string> CaptureIo::create(
 }
 
 std::expected<std::unique_ptr<CaptureIo::Tap>, std::string> CaptureIo::open(const TapSpec& spec) {
-  if (auto up = bringUp(spec.port); !up) return std::unexpected(up.error());
+  if (auto up = io::readyMirrorPort(spec.port); !up) return std::unexpected(up.error());
   io::LiveCaptureConfig lc;
   lc.interface = spec.port;
   // libpcap's immediate-mode ring on OVS's tap devices delivered 2 bytes short of a small -s

@@ -14,6 +14,20 @@ HttpResponse replyResponse(const std::expected<SessionReply, ApiError>& r) {
   return jsonResponse(r->created ? 201 : 200, r->body);
 }
 
+nlohmann::json exporterJson(const ExporterFigures& e) {
+  nlohmann::json j;
+  j["running"] = e.running;
+  if (!e.error.empty()) j["error"] = e.error;
+  j["received"] = e.received;
+  j["exported"] = e.exported;
+  j["filtered_out"] = e.filtered_out;
+  j["sampled_out"] = e.sampled_out;
+  j["truncated"] = e.truncated;
+  j["rate_dropped"] = e.rate_dropped;
+  j["kernel_dropped"] = e.kernel_dropped;
+  return j;
+}
+
 }  // namespace
 
 Api::Api(SessionService& service, ApiOptions options)
@@ -44,7 +58,9 @@ HttpResponse Api::dispatch(const RouteMatch& m, const HttpRequest& request) {
       return replyResponse(service_.get(m.name));
     case Endpoint::kSessionStats: {
       auto stats = service_.stats(m.name);
-      return stats ? jsonResponse(200, *stats) : errorResponse(stats.error());
+      if (!stats) return errorResponse(stats.error());
+      if (auto e = options_.exporter(m.name)) (*stats)["exporter"] = exporterJson(*e);
+      return jsonResponse(200, *stats);
     }
     case Endpoint::kDeleteSession: {
       auto removed = service_.remove(m.name);
@@ -109,19 +125,22 @@ HttpResponse Api::ports() const {
   return jsonResponse(200, body);
 }
 
+// Monitoring probes read the status code: 503 until OVSDB is connected.
 HttpResponse Api::health() const {
   nlohmann::json body;
-  body["status"] = "ok";
+  const bool connected = options_.ovsdb_state() == "connected";
+  body["status"] = connected ? "ok" : "degraded";
   body["ovsdb"]["remote"] = options_.ovsdb_remote;
   body["ovsdb"]["state"] = options_.ovsdb_state();
   body["sessions"] = service_.store().sessions().size();
   body["store"] = service_.store().path().string();
-  return jsonResponse(200, body);
+  return jsonResponse(connected ? 200 : 503, body);
 }
 
 HttpResponse Api::metrics() const {
   MetricsInput in;
   in.sessions = service_.sessionMetrics();
+  for (auto& s : in.sessions) s.exporter = options_.exporter(s.name);
   in.ovsdb_state = options_.ovsdb_state();
   in.counters = service_.counters();
   HttpResponse r;

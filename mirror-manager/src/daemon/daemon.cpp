@@ -12,6 +12,7 @@
 #include <iostream>
 #include <thread>
 
+#include "export_supervisor.h"
 #include "http_server.h"
 #include "log.h"
 #include "mirror_manager/daemon/api.h"
@@ -52,10 +53,12 @@ class Daemon {
       : options_(options),
         client_(std::move(client)),
         service_(std::move(store), *client_, logLine),
-        api_(service_, std::move(api_options)),
+        exports_(logLine),
+        api_(service_, withExporterFigures(std::move(api_options))),
         signals_(io_, SIGTERM, SIGINT, SIGHUP),
         store_timer_(io_),
-        retry_timer_(io_) {}
+        retry_timer_(io_),
+        export_timer_(io_) {}
 
   // Binds the HTTP server (if asked for); false after logging why.
   bool listen(const asio::ip::tcp::endpoint& endpoint) {
@@ -77,6 +80,7 @@ class Daemon {
     store_mtime_ = mtimeOf(options_.store);
     waitForSignal();
     pollStore();
+    superviseExports();
     asio::post(io_, [this] { reconcile(); });
     watcher_ = std::thread([this] { watchOvsdb(); });
     sdNotify("READY=1");
@@ -88,6 +92,22 @@ class Daemon {
   }
 
  private:
+  ApiOptions withExporterFigures(ApiOptions options) {
+    options.exporter = [this](const std::string& name) { return exports_.figures(name); };
+    return options;
+  }
+
+  // Besides after every reconcile: a pipeline that failed, or whose ports OVS re-created
+  // without an OVSDB change we would see, is restarted within this period.
+  void superviseExports() {
+    export_timer_.expires_after(std::chrono::seconds(2));
+    export_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      if (auto snap = client_->snapshot()) exports_.sync(service_.store().sessions(), *snap);
+      superviseExports();
+    });
+  }
+
   HttpResponse handle(const HttpRequest& r) {
     HttpResponse response = api_.handle(r);
     // Our own saves are not "another writer": don't reload them.
@@ -108,6 +128,7 @@ class Daemon {
       if (server_) server_->stop();
       store_timer_.cancel();
       retry_timer_.cancel();
+      export_timer_.cancel();
       io_.stop();
     });
   }
@@ -151,6 +172,7 @@ class Daemon {
     runs_seen_ = service_.counters().reconcile_runs;
     auto snap = client_->snapshot();
     if (snap) reconciled_seqno_ = snap->seqno;
+    if (snap) exports_.sync(service_.store().sessions(), *snap);
     if (!snap || service_.counters().reconcile_failures == failures_seen_) return;
     failures_seen_ = service_.counters().reconcile_failures;
     retry_timer_.expires_after(options_.retry_after);
@@ -162,11 +184,13 @@ class Daemon {
   const ServeOptions& options_;
   std::unique_ptr<ovs::OvsdbClient> client_;
   SessionService service_;
+  ExportSupervisor exports_;
   Api api_;
   asio::io_context io_;
   asio::signal_set signals_;
   asio::steady_timer store_timer_;
   asio::steady_timer retry_timer_;
+  asio::steady_timer export_timer_;
   std::unique_ptr<HttpServer> server_;
   std::thread watcher_;
   std::atomic<bool> stopping_{false};

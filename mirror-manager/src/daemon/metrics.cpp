@@ -31,9 +31,7 @@ std::string label(std::string_view key, std::string_view value) {
 
 std::uint64_t nonNegative(std::int64_t v) { return v < 0 ? 0 : static_cast<std::uint64_t>(v); }
 
-void sessionFamilies(std::string& out, std::vector<SessionMetrics> sessions) {
-  std::sort(sessions.begin(), sessions.end(),
-            [](const auto& a, const auto& b) { return a.name < b.name; });
+void sessionFamilies(std::string& out, const std::vector<SessionMetrics>& sessions) {
   family(out, "ovs_erspan_sessions", "gauge", "Mirror sessions in the store.");
   sample(out, "ovs_erspan_sessions", "", sessions.size());
   family(out, "ovs_erspan_session_info", "gauge", "A session's type; always 1.");
@@ -64,6 +62,31 @@ void sessionFamilies(std::string& out, std::vector<SessionMetrics> sessions) {
   for (const auto& s : sessions) {
     sample(out, "ovs_erspan_session_mirrored_bytes_total", label("session", s.name),
            nonNegative(s.mirrored_bytes));
+  }
+}
+
+void exporterFamilies(std::string& out, const std::vector<SessionMetrics>& sessions) {
+  family(out, "ovs_erspan_exporter_running", "gauge",
+         "1 while the session's exporter pipeline runs (exporter-backed sessions only).");
+  for (const auto& s : sessions) {
+    if (s.exporter) {
+      sample(out, "ovs_erspan_exporter_running", label("session", s.name), s.exporter->running);
+    }
+  }
+  family(out, "ovs_erspan_exporter_frames_total", "counter",
+         "Mirrored frames the session's exporter read, by what became of them.");
+  for (const auto& s : sessions) {
+    if (!s.exporter) continue;
+    const ExporterFigures& e = *s.exporter;
+    const std::pair<std::string_view, std::uint64_t> outcomes[] = {
+        {"received", e.received},         {"exported", e.exported},
+        {"filtered_out", e.filtered_out}, {"sampled_out", e.sampled_out},
+        {"truncated", e.truncated},       {"rate_dropped", e.rate_dropped},
+        {"kernel_dropped", e.kernel_dropped}};
+    for (const auto& [outcome, n] : outcomes) {
+      sample(out, "ovs_erspan_exporter_frames_total",
+             label("session", s.name) + "," + label("outcome", outcome), n);
+    }
   }
 }
 
@@ -112,7 +135,11 @@ std::string escapeLabelValue(std::string_view value) {
 
 std::string formatMetrics(const MetricsInput& in) {
   std::string out;
-  sessionFamilies(out, in.sessions);
+  std::vector<SessionMetrics> sessions = in.sessions;
+  std::sort(sessions.begin(), sessions.end(),
+            [](const auto& a, const auto& b) { return a.name < b.name; });
+  sessionFamilies(out, sessions);
+  exporterFamilies(out, sessions);
   daemonFamilies(out, in);
   return out;
 }

@@ -25,12 +25,15 @@ struct HttpResult {
 
 class DaemonProcess {
  public:
-  /// Starts `mirrorctl serve --db db --store store` with `extra` flags and waits (5 s) for
-  /// "listening on http://...". Throws std::runtime_error with the log when it does not come.
+  /// Starts `mirrorctl serve --db db --store store` with `extra` flags (in network namespace
+  /// `netns` when given, where http() then runs curl too) and waits (5 s) for "listening on
+  /// http://...". Throws std::runtime_error with the log when it does not come.
   DaemonProcess(const std::string& db, const std::filesystem::path& store,
-                const std::filesystem::path& log, std::vector<std::string> extra = {})
-      : log_(log) {
+                const std::filesystem::path& log, std::vector<std::string> extra = {},
+                std::string netns = "")
+      : log_(log), netns_(std::move(netns)) {
     std::vector<std::string> argv{OVSE_MIRRORCTL, "serve", "--db", db, "--store", store.string()};
+    if (!netns_.empty()) argv.insert(argv.begin(), {"ip", "netns", "exec", netns_});
     if (std::find(extra.begin(), extra.end(), "--listen") == extra.end()) {
       argv.insert(argv.end(), {"--listen", "127.0.0.1:0"});
     }
@@ -66,16 +69,18 @@ class DaemonProcess {
   /// `method` `path` (relative to url()) with an optional body and extra curl arguments.
   HttpResult http(const std::string& method, const std::string& path, const std::string& body = "",
                   const std::vector<std::string>& extra = {}) const {
-    return curl(method, url_ + path, body, extra);
+    return curl(method, url_ + path, body, extra, netns_);
   }
 
   /// curl against any URL; the body is sent from a file to keep it byte-exact.
   static HttpResult curl(const std::string& method, const std::string& url, const std::string& body,
-                         const std::vector<std::string>& extra) {
+                         const std::vector<std::string>& extra, const std::string& netns = "") {
     TempDir tmp;
-    std::vector<std::string> argv{
+    std::vector<std::string> argv;
+    if (!netns.empty()) argv = {"ip", "netns", "exec", netns};
+    argv.insert(argv.end(), {
         "curl", "-sS",          "-X",         method, "-o", (tmp.path() / "out").string(),
-        "-w",   "%{http_code}", "--max-time", "15"};
+        "-w",   "%{http_code}", "--max-time", "15"});
     if (!body.empty()) {
       std::ofstream(tmp.path() / "in", std::ios::binary) << body;
       argv.insert(argv.end(), {"-H", "Content-Type: application/json", "-H",
@@ -92,6 +97,7 @@ class DaemonProcess {
 
  private:
   std::filesystem::path log_;
+  std::string netns_;
   std::unique_ptr<Background> process_;
   std::string url_;
   std::string port_;

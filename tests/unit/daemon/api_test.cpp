@@ -25,7 +25,7 @@ class DaemonApi : public ::testing::Test {
     fake_.addPort("br0", "tap");
   }
 
-  Api& api(std::optional<std::string> token = std::nullopt) {
+  Api& api(std::optional<std::string> token = std::nullopt, std::string ovsdb_state = "connected") {
     auto store = SessionStore::open(tmp_.path() / "sessions.json");
     service_ =
         std::make_unique<SessionService>(std::move(*store), fake_, [](const std::string&) {});
@@ -33,6 +33,7 @@ class DaemonApi : public ::testing::Test {
     options.token = std::move(token);
     options.web_root = tmp_.path() / "web";
     options.ovsdb_remote = "unix:/fake";
+    options.ovsdb_state = [ovsdb_state] { return ovsdb_state; };
     api_ = std::make_unique<Api>(*service_, options);
     return *api_;
   }
@@ -62,6 +63,15 @@ TEST_F(DaemonApi, CreateSavesReconcilesAndReturnsStatus) {
   auto reopened = SessionStore::open(tmp_.path() / "sessions.json");
   ASSERT_TRUE(reopened);
   EXPECT_NE(reopened->find("web"), nullptr);
+}
+
+TEST_F(DaemonApi, HealthIs503UntilOvsdbIsConnected) {
+  EXPECT_EQ(call("GET", "/api/v1/health").status, 200);
+  api(std::nullopt, "connecting");
+  auto r = call("GET", "/api/v1/health");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(body(r)["status"], "degraded");
+  EXPECT_EQ(body(r)["ovsdb"]["state"], "connecting");
 }
 
 TEST_F(DaemonApi, ListGetStatsAndPorts) {

@@ -12,6 +12,10 @@ MetricsInput sample() {
   MetricsInput in;
   in.sessions.push_back({"web", "erspan", "active", true, 42, 4200});
   in.sessions.push_back({"db \"main\"\\\n", "local", "disabled", false, 0, 0});
+  SessionMetrics exported{"x", "erspan", "active", true, 0, 0};
+  exported.exporter = ExporterFigures{.running = true, .received = 12, .exported = 10,
+                                      .sampled_out = 2};
+  in.sessions.push_back(exported);
   in.ovsdb_state = "connected";
   in.counters.reconcile_runs = 7;
   in.counters.reconcile_actions = 3;
@@ -42,7 +46,19 @@ TEST(DaemonMetrics, SessionCountersAndStateSet) {
   EXPECT_EQ(p.value("ovs_erspan_ovsdb_connection_state", {{"state", "failed"}}), 0);
   EXPECT_EQ(p.value("ovs_erspan_reconcile_runs_total"), 7);
   EXPECT_EQ(p.value("ovs_erspan_http_responses_total", {{"code", "404"}}), 1);
-  EXPECT_EQ(p.value("ovs_erspan_sessions"), 2);
+  EXPECT_EQ(p.value("ovs_erspan_sessions"), 3);
+}
+
+TEST(DaemonMetrics, ExporterFramesByOutcomeOnlyForExporterSessions) {
+  auto p = test::parsePrometheusText(formatMetrics(sample()));
+  ASSERT_EQ(p.error, "");
+  EXPECT_EQ(p.value("ovs_erspan_exporter_running", {{"session", "x"}}), 1);
+  EXPECT_EQ(p.value("ovs_erspan_exporter_frames_total", {{"session", "x"}, {"outcome", "exported"}}),
+            10);
+  EXPECT_EQ(
+      p.value("ovs_erspan_exporter_frames_total", {{"session", "x"}, {"outcome", "sampled_out"}}),
+      2);
+  EXPECT_EQ(p.value("ovs_erspan_exporter_running", {{"session", "web"}}), -1) << "not an exporter";
 }
 
 TEST(DaemonMetrics, EscapesLabelValues) {

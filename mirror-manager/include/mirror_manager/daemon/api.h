@@ -8,6 +8,7 @@
 #include <string>
 
 #include "mirror_manager/daemon/http_message.h"
+#include "mirror_manager/daemon/metrics.h"
 #include "mirror_manager/daemon/router.h"
 #include "mirror_manager/daemon/session_service.h"
 
@@ -19,6 +20,9 @@ struct ApiOptions {
   std::string ovsdb_remote;          ///< shown by /ports and /health
   /// The OVSDB connection state: connecting, connected or failed.
   std::function<std::string()> ovsdb_state = [] { return std::string("connected"); };
+  /// The exporter pipeline the daemon runs for a session, if any (shown by stats and /metrics).
+  std::function<std::optional<ExporterFigures>(const std::string&)> exporter =
+      [](const std::string&) { return std::optional<ExporterFigures>(); };
 };
 
 class Api {

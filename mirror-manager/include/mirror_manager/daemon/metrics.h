@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,19 @@ namespace ovse::manager::daemon {
 /// The Content-Type of the text format.
 inline constexpr std::string_view kMetricsContentType = "text/plain; version=0.0.4; charset=utf-8";
 
+/// The figures of a session's exporter pipeline (exporter-backed ERSPAN sessions).
+struct ExporterFigures {
+  bool running = false;
+  std::string error;  ///< why it is not running ("" while it runs)
+  std::uint64_t received = 0;
+  std::uint64_t exported = 0;
+  std::uint64_t filtered_out = 0;
+  std::uint64_t sampled_out = 0;
+  std::uint64_t truncated = 0;
+  std::uint64_t rate_dropped = 0;
+  std::uint64_t kernel_dropped = 0;
+};
+
 /// One session's figures.
 struct SessionMetrics {
   std::string name;
@@ -22,6 +36,7 @@ struct SessionMetrics {
   bool enabled = true;
   std::int64_t mirrored_packets = 0;  ///< sum of tx_packets of its Mirror rows
   std::int64_t mirrored_bytes = 0;    ///< sum of tx_bytes of its Mirror rows
+  std::optional<ExporterFigures> exporter;  ///< when the daemon runs an exporter for it
 };
 
 /// The daemon's own counters; they only grow while it runs.
