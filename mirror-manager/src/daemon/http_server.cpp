@@ -56,6 +56,30 @@ class Connection : public std::enable_shared_from_this<Connection> {
     parser_->body_limit(server_->body_limit_bytes);
     parser_->header_limit(kHeaderLimitBytes);
     stream_.expires_after(kIdleTimeout);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onHeader(ec); });
+  }
+
+  // A client that sent `Expect: 100-continue` (curl does for bodies over 1 KiB) waits for
+  // "100 Continue" before the body, or for the final answer: a body over the limit is refused
+  // before it is sent.
+  void onHeader(beast::error_code ec) {
+    if (ec) return onRead(ec);
+    const auto& req = parser_->get();
+    if (!beast::iequals(req[http::field::expect], "100-continue")) return readBody();
+    const auto length = parser_->content_length();
+    if (length && *length > server_->body_limit_bytes) return refuseTooLarge();
+    auto proceed = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
+                                                                       req.version());
+    http::async_write(stream_, *proceed,
+                      [self = shared_from_this(), proceed](beast::error_code ec, std::size_t) {
+                        if (ec) return self->close();
+                        self->readBody();
+                      });
+  }
+
+  void readBody() {
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
@@ -63,14 +87,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void onRead(beast::error_code ec) {
     if (ec == http::error::end_of_stream || ec == beast::error::timeout) return close();
-    if (ec == http::error::body_limit) {
-      return write(errorResponse(ApiError{413,
-                                          "the request body is larger than " +
-                                              std::to_string(server_->body_limit_bytes) + " bytes",
-                                          "",
-                                          {}}),
-                   false, 11, false);
-    }
+    if (ec == http::error::body_limit) return refuseTooLarge();
     if (ec) {
       return write(errorResponse(ApiError{400, "malformed HTTP request: " + ec.message(), "", {}}),
                    false, 11, false);
@@ -78,6 +95,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
     const auto& req = parser_->get();
     HttpResponse response = server_->handler(toRequest(req));
     write(std::move(response), req.keep_alive(), req.version(), req.method() == http::verb::head);
+  }
+
+  void refuseTooLarge() {
+    write(errorResponse(ApiError{413,
+                                 "the request body is larger than " +
+                                     std::to_string(server_->body_limit_bytes) + " bytes",
+                                 "",
+                                 {}}),
+          false, 11, false);
   }
 
   void write(HttpResponse r, bool keep_alive, unsigned version, bool head) {

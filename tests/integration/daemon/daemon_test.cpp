@@ -104,6 +104,32 @@ TEST_F(DaemonTest, DisableDeleteAndPatchReachOvsAtOnce) {
   EXPECT_EQ(json::parse(d->http("GET", "/api/v1/sessions").body)["sessions"].size(), 0u);
 }
 
+// curl sends `Expect: 100-continue` with bodies over 1 KiB and waits up to a second for the
+// server's go-ahead: the daemon gives it at once, or refuses an oversized body before it is sent.
+TEST_F(DaemonTest, ExpectContinueIsAnsweredAtOnce) {
+  auto d = start({"--body-limit", "4096"});
+  auto post = [&](const std::string& body) {
+    TempDir tmp;
+    std::ofstream(tmp.path() / "in") << body;
+    auto started = std::chrono::steady_clock::now();
+    auto r = run({"curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10",
+                  "-H", "Content-Type: application/json", "-H", "Expect: 100-continue",
+                  "--expect100-timeout", "5", "--data-binary", "@" + (tmp.path() / "in").string(),
+                  d->url() + "/api/v1/sessions"});
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return std::pair{r.out, seconds};
+  };
+  std::string session(kSession);
+  session.insert(session.size() - 1, R"(,"description":")" + std::string(2000, 'd') + R"(")");
+  auto [created, created_s] = post(session);
+  EXPECT_EQ(created, "201");
+  EXPECT_LT(created_s, 2.0) << "curl waited for 100 Continue";
+  auto [refused, refused_s] = post(R"({"description":")" + std::string(8000, 'x') + R"("})");
+  EXPECT_EQ(refused, "413");
+  EXPECT_LT(refused_s, 2.0);
+}
+
 TEST_F(DaemonTest, ErrorStatusesCarryMessageAndPath) {
   auto d = start({"--body-limit", "1024"});
   auto bad = d->http("POST", "/api/v1/sessions", "{\"name\":");
