@@ -31,7 +31,10 @@ struct OutputSet::Slot {
   const Session* session = nullptr;  ///< the session of a per-session slot
   std::uint32_t file_number = 0;     ///< files opened so far
   std::deque<std::string> ring;      ///< paths kept, oldest first (for -W)
-  std::uint64_t opened_ns = 0;       ///< time of the first frame of the current file
+  /// Time of the first frame of the current file (until then, of its opening: a file opened at
+  /// start, on the wall clock, is timed by its first frame's time when replaying old captures).
+  std::uint64_t opened_ns = 0;
+  bool empty = true;  ///< no frame written to the current file yet
   bool failed = false;               ///< waiting to resume after an error
   std::uint64_t retry_ns = 0;        ///< next resume attempt
   std::string last_path;             ///< path of the current / last file
@@ -169,6 +172,7 @@ bool OutputSet::open(Slot& slot, const Session* session, std::uint64_t time_ns) 
   slot.failed = false;
   slot.writer = std::move(*writer);
   slot.opened_ns = time_ns;
+  slot.empty = true;
   slot.last_path = path;
   ++slot.file_number;
   ++counters_.files_opened;
@@ -225,6 +229,7 @@ void OutputSet::write(const Session& session, const OutputFrame& frame) {
     ++counters_.dropped_count;
     return;
   }
+  if (slot.writer && slot.empty) slot.opened_ns = frame.timestamp_ns;
   if (slot.writer && dueForRotation(slot, frame.timestamp_ns)) {
     closeSlot(slot, frame.timestamp_ns, true);
   }
@@ -237,6 +242,7 @@ void OutputSet::write(const Session& session, const OutputFrame& frame) {
     failSlot(slot, frame.timestamp_ns);
     return;
   }
+  slot.empty = false;
   ++counters_.written_count;
 }
 

@@ -2,6 +2,7 @@
 // encoder, for the collector benchmark and tests. Optional sequence gaps and several sessions.
 //
 // usage: erspan_gen OUT.pcap COUNT [--type 2|3] [--sessions N] [--drop-every M] [--frame B]
+//                   [--interval-us U]   (packet times U µs apart, default 1)
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -22,6 +23,7 @@ struct Options {
   unsigned sessions = 1;
   unsigned long drop_every = 0;  ///< skip every Mth sequence number (0 = none)
   std::size_t frame_bytes = 128;
+  std::uint64_t interval_ns = 1000;
 };
 
 bool parse(int argc, char** argv, Options& o) {
@@ -39,6 +41,8 @@ bool parse(int argc, char** argv, Options& o) {
       o.drop_every = v;
     else if (flag == "--frame")
       o.frame_bytes = v;
+    else if (flag == "--interval-us")
+      o.interval_ns = std::uint64_t{v} * 1000;
     else
       return false;
   }
@@ -70,7 +74,7 @@ int main(int argc, char** argv) {
   Options o;
   if (!parse(argc, argv, o)) {
     std::fprintf(stderr,
-                 "usage: erspan_gen OUT.pcap COUNT [--type 2|3] [--sessions N] "
+                 "usage: erspan_gen OUT.pcap COUNT [--type 2|3] [--sessions N] [--interval-us U] "
                  "[--drop-every M] [--frame BYTES>=60]\n");
     return 2;
   }
@@ -92,7 +96,7 @@ int main(int argc, char** argv) {
     const unsigned s = static_cast<unsigned>(i % o.sessions);
     if (o.drop_every != 0 && (seq[s] + 1) % o.drop_every == 0) ++seq[s];  // the gap
     std::memcpy(frame.data() + 14, &i, sizeof i);  // makes every inner frame unique
-    const std::uint64_t ts = t0 + i * 1000;
+    const std::uint64_t ts = t0 + i * o.interval_ns;
     const PacketMeta meta{static_cast<std::uint32_t>(seq[s]++), ts / 100000, 0};
     const auto n = encapsulate(templates[s], frame, meta, packet);
     if (!n) return 3;
