@@ -35,6 +35,7 @@ const Api = (() => {
     setToken(t) { sessionStorage.setItem('ovse-token', t); },
     sessions: () => call('GET', '/sessions'),
     create: (s) => call('POST', '/sessions', s),
+    replace: (name, s) => call('PUT', '/sessions/' + encodeURIComponent(name), s),
     remove: (name) => call('DELETE', '/sessions/' + encodeURIComponent(name)),
     setEnabled: (name, on) =>
       call('POST', '/sessions/' + encodeURIComponent(name) + (on ? '/enable' : '/disable')),

@@ -87,6 +87,8 @@ const Sessions = (() => {
     const toggle = el('button', { type: 'button', text: s.enabled ? 'Disable' : 'Enable',
                                   'aria-label': (s.enabled ? 'Disable ' : 'Enable ') + s.name });
     toggle.addEventListener('click', () => act(() => Api.setEnabled(s.name, !s.enabled)));
+    const edit = el('button', { type: 'button', text: 'Edit…', 'aria-label': 'Edit ' + s.name });
+    edit.addEventListener('click', () => Wizard.open(s));
     const del = el('button', { type: 'button', text: 'Delete', 'aria-label': 'Delete ' + s.name });
     del.addEventListener('click', () => {
       if (confirm('Delete session ' + s.name + '? Its OVS mirror is removed.')) {
@@ -100,7 +102,7 @@ const Sessions = (() => {
       el('td', { class: 'num', text: r.pps.toFixed(1) }),
       el('td', { class: 'num', text: r.bps.toFixed(0) }),
       el('td', { class: 'num mirrored', text: String(item.mirrored ? item.mirrored.packets : 0) }),
-      el('td', {}, chart(r.h, s.name)), el('td', { class: 'actions' }, toggle, del));
+      el('td', {}, chart(r.h, s.name)), el('td', { class: 'actions' }, edit, toggle, del));
   }
 
   async function act(fn) {

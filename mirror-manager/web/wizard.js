@@ -1,6 +1,8 @@
 // The "New Port Mirroring Session" wizard, modelled on vSphere's: 1 session type, 2 properties,
 // 3 sources with a direction each, 4 destination, 5 review; Finish posts the session and shows
-// the server's validation error beside the field its path names.
+// the server's validation error beside the field its path names. Opened on an existing session
+// it is vSphere's "Edit settings": the same steps, prefilled, and Finish replaces the session
+// (fields the wizard does not show, such as the ERSPAN index or a rate limit, are kept).
 'use strict';
 
 const Wizard = (() => {
@@ -17,6 +19,7 @@ const Wizard = (() => {
   ];
   let step = 0;
   let ports = [];
+  let editing = null;  // the session being edited, or null for a new one
   const $ = (id) => document.getElementById(id);
 
   function type() {
@@ -85,6 +88,27 @@ const Wizard = (() => {
       $('ports-message').textContent = e.error;
     }
     renderPorts();
+    if (editing) pickSources(editing.sources || []);
+  }
+
+  // Checks the rows of `sources` found among the listed ports, with their directions.
+  function pickSources(sources) {
+    document.querySelectorAll('.src-pick').forEach((box) => {
+      const id = identity(ports[box.dataset.index]);
+      const src = sources.find((x) => (id.iface_id && x.iface_id === id.iface_id) ||
+                                       (id.port && x.port === id.port));
+      if (!src) return;
+      box.checked = true;
+      box.closest('tr').querySelector('.src-dir').value = src.direction || 'both';
+    });
+  }
+
+  // Sources of the edited session that the port list cannot show (a MAC, a VM, an absent port).
+  function unlistedSources() {
+    if (!editing) return [];
+    const listed = ports.map(identity);
+    return (editing.sources || []).filter((x) => !listed.some((id) =>
+      (id.iface_id && x.iface_id === id.iface_id) || (id.port && x.port === id.port)));
   }
 
   // Source rows in table order: [{checkbox, select, source}] for the checked ones.
@@ -97,12 +121,17 @@ const Wizard = (() => {
 
   function build() {
     const t = type();
-    const s = { name: $('f-name').value.trim(), type: t, enabled: $('f-enabled').value === 'true' };
+    const keep = editing && editing.type === t ? editing : {};
+    const s = { ...keep, name: $('f-name').value.trim(), type: t,
+                enabled: $('f-enabled').value === 'true' };
+    delete s.description;
+    delete s.mirrored_packet_length;
+    delete s.sampling_rate;
     if ($('f-description').value.trim()) s.description = $('f-description').value.trim();
     if ($('f-snaplen-on').checked) s.mirrored_packet_length = Number($('f-snaplen').value);
     const sampling = Number($('f-sampling').value || 1);
     if (sampling !== 1) s.sampling_rate = sampling;
-    s.sources = pickedSources().map((p) => p.source);
+    s.sources = [...pickedSources().map((p) => p.source), ...unlistedSources()];
     if (t === 'local') s.destination = { port: $('f-dest-port').value };
     if (t === 'rspan') {
       s.destination = { vlan: Number($('f-vlan').value || 0), uplink: $('f-uplink').value,
@@ -110,7 +139,7 @@ const Wizard = (() => {
     }
     if (t === 'erspan') {
       const v = $('f-version').value;
-      s.destination = { remote_ip: $('f-remote-ip').value.trim(),
+      s.destination = { ...(keep.destination || {}), remote_ip: $('f-remote-ip').value.trim(),
                         version: v === 'gre' ? 'gre' : Number(v),
                         session_id: Number($('f-session-id').value || 0),
                         backend: $('f-backend').value };
@@ -212,7 +241,8 @@ const Wizard = (() => {
     clearErrors();
     $('wiz-finish').disabled = true;
     try {
-      await Api.create(build());
+      if (editing) await Api.replace(editing.name, build());
+      else await Api.create(build());
       close();
       Sessions.refresh();
     } catch (e) {
@@ -222,14 +252,50 @@ const Wizard = (() => {
     }
   }
 
-  function open() {
+  // Puts session `s` into the form (all but the sources, which wait for the port list).
+  function prefill(s) {
+    $('type-' + s.type).checked = true;
+    $('f-name').value = s.name;
+    $('f-enabled').value = String(s.enabled !== false);
+    $('f-description').value = s.description || '';
+    $('f-snaplen-on').checked = s.mirrored_packet_length !== undefined;
+    $('f-snaplen').disabled = !$('f-snaplen-on').checked;
+    if (s.mirrored_packet_length !== undefined) $('f-snaplen').value = s.mirrored_packet_length;
+    $('f-sampling').value = s.sampling_rate || 1;
+    const d = s.destination || {};
+    if (s.type === 'rspan') {
+      $('f-vlan').value = d.vlan || '';
+      $('f-preserve').checked = !!d.preserve_original_vlan;
+    }
+    if (s.type === 'erspan') {
+      $('f-remote-ip').value = d.remote_ip || '';
+      $('f-version').value = String(d.version || 2);
+      $('f-session-id').value = d.session_id || 0;
+      $('f-backend').value = d.backend || 'native';
+    }
+    if (s.type === 'capture') $('f-file').value = d.file || '';
+  }
+
+  // After the port list arrives: the port choices of the edited session's destination.
+  function prefillPorts(s) {
+    const d = s.destination || {};
+    if (s.type === 'local') $('f-dest-port').value = d.port || '';
+    if (s.type === 'rspan') $('f-uplink').value = d.uplink || '';
+  }
+
+  function open(session) {
+    editing = session && session.name ? session : null;
     $('wizard-form').reset();
     renderTypes();
     $('f-snaplen').disabled = true;
+    $('wizard-title').textContent = editing ? 'Edit Port Mirroring Session ' + editing.name
+                                            : 'New Port Mirroring Session';
+    $('f-name').readOnly = !!editing;  // the name is the session's identity
+    if (editing) prefill(editing);
     clearErrors();
     $('list-panel').hidden = true;
     $('wizard').hidden = false;
-    loadPorts();
+    loadPorts().then(() => { if (editing) prefillPorts(editing); });
     show(0);
   }
 
@@ -240,7 +306,7 @@ const Wizard = (() => {
   }
 
   function init() {
-    $('new-session').addEventListener('click', open);
+    $('new-session').addEventListener('click', () => open(null));
     $('wiz-next').addEventListener('click', next);
     $('wiz-back').addEventListener('click', () => { clearErrors(); show(Math.max(0, step - 1)); });
     $('wiz-cancel').addEventListener('click', close);

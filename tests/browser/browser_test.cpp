@@ -1,6 +1,7 @@
 // The web UI in Debian's headless Chromium (Playwright, tests/browser/wizard.mjs) against the
 // daemon and a real OVS: create an ERSPAN session through the wizard, see the server's error
-// beside the field, see the session active, and find its Mirror row and tunnel in OVSDB.
+// beside the field, see the session active, edit it, and find its Mirror rows and tunnels in
+// OVSDB as edited.
 // Screenshots are kept in <build>/test-artifacts/browser/.
 #include <gtest/gtest.h>
 
@@ -47,17 +48,18 @@ TEST(WebWizard, CreatesAnErspanSessionAndShowsServerErrorsBesideTheField) {
   auto seen = nlohmann::json::parse(r.out);
   EXPECT_EQ(seen["state"], "active");
 
-  auto mirror = sandbox.vsctl({"--format=json", "--columns=name,select_src_port,output_port",
-                               "find", "Mirror", "name=web-erspan"});
-  ASSERT_EQ(mirror.exit_code, 0) << mirror.err;
-  auto rows = nlohmann::json::parse(mirror.out)["data"];
-  ASSERT_EQ(rows.size(), 1u) << mirror.out;
-  EXPECT_NE(rows[0][1].dump(), R"(["set",[]])") << "ingress source selected";
+  // Edited to both directions (ERSPAN III: one Mirror and tunnel per direction) and ID 9.
+  auto mirrors = sandbox.vsctl({"--bare", "--columns=name", "find", "Mirror",
+                                "external_ids:ovs-erspan-session=web-erspan"});
+  EXPECT_NE(mirrors.out.find("web-erspan:ingress"), std::string::npos) << mirrors.out;
+  EXPECT_NE(mirrors.out.find("web-erspan:egress"), std::string::npos) << mirrors.out;
   auto tunnel = sandbox.vsctl({"--format=json", "--columns=type,options", "find", "Interface",
                                "external_ids:ovs-erspan-session=web-erspan"});
   EXPECT_NE(tunnel.out.find("erspan"), std::string::npos) << tunnel.out;
   EXPECT_NE(tunnel.out.find("10.99.0.2"), std::string::npos) << tunnel.out;
+  EXPECT_NE(tunnel.out.find(R"(["out_key","9"])"), std::string::npos) << tunnel.out;
   EXPECT_TRUE(std::filesystem::exists(artifacts / "2-invalid-session-id.png"));
+  EXPECT_TRUE(std::filesystem::exists(artifacts / "4-edit-review.png"));
 }
 
 }  // namespace

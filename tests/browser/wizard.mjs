@@ -1,7 +1,8 @@
 // Walks the web UI's "New Port Mirroring Session" wizard in Debian's headless Chromium:
 // keyboard through the type and name steps, pick a VM port with a direction, enter an invalid
 // ERSPAN session ID and expect the server's error beside that field, fix it, finish, and see the
-// session listed as active. Usage: node wizard.mjs BASE_URL OUT_DIR COLLECTOR_IP
+// session listed as active; then edit it ("Edit settings"): the wizard comes prefilled, and the
+// changes are saved with what was not changed. Usage: node wizard.mjs BASE_URL OUT_DIR COLLECTOR_IP
 // Prints one JSON line with what it saw; exits non-zero on the first failed expectation.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
@@ -83,8 +84,39 @@ try {
   const api = await page.evaluate(async () => (await fetch('api/v1/sessions/web-erspan')).json());
   expect(api.session.destination.session_id === 7 && api.session.sources[0].direction === 'ingress',
          'the API returns the session as entered');
-  seen.session = api.session;
   seen.state = api.status.state;
+
+  // Edit settings: every step comes prefilled; change the description, the direction and the ID.
+  await listed.getByRole('button', { name: 'Edit web-erspan' }).click();
+  expect((await page.locator('#wizard-title').innerText()).includes('Edit'), 'the editor opens');
+  expect(await page.getByLabel('Encapsulated Remote Mirroring (L3) Source').isChecked(),
+         'the type is prefilled');
+  await page.getByRole('button', { name: 'Next' }).click();
+  expect(await page.getByLabel('Name').evaluate((e) => e.readOnly && e.value === 'web-erspan'),
+         'the name is shown and cannot change');
+  expect(await page.getByLabel('Mirrored packet length in bytes').inputValue() === '256',
+         'the packet length is prefilled');
+  await page.getByLabel('Description').fill('vm1, both directions');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('.src-pick:checked').length === 1);
+  expect(await page.getByLabel('Direction for vm1').inputValue() === 'ingress',
+         'the source and its direction are prefilled');
+  await page.getByLabel('Direction for vm1').selectOption('both');
+  await page.getByRole('button', { name: 'Next' }).click();
+  expect(await page.getByLabel('ERSPAN session ID (0–1023)').inputValue() === '7',
+         'the destination is prefilled');
+  await page.getByLabel('ERSPAN session ID (0–1023)').fill('9');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.screenshot({ path: path.join(outDir, '4-edit-review.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Finish' }).click();
+  await page.locator('#wizard').waitFor({ state: 'hidden' });
+  const edited = await page.evaluate(async () => (await fetch('api/v1/sessions/web-erspan')).json());
+  expect(edited.session.destination.session_id === 9 &&
+         edited.session.sources[0].direction === 'both' &&
+         edited.session.description === 'vm1, both directions' &&
+         edited.session.mirrored_packet_length === 256,
+         'the edit is saved and keeps what was not changed');
+  seen.session = edited.session;
 } catch (e) {
   failed = e;
   await page.screenshot({ path: path.join(outDir, 'failure.png'), fullPage: true }).catch(() => {});
