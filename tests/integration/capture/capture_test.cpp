@@ -52,17 +52,21 @@ TEST_F(CaptureTest, BothDirectionsOfPingAndTcpInOnePcapng) {
   }
   EXPECT_EQ(requests_in, 10);
   EXPECT_EQ(replies_out, 10);
-  // TCP: every payload byte vm1 sent went in; tshark finds no data segment missing. (It may see
-  // an ACK before the segment it acknowledges: the two directions come from two taps and are
-  // merged in timestamp order per 50 ms read round only, so "ack_lost_segment" is not a loss.)
-  const auto tcp_in = fields(out, {"tcp.len"}, "tcp && ip.src == 10.0.0.1");
-  std::uint64_t payload = 0;
-  for (const auto& r : tcp_in) payload += std::stoull(r[0]);
-  EXPECT_EQ(payload, 300000u);
+  // TCP: every payload byte vm1 sent went in, each once: the data segments, sorted by sequence
+  // number, tile the 300000 bytes. (Their order in the file is not checked: OVS's userspace
+  // datapath may output a flow's first packets, handled by an upcall, after later ones, and the
+  // two taps are merged in timestamp order per read round only.)
+  auto tcp_in = fields(out, {"tcp.seq", "tcp.len"}, "tcp.len > 0 && ip.src == 10.0.0.1");
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> segments;
+  for (const auto& r : tcp_in) segments.emplace_back(std::stoull(r[0]), std::stoull(r[1]));
+  std::sort(segments.begin(), segments.end());
+  std::uint64_t next = 1;  // tshark's relative sequence numbers start at 1 after the SYN
+  for (const auto& [seq, len] : segments) {
+    EXPECT_EQ(seq, next) << "a gap or a repeat before relative sequence " << seq;
+    next = seq + len;
+  }
+  EXPECT_EQ(next - 1, 300000u);
   EXPECT_GT(fields(out, {"tcp.len"}, "tcp && ip.src == 10.0.0.2").size(), 20u) << "ACKs out";
-  EXPECT_EQ(
-      fields(out, {"frame.number"}, "tcp.analysis.lost_segment").size(),
-      0u);
   const auto directions = fields(out, {"frame.interface_name", "frame.packet_flags_direction"});
   for (const auto& r : directions) {
     EXPECT_EQ(r[1], r[0] == "vm1-in" ? kIn : kOut) << r[0];
