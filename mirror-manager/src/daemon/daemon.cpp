@@ -137,12 +137,18 @@ class Daemon {
     store_timer_.expires_after(options_.store_poll);
     store_timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
-      if (auto t = mtimeOf(options_.store); t != store_mtime_) {
-        store_mtime_ = t;
-        if (service_.reload()) reconcile();
-      }
+      if (reloadIfStoreChanged()) reconcile();
       pollStore();
     });
+  }
+
+  // Another writer (`mirrorctl session` without --server) saves the store before it touches
+  // OVS, so a round that first catches up with the file never undoes that writer's change.
+  bool reloadIfStoreChanged() {
+    auto t = mtimeOf(options_.store);
+    if (t == store_mtime_) return false;
+    store_mtime_ = t;
+    return service_.reload();
   }
 
   // On the IDL thread's side: waits for new snapshots and hands them to the io_context.
@@ -162,6 +168,7 @@ class Daemon {
     // Before OVSDB's contents first arrive there is nothing to compare with; the watcher
     // starts a round as soon as they do.
     if (!client_->snapshot()) return;
+    reloadIfStoreChanged();
     service_.reconcileNow();
     afterReconcile();
   }
