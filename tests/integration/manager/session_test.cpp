@@ -49,7 +49,7 @@ class SessionTest : public ::testing::Test {
     return std::make_unique<Background>(
         std::vector<std::string>{OVSE_MIRRORCTL, "serve", "--db", sandbox_->dbRemote(), "--store",
                                  store()},
-        tmp_.path() / "serve.log");
+        sandbox_->dir() / "mirrorctl-serve.log");  // kept with the sandbox logs on failure
   }
 
   TempDir tmp_;
