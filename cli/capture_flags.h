@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "capture_io.h"
+#include "erspan/capture/mirror_capture.h"
 #include "capture_options.h"
 
 namespace ovse::cli {
@@ -14,7 +14,7 @@ namespace ovse::cli {
 /// What the flags decide before the switch is asked anything.
 struct CapturePlanFlags {
   manager::Direction direction = manager::Direction::kBoth;
-  CaptureOutputConfig output;
+  erspan::capture::CaptureOutputConfig output;
   std::vector<std::string> warnings;
 };
 

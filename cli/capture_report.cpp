@@ -1,4 +1,4 @@
-// Capture progress line, summary table and JSON, built from CaptureIo and CaptureSwitch.
+// Capture progress line, summary table and JSON, built from MirrorCapture and CaptureSwitch.
 #include "capture_report.h"
 
 #include <cstdio>
@@ -14,14 +14,14 @@ std::string joined(const std::vector<std::string>& names) {
   return out;
 }
 
-std::string filesText(const CaptureIo& io) {
+std::string filesText(const erspan::capture::MirrorCapture& io) {
   const auto& paths = io.paths();
   if (paths.empty()) return "(none)";
   if (paths.size() == 1) return paths.front();
   return paths.front() + " .. " + paths.back() + " (" + std::to_string(paths.size()) + " files)";
 }
 
-nlohmann::json directionJson(const DirectionCounters& c) {
+nlohmann::json directionJson(const erspan::capture::DirectionCounters& c) {
   nlohmann::json j;
   j["packets"] = c.packets;
   j["bytes"] = c.bytes;
@@ -43,7 +43,7 @@ std::string humanBytes(std::uint64_t bytes) {
   return buf;
 }
 
-std::string captureProgressLine(const CaptureIo& io, double elapsed_s) {
+std::string captureProgressLine(const erspan::capture::MirrorCapture& io, double elapsed_s) {
   std::uint64_t in = 0, out = 0;
   for (const auto& c : io.counters()) {
     in += c[0].packets;
@@ -56,7 +56,7 @@ std::string captureProgressLine(const CaptureIo& io, double elapsed_s) {
          std::to_string(io.kernelDrops()) + " by the kernel, " + tail;
 }
 
-nlohmann::json captureSummaryJson(const CaptureIo& io, const CaptureSwitch& sw,
+nlohmann::json captureSummaryJson(const erspan::capture::MirrorCapture& io, const CaptureSwitch& sw,
                                   const std::vector<std::string>& labels, const CaptureEnd& end) {
   nlohmann::json j;
   j["packets"] = io.packets();
@@ -84,7 +84,7 @@ nlohmann::json captureSummaryJson(const CaptureIo& io, const CaptureSwitch& sw,
   return j;
 }
 
-void printCaptureSummary(std::ostream& out, const CaptureIo& io, const CaptureSwitch& sw,
+void printCaptureSummary(std::ostream& out, const erspan::capture::MirrorCapture& io, const CaptureSwitch& sw,
                          const std::vector<std::string>& labels, const CaptureEnd& end) {
   out << "Dumped " << io.packets() << " packets to file " << filesText(io) << ", dropped "
       << io.kernelDrops() << " packets (kernel ring)";

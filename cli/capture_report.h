@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "capture_io.h"
+#include "erspan/capture/mirror_capture.h"
 #include "capture_switch.h"
 
 namespace ovse::cli {
@@ -22,14 +22,14 @@ struct CaptureEnd {
 };
 
 /// "1234 packets (in 600, out 634), 1.2 MB written, 0 dropped, 12.0 s".
-std::string captureProgressLine(const CaptureIo& io, double elapsed_s);
+std::string captureProgressLine(const erspan::capture::MirrorCapture& io, double elapsed_s);
 
 /// The summary as JSON.
-nlohmann::json captureSummaryJson(const CaptureIo& io, const CaptureSwitch& sw,
+nlohmann::json captureSummaryJson(const erspan::capture::MirrorCapture& io, const CaptureSwitch& sw,
                                   const std::vector<std::string>& labels, const CaptureEnd& end);
 
 /// The summary for humans: the closing sentence and a table per target and direction.
-void printCaptureSummary(std::ostream& out, const CaptureIo& io, const CaptureSwitch& sw,
+void printCaptureSummary(std::ostream& out, const erspan::capture::MirrorCapture& io, const CaptureSwitch& sw,
                          const std::vector<std::string>& labels, const CaptureEnd& end);
 
 /// "1.2 MB" style (1 MB = 1,000,000 bytes, like -C).

@@ -50,7 +50,7 @@ std::uint64_t freeBytesAt(const std::string& output) {
 class SpaceWatch {
  public:
   SpaceWatch(const CaptureOptions& o) : o_(o) {}
-  void check(const CaptureIo& io, double elapsed_s) {
+  void check(const erspan::capture::MirrorCapture& io, double elapsed_s) {
     if (warned_ || o_.output == "-" || elapsed_s < 3 || io.fileBytes() == 0) return;
     const double bound = o_.rotate_mb * 1e6 * o_.max_files;  // a -C/-W ring never grows past it
     const double free = static_cast<double>(freeBytesAt(o_.output));
@@ -88,7 +88,7 @@ std::string startupLine(const std::vector<manager::ResolvedTarget>& targets, man
          (o.output == "-" ? std::string("stdout") : o.output) + "; Ctrl-C stops";
 }
 
-CaptureEnd loop(const CaptureOptions& o, CaptureIo& io, CaptureSwitch& sw) {
+CaptureEnd loop(const CaptureOptions& o, erspan::capture::MirrorCapture& io, CaptureSwitch& sw) {
   const auto start = Clock::now();
   auto next_tick = start + std::chrono::seconds(1);
   auto next_line = start + std::chrono::duration<double>(o.progress_s);
@@ -174,9 +174,9 @@ int captureWith(const CaptureOptions& o, const CapturePlanFlags& flags,
                 std::vector<manager::ResolvedTarget> targets, ovs::OvsdbClient& client) {
   std::vector<std::string> labels;
   for (const auto& t : targets) labels.push_back(t.label);
-  auto io = CaptureIo::create(flags.output, labels);
+  auto io = erspan::capture::MirrorCapture::create(flags.output, labels);
   if (!io) {
-    say(io.error());
+    say("-o " + io.error());
     return 1;
   }
   if (const std::uint64_t free = freeBytesAt(o.output); o.output != "-" && free != UINT64_MAX) {

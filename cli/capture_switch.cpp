@@ -99,8 +99,8 @@ std::vector<std::string> CaptureSwitch::observe(const ovs::SwitchState& state) {
   return lines;
 }
 
-std::vector<TapSpec> CaptureSwitch::taps() const {
-  std::vector<TapSpec> out;
+std::vector<erspan::capture::TapSpec> CaptureSwitch::taps() const {
+  std::vector<erspan::capture::TapSpec> out;
   auto state = client_.snapshot();
   if (state == nullptr) return out;
   for (const auto& port : state->ports) {

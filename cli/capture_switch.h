@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "capture_io.h"
+#include "erspan/capture/mirror_capture.h"
 #include "mirror_manager/capture_plan.h"
 #include "mirror_manager/reconciler.h"
 #include "mirror_manager/session.h"
@@ -39,7 +39,7 @@ class CaptureSwitch {
   std::vector<std::string> refresh();
 
   /// The internal ports to read now, per target and direction.
-  std::vector<TapSpec> taps() const;
+  std::vector<erspan::capture::TapSpec> taps() const;
 
   /// Removes every row of the run; the error says what is left (then `mirrorctl gc` helps).
   std::expected<void, std::string> remove();

@@ -1,6 +1,7 @@
 // Session flags → session JSON fields.
 #include "session_flags.h"
 
+#include <filesystem>
 #include <sstream>
 
 namespace ovse::cli {
@@ -112,7 +113,8 @@ std::expected<void, std::string> overlaySessionFlags(nlohmann::json& s, const Se
   setIf(d, "backend", f.backend);
   setIf(d, "dscp", f.dscp);
   setIf(d, "ttl", f.ttl);
-  setIf(d, "file", f.file);
+  // The daemon writes the file from its own working directory: store where the user meant.
+  if (f.file) d["file"] = std::filesystem::absolute(*f.file).lexically_normal().string();
   return {};
 }
 

@@ -145,8 +145,12 @@ std::uint32_t tunnelOverheadBytes(const ErspanDestination& d) {
 // Mirror.snaplen for a session's mirrored packet length. OVS 3.1 (userspace datapath) applies
 // snaplen after tnl_push: to a native tunnel port it cuts the *encapsulated* packet (measured:
 // snaplen 128 left 74 bytes of the mirrored frame under ERSPAN III), so the encapsulation is
-// added back to honour vSphere's meaning, the length of the mirrored frame.
-std::uint32_t snaplenFor(const Session& s, std::uint32_t length) {
+// added back to honour vSphere's meaning, the length of the mirrored frame. A capture session has
+// none: its file writer cuts each frame itself and so keeps the frame's wire length, which a cut
+// by OVS would lose.
+std::optional<std::int64_t> snaplenFor(const Session& s) {
+  if (!s.mirrored_packet_length || s.type == SessionType::kCapture) return std::nullopt;
+  const std::uint32_t length = *s.mirrored_packet_length;
   const auto* erspan = std::get_if<ErspanDestination>(&s.destination);
   if (erspan == nullptr || erspan->backend != ErspanBackend::kNative) return length;
   return std::min<std::uint32_t>(length + tunnelOverheadBytes(*erspan), 65535);
@@ -164,7 +168,7 @@ ovs::MirrorSpec mirrorFor(const Session& s, const Part& part, const std::string&
     m.select_vlans.assign(s.select_vlans.begin(), s.select_vlans.end());
     std::sort(m.select_vlans.begin(), m.select_vlans.end());
   }
-  if (s.mirrored_packet_length) m.snaplen = snaplenFor(s, *s.mirrored_packet_length);
+  m.snaplen = snaplenFor(s);
   m.external_ids = ownerIds(s, part.role, scope);
   return m;
 }

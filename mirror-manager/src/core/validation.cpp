@@ -142,23 +142,26 @@ void checkSnaplen(const Session& s, IssueSink& out) {
   }
 }
 
-// Sampling, filters and rate limits are done by our exporter, never by OVS itself.
+// Sampling, filters and rate limits are done by our exporter, never by OVS itself; a capture
+// session's file writer samples and filters too, but a rate limit guards the network only.
 void checkExporterOnly(const Session& s, IssueSink& out) {
   if (s.sampling_rate < 1) out.error("sampling_rate", "0 is below 1");
   const auto* erspan = std::get_if<ErspanDestination>(&s.destination);
-  bool exporter =
-      s.type == SessionType::kCapture || (s.type == SessionType::kErspan && erspan != nullptr &&
-                                          erspan->backend == ErspanBackend::kExporter);
+  const bool exporter = s.type == SessionType::kErspan && erspan != nullptr &&
+                        erspan->backend == ErspanBackend::kExporter;
   if (exporter) return;
-  const std::string why =
-      " needs type erspan with backend exporter, or type capture; " +
-      (s.type == SessionType::kErspan ? std::string("this session's backend is native")
-                                      : "this session's type is " + std::string(toString(s.type)));
-  if (s.sampling_rate > 1) out.error("sampling_rate", std::to_string(s.sampling_rate) + why);
-  if (!s.filter.empty()) out.error("filter", quote(s.filter) + why);
+  const std::string is =
+      s.type == SessionType::kErspan ? std::string("this session's backend is native")
+                                     : "this session's type is " + std::string(toString(s.type));
+  if (s.type != SessionType::kCapture) {
+    const std::string why = " needs type erspan with backend exporter, or type capture; " + is;
+    if (s.sampling_rate > 1) out.error("sampling_rate", std::to_string(s.sampling_rate) + why);
+    if (!s.filter.empty()) out.error("filter", quote(s.filter) + why);
+  }
   if (s.rate_limit != RateLimit{}) {
     out.error("rate_limit", "packets_per_s " + std::to_string(s.rate_limit.packets_per_s) +
-                                ", bits_per_s " + std::to_string(s.rate_limit.bits_per_s) + why);
+                                ", bits_per_s " + std::to_string(s.rate_limit.bits_per_s) +
+                                " needs type erspan with backend exporter; " + is);
   }
 }
 

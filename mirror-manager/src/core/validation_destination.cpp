@@ -141,8 +141,13 @@ bool endsWith(const std::string& s, std::string_view suffix) {
 
 void checkCapture(const CaptureDestination& d, const Peers& peers, IssueSink& out) {
   if (d.file.empty()) return out.error("destination.file", "required for type capture");
-  if (!endsWith(d.file, ".pcap") && !endsWith(d.file, ".pcapng")) {
+  const std::string file_name = d.file.substr(d.file.find_last_of('/') + 1);
+  if (!endsWith(file_name, ".pcap") && !endsWith(file_name, ".pcapng")) {
     out.error("destination.file", quote(d.file) + " must end in .pcap or .pcapng");
+  }
+  if (!d.file.starts_with('/')) {
+    out.error("destination.file",
+              quote(d.file) + " is not an absolute path (the daemon writes it, from anywhere)");
   }
   peers.forEach([&](const Session& o) {
     const auto* other = std::get_if<CaptureDestination>(&o.destination);

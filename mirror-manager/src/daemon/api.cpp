@@ -28,6 +28,21 @@ nlohmann::json exporterJson(const ExporterFigures& e) {
   return j;
 }
 
+nlohmann::json captureJson(const CaptureFigures& c) {
+  nlohmann::json j;
+  j["running"] = c.running;
+  if (!c.error.empty()) j["error"] = c.error;
+  j["file"] = c.file;
+  j["file_bytes"] = c.file_bytes;
+  j["ingress"]["packets"] = c.packets_in;
+  j["ingress"]["bytes"] = c.bytes_in;
+  j["egress"]["packets"] = c.packets_out;
+  j["egress"]["bytes"] = c.bytes_out;
+  j["sampled_out"] = c.sampled_out;
+  j["kernel_dropped"] = c.kernel_dropped;
+  return j;
+}
+
 }  // namespace
 
 Api::Api(SessionService& service, ApiOptions options)
@@ -60,6 +75,7 @@ HttpResponse Api::dispatch(const RouteMatch& m, const HttpRequest& request) {
       auto stats = service_.stats(m.name);
       if (!stats) return errorResponse(stats.error());
       if (auto e = options_.exporter(m.name)) (*stats)["exporter"] = exporterJson(*e);
+      if (auto c = options_.capture(m.name)) (*stats)["capture"] = captureJson(*c);
       return jsonResponse(200, *stats);
     }
     case Endpoint::kDeleteSession: {
@@ -140,7 +156,10 @@ HttpResponse Api::health() const {
 HttpResponse Api::metrics() const {
   MetricsInput in;
   in.sessions = service_.sessionMetrics();
-  for (auto& s : in.sessions) s.exporter = options_.exporter(s.name);
+  for (auto& s : in.sessions) {
+    s.exporter = options_.exporter(s.name);
+    s.capture = options_.capture(s.name);
+  }
   in.ovsdb_state = options_.ovsdb_state();
   in.counters = service_.counters();
   HttpResponse r;

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <thread>
 
+#include "capture_supervisor.h"
 #include "export_supervisor.h"
 #include "http_server.h"
 #include "log.h"
@@ -54,11 +55,12 @@ class Daemon {
         client_(std::move(client)),
         service_(std::move(store), *client_, logLine),
         exports_(logLine),
-        api_(service_, withExporterFigures(std::move(api_options))),
+        captures_(logLine),
+        api_(service_, withPipelineFigures(std::move(api_options))),
         signals_(io_, SIGTERM, SIGINT, SIGHUP),
         store_timer_(io_),
         retry_timer_(io_),
-        export_timer_(io_) {}
+        pipeline_timer_(io_) {}
 
   // Binds the HTTP server (if asked for); false after logging why.
   bool listen(const asio::ip::tcp::endpoint& endpoint) {
@@ -80,7 +82,7 @@ class Daemon {
     store_mtime_ = mtimeOf(options_.store);
     waitForSignal();
     pollStore();
-    superviseExports();
+    supervisePipelines();
     asio::post(io_, [this] { reconcile(); });
     watcher_ = std::thread([this] { watchOvsdb(); });
     sdNotify("READY=1");
@@ -92,20 +94,26 @@ class Daemon {
   }
 
  private:
-  ApiOptions withExporterFigures(ApiOptions options) {
+  ApiOptions withPipelineFigures(ApiOptions options) {
     options.exporter = [this](const std::string& name) { return exports_.figures(name); };
+    options.capture = [this](const std::string& name) { return captures_.figures(name); };
     return options;
   }
 
   // Besides after every reconcile: a pipeline that failed, or whose ports OVS re-created
   // without an OVSDB change we would see, is restarted within this period.
-  void superviseExports() {
-    export_timer_.expires_after(std::chrono::seconds(2));
-    export_timer_.async_wait([this](const boost::system::error_code& ec) {
+  void supervisePipelines() {
+    pipeline_timer_.expires_after(std::chrono::seconds(2));
+    pipeline_timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
-      if (auto snap = client_->snapshot()) exports_.sync(service_.store().sessions(), *snap);
-      superviseExports();
+      if (auto snap = client_->snapshot()) syncPipelines(*snap);
+      supervisePipelines();
     });
+  }
+
+  void syncPipelines(const ovs::SwitchState& state) {
+    exports_.sync(service_.store().sessions(), state);
+    captures_.sync(service_.store().sessions(), state);
   }
 
   HttpResponse handle(const HttpRequest& r) {
@@ -128,7 +136,7 @@ class Daemon {
       if (server_) server_->stop();
       store_timer_.cancel();
       retry_timer_.cancel();
-      export_timer_.cancel();
+      pipeline_timer_.cancel();
       io_.stop();
     });
   }
@@ -179,7 +187,7 @@ class Daemon {
     runs_seen_ = service_.counters().reconcile_runs;
     auto snap = client_->snapshot();
     if (snap) reconciled_seqno_ = snap->seqno;
-    if (snap) exports_.sync(service_.store().sessions(), *snap);
+    if (snap) syncPipelines(*snap);
     if (!snap || service_.counters().reconcile_failures == failures_seen_) return;
     failures_seen_ = service_.counters().reconcile_failures;
     retry_timer_.expires_after(options_.retry_after);
@@ -192,12 +200,13 @@ class Daemon {
   std::unique_ptr<ovs::OvsdbClient> client_;
   SessionService service_;
   ExportSupervisor exports_;
+  CaptureSupervisor captures_;
   Api api_;
   asio::io_context io_;
   asio::signal_set signals_;
   asio::steady_timer store_timer_;
   asio::steady_timer retry_timer_;
-  asio::steady_timer export_timer_;
+  asio::steady_timer pipeline_timer_;
   std::unique_ptr<HttpServer> server_;
   std::thread watcher_;
   std::atomic<bool> stopping_{false};

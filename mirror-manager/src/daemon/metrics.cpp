@@ -90,6 +90,40 @@ void exporterFamilies(std::string& out, const std::vector<SessionMetrics>& sessi
   }
 }
 
+void captureFamilies(std::string& out, const std::vector<SessionMetrics>& sessions) {
+  family(out, "ovs_erspan_capture_running", "gauge",
+         "1 while the daemon writes the capture-type session's file.");
+  for (const auto& s : sessions) {
+    if (s.capture) {
+      sample(out, "ovs_erspan_capture_running", label("session", s.name), s.capture->running);
+    }
+  }
+  family(out, "ovs_erspan_capture_packets_total", "counter",
+         "Mirrored frames written to the session's capture file, by direction.");
+  for (const auto& s : sessions) {
+    if (!s.capture) continue;
+    sample(out, "ovs_erspan_capture_packets_total",
+           label("session", s.name) + "," + label("direction", "ingress"), s.capture->packets_in);
+    sample(out, "ovs_erspan_capture_packets_total",
+           label("session", s.name) + "," + label("direction", "egress"), s.capture->packets_out);
+  }
+  family(out, "ovs_erspan_capture_kernel_dropped_total", "counter",
+         "Frames the kernel's capture ring dropped before the session's writer read them.");
+  for (const auto& s : sessions) {
+    if (s.capture) {
+      sample(out, "ovs_erspan_capture_kernel_dropped_total", label("session", s.name),
+             s.capture->kernel_dropped);
+    }
+  }
+  family(out, "ovs_erspan_capture_file_bytes", "gauge", "Size of the capture file being written.");
+  for (const auto& s : sessions) {
+    if (s.capture) {
+      sample(out, "ovs_erspan_capture_file_bytes", label("session", s.name),
+             s.capture->file_bytes);
+    }
+  }
+}
+
 void daemonFamilies(std::string& out, const MetricsInput& in) {
   const DaemonCounters& c = in.counters;
   family(out, "ovs_erspan_ovsdb_connection_state", "gauge",
@@ -140,6 +174,7 @@ std::string formatMetrics(const MetricsInput& in) {
             [](const auto& a, const auto& b) { return a.name < b.name; });
   sessionFamilies(out, sessions);
   exporterFamilies(out, sessions);
+  captureFamilies(out, sessions);
   daemonFamilies(out, in);
   return out;
 }

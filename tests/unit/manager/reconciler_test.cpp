@@ -258,6 +258,23 @@ TEST_F(ReconcilerTest, NativeTunnelSnaplenAddsTheEncapsulation) {
   EXPECT_EQ(snaplen(ErspanVersion::kTypeIII, "10.99.0.2", ErspanBackend::kExporter), 128);
 }
 
+// A capture session's writer cuts frames itself and keeps their wire length in the file.
+TEST_F(ReconcilerTest, CaptureSessionLeavesSnaplenToItsWriter) {
+  Session s = localSession("cap");
+  s.type = SessionType::kCapture;
+  s.destination = CaptureDestination{.file = "/tmp/cap.pcapng"};
+  s.mirrored_packet_length = 128;
+  auto actions = reconcileAll({s}, *fake.state()).actions;
+  int mirrors = 0;
+  for (const auto& a : actions) {
+    if (const auto* m = std::get_if<ovs::CreateMirror>(&a)) {
+      EXPECT_FALSE(m->spec.snaplen.has_value());
+      ++mirrors;
+    }
+  }
+  EXPECT_GT(mirrors, 0);
+}
+
 TEST_F(ReconcilerTest, ChangedSessionUpdatesTheRowInPlace) {
   std::vector<Session> sessions{localSession("web")};
   converge(sessions);

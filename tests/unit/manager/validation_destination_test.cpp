@@ -165,10 +165,16 @@ TEST(ValidateCaptureDestination, FileRequired) {
 TEST(ValidateCaptureDestination, FileExtension) {
   EXPECT_EQ(check(captureSession("/tmp/out.txt")),
             Texts{R"(destination.file: "/tmp/out.txt" must end in .pcap or .pcapng)"});
-  EXPECT_EQ(check(captureSession(".pcap")),
-            Texts{R"(destination.file: ".pcap" must end in .pcap or .pcapng)"});
+  EXPECT_EQ(check(captureSession("/.pcap")),
+            Texts{R"(destination.file: "/.pcap" must end in .pcap or .pcapng)"});
   EXPECT_EQ(check(captureSession("/tmp/out.pcap")), Texts{});
-  EXPECT_EQ(check(captureSession("out.pcapng")), Texts{});
+  EXPECT_EQ(check(captureSession("/tmp/out.pcapng")), Texts{});
+}
+
+TEST(ValidateCaptureDestination, FileIsAnAbsolutePath) {
+  EXPECT_EQ(check(captureSession("out.pcapng")),
+            Texts{R"(destination.file: "out.pcapng" is not an absolute path (the daemon writes )"
+                  "it, from anywhere)"});
 }
 
 TEST(ValidateCaptureDestination, FileWrittenByOneSessionOnly) {
@@ -178,7 +184,7 @@ TEST(ValidateCaptureDestination, FileWrittenByOneSessionOnly) {
 }
 
 TEST(ValidateExporterSettings, SamplingRateAtLeast1) {
-  Session s = captureSession("a.pcap");
+  Session s = captureSession("/tmp/a.pcap");
   s.sampling_rate = 0;
   EXPECT_EQ(check(s), Texts{"sampling_rate: 0 is below 1"});
 }
@@ -191,13 +197,23 @@ TEST(ValidateExporterSettings, OnlyWithTheExporterOrCapture) {
   const std::string why = " needs type erspan with backend exporter, or type capture; ";
   EXPECT_EQ(check(s), (Texts{"sampling_rate: 10" + why + "this session's type is local",
                              R"(filter: "tcp port 80")" + why + "this session's type is local",
-                             "rate_limit: packets_per_s 1000, bits_per_s 0" + why +
-                                 "this session's type is local"}));
+                             "rate_limit: packets_per_s 1000, bits_per_s 0 needs type erspan "
+                             "with backend exporter; this session's type is local"}));
   Session native = erspanSession();
   native.filter = "udp";
   EXPECT_EQ(check(native), Texts{R"(filter: "udp")" + why + "this session's backend is native"});
   std::get<ErspanDestination>(native.destination).backend = ErspanBackend::kExporter;
   EXPECT_EQ(check(native), Texts{});
+}
+
+TEST(ValidateExporterSettings, CaptureSamplesAndFiltersButHasNoRateLimit) {
+  Session s = captureSession("/tmp/a.pcapng");
+  s.sampling_rate = 10;
+  s.filter = "tcp port 80";
+  EXPECT_EQ(check(s), Texts{});
+  s.rate_limit = {.bits_per_s = 8000};
+  EXPECT_EQ(check(s), Texts{"rate_limit: packets_per_s 0, bits_per_s 8000 needs type erspan with "
+                            "backend exporter; this session's type is capture"});
 }
 
 }  // namespace

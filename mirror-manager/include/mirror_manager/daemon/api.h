@@ -23,6 +23,9 @@ struct ApiOptions {
   /// The exporter pipeline the daemon runs for a session, if any (shown by stats and /metrics).
   std::function<std::optional<ExporterFigures>(const std::string&)> exporter =
       [](const std::string&) { return std::optional<ExporterFigures>(); };
+  /// The capture file writer the daemon runs for a session, if any.
+  std::function<std::optional<CaptureFigures>(const std::string&)> capture =
+      [](const std::string&) { return std::optional<CaptureFigures>(); };
 };
 
 class Api {

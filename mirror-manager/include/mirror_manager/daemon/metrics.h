@@ -28,6 +28,20 @@ struct ExporterFigures {
   std::uint64_t kernel_dropped = 0;
 };
 
+/// The figures of the file writer the daemon runs for a capture-type session.
+struct CaptureFigures {
+  bool running = false;
+  std::string error;  ///< why it is not writing, or a port it cannot read ("" when all is well)
+  std::string file;   ///< the file being written
+  std::uint64_t file_bytes = 0;
+  std::uint64_t packets_in = 0;  ///< ingress (into the switch from the sources)
+  std::uint64_t packets_out = 0;
+  std::uint64_t bytes_in = 0;  ///< original (wire) bytes
+  std::uint64_t bytes_out = 0;
+  std::uint64_t sampled_out = 0;
+  std::uint64_t kernel_dropped = 0;
+};
+
 /// One session's figures.
 struct SessionMetrics {
   std::string name;
@@ -37,6 +51,7 @@ struct SessionMetrics {
   std::int64_t mirrored_packets = 0;  ///< sum of tx_packets of its Mirror rows
   std::int64_t mirrored_bytes = 0;    ///< sum of tx_bytes of its Mirror rows
   std::optional<ExporterFigures> exporter;  ///< when the daemon runs an exporter for it
+  std::optional<CaptureFigures> capture;    ///< when the daemon writes a capture file for it
 };
 
 /// The daemon's own counters; they only grow while it runs.

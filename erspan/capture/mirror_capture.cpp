@@ -1,6 +1,6 @@
-// CaptureIo: internal ports up, libpcap taps (inbound: what OVS outputs to the mirror port),
+// MirrorCapture: internal ports up, libpcap taps (inbound: what OVS outputs to the mirror port),
 // frames to the OutputSet with their direction, -c, write errors, kernel drop counters.
-#include "capture_io.h"
+#include "erspan/capture/mirror_capture.h"
 
 #include <net/if.h>
 #include <poll.h>
@@ -9,41 +9,42 @@
 #include <algorithm>
 #include <cstring>
 
+#include "erspan/exporter/sampler.h"
 #include "erspan/io/mirror_port.h"
 
-namespace ovse::cli {
+namespace ovse::erspan::capture {
 namespace {
 
-namespace ec = erspan::collector;
-namespace io = erspan::io;
+namespace ec = collector;
 
 constexpr std::size_t kBatchFrames = 256;
 constexpr std::uint32_t kWholeFrame = 262144;
 constexpr std::uint32_t kRingBytes = 16u * 1024u * 1024u;
 
-int directionIndex(erspan::PacketDirection d) {
-  return d == erspan::PacketDirection::kOutbound ? 1 : 0;
+int directionIndex(PacketDirection d) {
+  return d == PacketDirection::kOutbound ? 1 : 0;
 }
 
 }  // namespace
 
 /// One open tap.
-struct CaptureIo::Tap {
+struct MirrorCapture::Tap {
   TapSpec spec;
   unsigned ifindex = 0;
   std::unique_ptr<io::CaptureSource> source;
   ec::Session* session = nullptr;
   std::uint64_t kernel_drops = 0;
+  exporter::Sampler sampler;
 };
 
-CaptureIo::CaptureIo(const CaptureOutputConfig& config, std::size_t n_targets)
+MirrorCapture::MirrorCapture(const CaptureOutputConfig& config, std::size_t n_targets)
     : config_(config), sessions_(2 * n_targets + 1), retired_drops_(n_targets, {0, 0}) {}
 
-CaptureIo::~CaptureIo() = default;
+MirrorCapture::~MirrorCapture() = default;
 
-std::expected<std::unique_ptr<CaptureIo>, std::string> CaptureIo::create(
+std::expected<std::unique_ptr<MirrorCapture>, std::string> MirrorCapture::create(
     const CaptureOutputConfig& config, const std::vector<std::string>& labels) {
-  std::unique_ptr<CaptureIo> cap(new CaptureIo(config, labels.size()));
+  std::unique_ptr<MirrorCapture> cap(new MirrorCapture(config, labels.size()));
   for (std::size_t t = 0; t < labels.size(); ++t) {
     std::array<ec::Session*, 2> pair{};
     for (int d = 0; d < 2; ++d) {
@@ -64,18 +65,18 @@ std::expected<std::unique_ptr<CaptureIo>, std::string> CaptureIo::create(
   oc.snap_len_bytes = config.snap_len_bytes == 0 ? kWholeFrame : config.snap_len_bytes;
   oc.rotate_bytes = config.rotate_bytes;
   oc.max_files = config.max_files;
-  CaptureIo* raw = cap.get();
+  MirrorCapture* raw = cap.get();
   auto log = [raw](const std::string& line) {
     if (raw->write_error_.empty()) raw->write_error_ = line;
   };
   auto outputs = ec::OutputSet::create(oc, cap->sessions_, log, 0);
-  if (!outputs) return std::unexpected("-o " + config.path + ": " + outputs.error());
+  if (!outputs) return std::unexpected(config.path + ": " + outputs.error());
   cap->outputs_ = std::move(*outputs);
   cap->write_error_.clear();
   return cap;
 }
 
-std::expected<std::unique_ptr<CaptureIo::Tap>, std::string> CaptureIo::open(const TapSpec& spec) {
+std::expected<std::unique_ptr<MirrorCapture::Tap>, std::string> MirrorCapture::open(const TapSpec& spec) {
   if (auto up = io::readyMirrorPort(spec.port); !up) return std::unexpected(up.error());
   io::LiveCaptureConfig lc;
   lc.interface = spec.port;
@@ -96,10 +97,11 @@ std::expected<std::unique_ptr<CaptureIo::Tap>, std::string> CaptureIo::open(cons
   tap->ifindex = if_nametoindex(spec.port.c_str());
   tap->source = std::move(*source);
   tap->session = interfaces_[spec.target][directionIndex(spec.direction)];
+  tap->sampler = exporter::Sampler(config_.sample_n);
   return tap;
 }
 
-std::vector<std::string> CaptureIo::sync(const std::vector<TapSpec>& wanted) {
+std::vector<std::string> MirrorCapture::sync(const std::vector<TapSpec>& wanted) {
   std::vector<std::string> problems;
   // Close taps no longer wanted, or whose netdev was re-created (ovs-vswitchd restart).
   for (auto it = taps_.begin(); it != taps_.end();) {
@@ -128,8 +130,12 @@ std::vector<std::string> CaptureIo::sync(const std::vector<TapSpec>& wanted) {
   return problems;
 }
 
-void CaptureIo::onFrame(Tap& tap, const io::CapturedFrame& frame) {
+void MirrorCapture::onFrame(Tap& tap, const io::CapturedFrame& frame) {
   if (limitReached() || !write_error_.empty()) return;
+  if (!tap.sampler.keep()) {
+    ++sampled_out_;
+    return;
+  }
   ec::OutputFrame out;
   out.timestamp_ns = frame.timestamp_ns;
   out.data = config_.snap_len_bytes == 0 || frame.data.size() <= config_.snap_len_bytes
@@ -145,7 +151,7 @@ void CaptureIo::onFrame(Tap& tap, const io::CapturedFrame& frame) {
   ++written_;
 }
 
-void CaptureIo::pollOnce(int timeout_ms) {
+void MirrorCapture::pollOnce(int timeout_ms) {
   std::vector<pollfd> fds;
   for (const auto& tap : taps_) fds.push_back({tap->source->selectableFd(), POLLIN, 0});
   if (fds.empty()) {
@@ -178,31 +184,31 @@ void CaptureIo::pollOnce(int timeout_ms) {
   if (config_.path == "-") outputs_->flushStream();
 }
 
-void CaptureIo::tick(std::uint64_t now_ns) {
+void MirrorCapture::tick(std::uint64_t now_ns) {
   for (auto& tap : taps_) {
     if (auto s = tap->source->stats()) tap->kernel_drops = s->kernel_drop_count;
   }
   outputs_->tick(now_ns);
 }
 
-void CaptureIo::close(std::uint64_t now_ns) {
+void MirrorCapture::close(std::uint64_t now_ns) {
   tick(now_ns);
   outputs_->closeAll(now_ns);
 }
 
-bool CaptureIo::limitReached() const {
+bool MirrorCapture::limitReached() const {
   return config_.max_packets != 0 && written_ >= config_.max_packets;
 }
 
-std::uint64_t CaptureIo::packets() const { return written_; }
+std::uint64_t MirrorCapture::packets() const { return written_; }
 
-std::uint64_t CaptureIo::kernelDrops() const {
+std::uint64_t MirrorCapture::kernelDrops() const {
   std::uint64_t n = 0;
   for (const auto& c : counters()) n += c[0].kernel_drops + c[1].kernel_drops;
   return n;
 }
 
-std::vector<std::array<DirectionCounters, 2>> CaptureIo::counters() const {
+std::vector<std::array<DirectionCounters, 2>> MirrorCapture::counters() const {
   std::vector<std::array<DirectionCounters, 2>> out(interfaces_.size());
   for (std::size_t t = 0; t < interfaces_.size(); ++t) {
     for (int d = 0; d < 2; ++d) {
@@ -217,4 +223,4 @@ std::vector<std::array<DirectionCounters, 2>> CaptureIo::counters() const {
   return out;
 }
 
-}  // namespace ovse::cli
+}  // namespace ovse::erspan::capture

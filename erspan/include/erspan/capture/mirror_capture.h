@@ -1,6 +1,7 @@
-// The packet side of `mirrorctl capture`: the capture's internal ports brought up and read with
-// libpcap (one tap per target and direction), frames written to one output (pcapng interface
-// per target and direction, epb_flags inbound/outbound) through the collector's OutputSet.
+// MirrorCapture: OVS mirror output ports (internal ports) brought up and read with libpcap (one
+// tap per target and direction), frames written to one output (pcapng interface per target and
+// direction, epb_flags inbound/outbound) through the collector's OutputSet. Used by `mirrorctl
+// capture` and by the daemon for capture-type sessions (LiveCapture runs it on a thread).
 #pragma once
 
 #include <cstdint>
@@ -14,13 +15,13 @@
 #include "erspan/io/capture_source.h"
 #include "erspan/pcapng.h"
 
-namespace ovse::cli {
+namespace ovse::erspan::capture {
 
 /// One internal port to read: which target and direction its mirror carries.
 struct TapSpec {
   std::string port;        ///< OVS port = kernel netdev name
   std::size_t target = 0;  ///< index into the run's targets
-  erspan::PacketDirection direction = erspan::PacketDirection::kInbound;
+  PacketDirection direction = PacketDirection::kInbound;
 
   bool operator==(const TapSpec&) const = default;
 };
@@ -34,6 +35,9 @@ struct CaptureOutputConfig {
   std::uint32_t max_files = 0;
   std::string filter;             ///< kernel BPF ("" = all)
   std::uint64_t max_packets = 0;  ///< 0 = no limit
+  std::uint32_t sample_n = 1;     ///< keep 1 frame in N per port and direction
+
+  bool operator==(const CaptureOutputConfig&) const = default;
 };
 
 /// Per target and direction totals (what the summary and --json show).
@@ -43,12 +47,12 @@ struct DirectionCounters {
   std::uint64_t kernel_drops = 0;
 };
 
-class CaptureIo {
+class MirrorCapture {
  public:
   /// Opens the output (so a bad path fails before OVS is touched). `labels` name the targets.
-  static std::expected<std::unique_ptr<CaptureIo>, std::string> create(
+  static std::expected<std::unique_ptr<MirrorCapture>, std::string> create(
       const CaptureOutputConfig& config, const std::vector<std::string>& labels);
-  ~CaptureIo();
+  ~MirrorCapture();
 
   /// Makes the open taps match `wanted`: opens new ones (link up, IPv6 off, libpcap), closes
   /// vanished ones, reopens a tap whose netdev was re-created. Returns one message per problem.
@@ -69,26 +73,29 @@ class CaptureIo {
   const std::string& writeError() const { return write_error_; }
 
   std::uint64_t packets() const;
+  /// Frames left out by 1-in-N sampling.
+  std::uint64_t sampledOut() const { return sampled_out_; }
   std::uint64_t kernelDrops() const;
   std::uint64_t fileBytes() const { return outputs_->currentBytes(); }
   const std::vector<std::string>& paths() const { return outputs_->paths(); }
-  const erspan::collector::OutputCounters& outputCounters() const { return outputs_->counters(); }
+  const collector::OutputCounters& outputCounters() const { return outputs_->counters(); }
   /// [target][0 = in, 1 = out]
   std::vector<std::array<DirectionCounters, 2>> counters() const;
 
  private:
   struct Tap;
-  CaptureIo(const CaptureOutputConfig& config, std::size_t n_targets);
+  MirrorCapture(const CaptureOutputConfig& config, std::size_t n_targets);
   std::expected<std::unique_ptr<Tap>, std::string> open(const TapSpec& spec);
-  void onFrame(Tap& tap, const erspan::io::CapturedFrame& frame);
+  void onFrame(Tap& tap, const io::CapturedFrame& frame);
 
   CaptureOutputConfig config_;
-  erspan::collector::SessionTable sessions_;
+  collector::SessionTable sessions_;
   /// Pcapng interface owners: [target][direction]; label = the target's label.
-  std::vector<std::array<erspan::collector::Session*, 2>> interfaces_;
-  std::unique_ptr<erspan::collector::OutputSet> outputs_;
+  std::vector<std::array<collector::Session*, 2>> interfaces_;
+  std::unique_ptr<collector::OutputSet> outputs_;
   std::vector<std::unique_ptr<Tap>> taps_;
   std::uint64_t written_ = 0;
+  std::uint64_t sampled_out_ = 0;
   std::vector<std::array<std::uint64_t, 2>> retired_drops_;  ///< drops of closed taps
   std::string write_error_;
   /// A frame read this round, waiting to be written in time order.
@@ -103,4 +110,4 @@ class CaptureIo {
   std::vector<Held> pending_;
 };
 
-}  // namespace ovse::cli
+}  // namespace ovse::erspan::capture
