@@ -21,9 +21,7 @@ constexpr std::size_t kBatchFrames = 256;
 constexpr std::uint32_t kWholeFrame = 262144;
 constexpr std::uint32_t kRingBytes = 16u * 1024u * 1024u;
 
-int directionIndex(PacketDirection d) {
-  return d == PacketDirection::kOutbound ? 1 : 0;
-}
+int directionIndex(PacketDirection d) { return d == PacketDirection::kOutbound ? 1 : 0; }
 
 }  // namespace
 
@@ -76,7 +74,8 @@ std::expected<std::unique_ptr<MirrorCapture>, std::string> MirrorCapture::create
   return cap;
 }
 
-std::expected<std::unique_ptr<MirrorCapture::Tap>, std::string> MirrorCapture::open(const TapSpec& spec) {
+std::expected<std::unique_ptr<MirrorCapture::Tap>, std::string> MirrorCapture::open(
+    const TapSpec& spec) {
   if (auto up = io::readyMirrorPort(spec.port); !up) return std::unexpected(up.error());
   io::LiveCaptureConfig lc;
   lc.interface = spec.port;

@@ -1,7 +1,11 @@
 // libpcap capture source: opening (live or offline), BPF, batched zero-copy dispatch, stats.
 #include "erspan/io/capture_source.h"
 
+#include <fcntl.h>
 #include <pcap/pcap.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <climits>
@@ -10,15 +14,32 @@
 #include <utility>
 #include <vector>
 
+#include "erspan/pcap_reader.h"
+
 namespace ovse::erspan::io {
 
-/// The libpcap handle plus what the dispatch trampoline needs to convert timestamps.
+/// The libpcap handle plus what the dispatch trampoline needs to convert timestamps; or, for a
+/// classic pcap file, the file mapped into memory and read in place (libpcap would fread each
+/// record twice: a third of an offline collect's CPU time, measured with perf).
 struct CaptureSource::Handle {
   std::vector<char> file_buffer;  ///< stdio buffer of an offline file (outlives the FILE)
   pcap_t* pcap = nullptr;
   bool nanosecond = true;  ///< libpcap delivers ts.tv_usec in ns (else µs)
+  // The mapped classic pcap file (pcap == nullptr then).
+  std::span<const std::uint8_t> mapped;
+  PcapFileInfo info;
+  std::size_t offset = 0;         ///< of the next record
+  std::size_t released = 0;       ///< bytes at the start given back to the kernel
+  pcap_t* filter_pcap = nullptr;  ///< a dead handle the filter was compiled for
+  bpf_program filter{};
+  std::string error;  ///< of the last kError
   ~Handle() {
     if (pcap != nullptr) pcap_close(pcap);
+    if (filter_pcap != nullptr) {
+      pcap_freecode(&filter);
+      pcap_close(filter_pcap);
+    }
+    if (!mapped.empty()) munmap(const_cast<std::uint8_t*>(mapped.data()), mapped.size());
   }
 };
 
@@ -88,12 +109,52 @@ void onPacket(u_char* user, const pcap_pkthdr* header, const u_char* bytes) {
   t->fn(t->ctx, frame);
 }
 
+std::string readErrorText(const PcapReadError& e) {
+  switch (e.code) {
+    case PcapReadErrorCode::kTruncatedRecord:
+      return "truncated dump file: the last record lacks " + std::to_string(e.value) + " bytes";
+    case PcapReadErrorCode::kCapLenTooLarge:
+      return "invalid packet capture length " + std::to_string(e.value) +
+             ", bigger than the snap length and " + std::to_string(kPcapMaxCapLen);
+    case PcapReadErrorCode::kNotClassicPcap:
+    case PcapReadErrorCode::kTruncatedHeader:
+      break;
+  }
+  return "not a classic pcap file";
+}
+
 }  // namespace
 
 CaptureSource::CaptureSource(std::unique_ptr<Handle> handle, std::string name, bool live)
     : handle_(std::move(handle)), name_(std::move(name)), live_(live) {}
 
 CaptureSource::~CaptureSource() = default;
+
+// libpcap opens what this does not map, and says what is wrong with it.
+std::unique_ptr<CaptureSource::Handle> CaptureSource::mapClassicPcap(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return nullptr;
+  struct stat st {};
+  void* map = MAP_FAILED;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    map = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+  }
+  ::close(fd);
+  if (map == MAP_FAILED) return nullptr;
+  const std::span<const std::uint8_t> file(static_cast<const std::uint8_t*>(map),
+                                           static_cast<std::size_t>(st.st_size));
+  auto info = parsePcapFileHeader(file);
+  if (!info) {
+    munmap(map, file.size());
+    return nullptr;
+  }
+  madvise(map, file.size(), MADV_SEQUENTIAL);
+  auto handle = std::make_unique<CaptureSource::Handle>();
+  handle->mapped = file;
+  handle->info = *info;
+  handle->offset = kPcapFileHeaderBytes;
+  return handle;
+}
 
 std::expected<std::unique_ptr<CaptureSource>, CaptureError> CaptureSource::openLive(
     const LiveCaptureConfig& config) {
@@ -127,6 +188,23 @@ std::expected<std::unique_ptr<CaptureSource>, CaptureError> CaptureSource::openL
 std::expected<std::unique_ptr<CaptureSource>, CaptureError> CaptureSource::openOffline(
     const OfflineCaptureConfig& config) {
   const std::string what = "file '" + config.path + "'";
+  if (config.path != "-") {
+    if (auto mapped = mapClassicPcap(config.path)) {
+      if (!config.filter.empty()) {
+        mapped->filter_pcap = pcap_open_dead_with_tstamp_precision(
+            static_cast<int>(mapped->info.link_type), static_cast<int>(mapped->info.snap_len),
+            PCAP_TSTAMP_PRECISION_NANO);
+        if (mapped->filter_pcap == nullptr) return fail("cannot compile filters for " + what);
+        if (pcap_compile(mapped->filter_pcap, &mapped->filter, config.filter.c_str(), 1,
+                         PCAP_NETMASK_UNKNOWN) != 0) {
+          return fail("invalid filter '" + config.filter + "' for " + what + ": " +
+                      pcap_geterr(mapped->filter_pcap));
+        }
+      }
+      return std::unique_ptr<CaptureSource>(
+          new CaptureSource(std::move(mapped), config.path, false));
+    }
+  }
   char errbuf[PCAP_ERRBUF_SIZE] = {};
   auto handle = std::make_unique<Handle>();
   if (config.path == "-") {
@@ -154,6 +232,7 @@ DispatchResult CaptureSource::dispatch(std::size_t max_frames,
                                        void (*fn)(void* ctx, const CapturedFrame&),
                                        void* ctx) noexcept {
   if (stop_requested_.load()) return {DispatchStatus::kStopped, 0};
+  if (handle_->pcap == nullptr) return dispatchMapped(max_frames, fn, ctx);
   Trampoline t{fn, ctx, handle_->nanosecond, 0};
   const int count =
       max_frames == 0 || max_frames > INT_MAX ? INT_MAX : static_cast<int>(max_frames);
@@ -166,18 +245,61 @@ DispatchResult CaptureSource::dispatch(std::size_t max_frames,
   return {DispatchStatus::kFrames, t.count};
 }
 
+DispatchResult CaptureSource::dispatchMapped(std::size_t max_frames,
+                                             void (*fn)(void* ctx, const CapturedFrame&),
+                                             void* ctx) noexcept {
+  Handle& h = *handle_;
+  // Pages already read are dropped from the mapping (frames are valid only during their
+  // callback), so resident memory stays flat however large the file.
+  constexpr std::size_t kReleaseBytes = 8u << 20;
+  if (h.offset - h.released >= 2 * kReleaseBytes) {
+    const std::size_t upto = (h.offset - kReleaseBytes) & ~(kReleaseBytes - 1);
+    madvise(const_cast<std::uint8_t*>(h.mapped.data()) + h.released, upto - h.released,
+            MADV_DONTNEED);
+    h.released = upto;
+  }
+  std::size_t count = 0;
+  while (max_frames == 0 || count < max_frames) {
+    if (stop_requested_.load()) return {DispatchStatus::kStopped, count};
+    if (h.offset == h.mapped.size()) {
+      return {count == 0 ? DispatchStatus::kEnd : DispatchStatus::kFrames, count};
+    }
+    auto record = readPcapRecord(h.info, h.mapped, h.offset);
+    if (!record) {
+      h.error = readErrorText(record.error());
+      return {DispatchStatus::kError, count};
+    }
+    h.offset = record->next_offset;
+    if (h.filter_pcap != nullptr) {
+      pcap_pkthdr header{};
+      header.caplen = static_cast<bpf_u_int32>(record->data.size());
+      header.len = record->original_bytes;
+      if (pcap_offline_filter(&h.filter, &header, record->data.data()) == 0) continue;
+    }
+    CapturedFrame frame;
+    frame.timestamp_ns = record->timestamp_ns;
+    frame.data = record->data;
+    frame.original_bytes = record->original_bytes;
+    ++count;
+    ++offline_frame_count_;
+    fn(ctx, frame);
+  }
+  return {DispatchStatus::kFrames, count};
+}
+
 int CaptureSource::selectableFd() const noexcept {
   return live_ ? pcap_get_selectable_fd(handle_->pcap) : -1;
 }
 
 bool CaptureSource::setNonBlocking(bool non_blocking) noexcept {
+  if (handle_->pcap == nullptr) return true;  // a mapped file never blocks
   char errbuf[PCAP_ERRBUF_SIZE] = {};
   return pcap_setnonblock(handle_->pcap, non_blocking ? 1 : 0, errbuf) == 0;
 }
 
 void CaptureSource::breakLoop() noexcept {
   stop_requested_.store(true);
-  pcap_breakloop(handle_->pcap);
+  if (handle_->pcap != nullptr) pcap_breakloop(handle_->pcap);
 }
 
 std::expected<CaptureStats, CaptureError> CaptureSource::stats() const {
@@ -190,12 +312,19 @@ std::expected<CaptureStats, CaptureError> CaptureSource::stats() const {
   return CaptureStats{ps.ps_recv, ps.ps_drop, ps.ps_ifdrop};
 }
 
-int CaptureSource::linkType() const noexcept { return pcap_datalink(handle_->pcap); }
+int CaptureSource::linkType() const noexcept {
+  if (handle_->pcap == nullptr) return static_cast<int>(handle_->info.link_type);
+  return pcap_datalink(handle_->pcap);
+}
 
 std::uint32_t CaptureSource::snapLen() const noexcept {
+  if (handle_->pcap == nullptr) return handle_->info.snap_len;
   return static_cast<std::uint32_t>(pcap_snapshot(handle_->pcap));
 }
 
-std::string CaptureSource::lastError() const { return pcap_geterr(handle_->pcap); }
+std::string CaptureSource::lastError() const {
+  if (handle_->pcap == nullptr) return handle_->error;
+  return pcap_geterr(handle_->pcap);
+}
 
 }  // namespace ovse::erspan::io

@@ -58,8 +58,9 @@ std::expected<std::string, std::string> keepEarlierFile(const std::string& path)
   }
   std::error_code ec;
   fs::rename(p, aside, ec);
-  if (ec) return std::unexpected("cannot keep the earlier " + path + " as " + aside + ": " +
-                                 ec.message());
+  if (ec)
+    return std::unexpected("cannot keep the earlier " + path + " as " + aside + ": " +
+                           ec.message());
   return aside;
 }
 

@@ -5,8 +5,8 @@
 
 #include <fstream>
 #include <functional>
-#include <sstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "daemon/prometheus_text.h"
@@ -63,7 +63,8 @@ TEST_F(CaptureSessionTest, DaemonWritesOneFileAcrossAVswitchdRestart) {
   auto created = daemon_->http(
       "POST", "/api/v1/sessions",
       R"({"name":"cap","type":"capture","sources":[{"iface_id":"vm-a","direction":"both"}],)"
-      R"("mirrored_packet_length":128,"destination":{"file":")" + file.string() + R"("}})");
+      R"("mirrored_packet_length":128,"destination":{"file":")" +
+          file.string() + R"("}})");
   ASSERT_EQ(created.status, 201) << created.body;
   ASSERT_TRUE(waitForCapture([](const json& c) { return c["running"] && !c.contains("error"); }))
       << stats().dump() << daemon_->logText();
@@ -73,7 +74,8 @@ TEST_F(CaptureSessionTest, DaemonWritesOneFileAcrossAVswitchdRestart) {
   ping(5);
   EXPECT_TRUE(waitForCapture([](const json& c) {
     return c["ingress"]["packets"] >= 10 && c["egress"]["packets"] >= 10;
-  })) << stats().dump() << daemon_->logText();
+  })) << stats().dump()
+      << daemon_->logText();
   auto metrics = parsePrometheusText(daemon_->http("GET", "/metrics").body);
   ASSERT_EQ(metrics.error, "");
   EXPECT_GE(metrics.value("ovs_erspan_capture_packets_total",

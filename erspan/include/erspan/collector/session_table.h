@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <string>
@@ -21,7 +22,13 @@ struct SessionKey {
   bool gre = false;  ///< plain GRE-TEB (id = GRE key) rather than ERSPAN (id = session ID)
   std::uint32_t id = 0;
   std::array<std::uint8_t, 16> exporter{};
-  friend bool operator==(const SessionKey&, const SessionKey&) = default;
+  /// Compared once per packet: two 8-byte loads, not a memcmp call for the address.
+  friend bool operator==(const SessionKey& a, const SessionKey& b) noexcept {
+    std::uint64_t x[2], y[2];
+    std::memcpy(x, a.exporter.data(), sizeof x);
+    std::memcpy(y, b.exporter.data(), sizeof y);
+    return a.id == b.id && a.ipv6 == b.ipv6 && a.gre == b.gre && x[0] == y[0] && x[1] == y[1];
+  }
 
   /// The key of a decapsulated packet (Type I has no ID: 0; GRE-TEB without a key: 0).
   [[nodiscard]] static SessionKey of(const DecapView& view) noexcept;
@@ -81,7 +88,7 @@ struct Session {
   std::string label;          ///< e.g. "erspan-10.0.0.1-sid123" or "gre-10.0.0.1-key5"
   std::string description;    ///< pcapng if_description; "" = derived from the ERSPAN session
   ErspanType last_type = ErspanType::kTypeII;
-  SessionSequence seq;  ///< GRE sequence accounting (see SequenceScope)
+  SessionSequence seq;               ///< GRE sequence accounting (see SequenceScope)
   std::uint64_t packet_count = 0;    ///< packets that reached the session
   std::uint64_t byte_count = 0;      ///< inner frame bytes of those packets
   std::uint64_t written_count = 0;   ///< frames written to an output

@@ -32,7 +32,8 @@ struct LiveCaptureConfig {
   CaptureDirection direction = CaptureDirection::kBoth;
 };
 
-/// Settings of an offline capture.
+/// Settings of an offline capture. A classic pcap file is mapped into memory and read in place;
+/// pcapng files and standard input go through libpcap.
 struct OfflineCaptureConfig {
   std::string path;    ///< pcap or pcapng file; "-" = standard input
   std::string filter;  ///< BPF expression applied while reading ("" = everything)
@@ -135,7 +136,11 @@ class CaptureSource {
 
  private:
   struct Handle;
+  /// Maps `path` when it is a regular, non-empty classic pcap file; nullptr otherwise.
+  static std::unique_ptr<Handle> mapClassicPcap(const std::string& path);
   CaptureSource(std::unique_ptr<Handle> handle, std::string name, bool live);
+  DispatchResult dispatchMapped(std::size_t max_frames, void (*fn)(void* ctx, const CapturedFrame&),
+                                void* ctx) noexcept;
 
   std::unique_ptr<Handle> handle_;
   std::string name_;
