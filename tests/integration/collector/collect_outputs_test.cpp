@@ -130,8 +130,9 @@ TEST(CollectOutputs, TapReinjectsEveryInnerFrame) {
   auto r = in({OVSE_MIRRORCTL, "collect", "-r", (tmp.path() / "in.pcap").string(), "--tap", "ids0",
                "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  // Completeness from the kernel's own counters of the TAP; content from tcpdump (which was seen
-  // to lag far behind its ring under load, so it may not have every frame yet).
+  // Completeness from the kernel's own counters of the TAP; order from tcpdump, which may miss
+  // frames (its immediate-mode ring holds 128 of them, and the collector writes faster than it
+  // drains: it saw frames 0-127 then 1666 on).
   auto counter = [&](const std::string& name) {
     return std::stoull(in({"cat", "/sys/class/net/ids0/statistics/" + name}).out);
   };
@@ -142,7 +143,9 @@ TEST(CollectOutputs, TapReinjectsEveryInnerFrame) {
   tcpdump.stop(SIGINT);
   auto frames = readFrames(seen);
   ASSERT_FALSE(frames.empty()) << run({"cat", (tmp.path() / "tcpdump.log").string()}).out;
-  for (std::size_t i = 0; i < frames.size(); ++i) ASSERT_EQ(frames[i].number, i) << "in order";
+  for (std::size_t i = 1; i < frames.size(); ++i) {
+    ASSERT_GT(frames[i].number, frames[i - 1].number) << "in order";
+  }
 }
 
 }  // namespace
