@@ -133,6 +133,8 @@ std::expected<std::vector<ex::RunnerInput>, Failure> openInputs(const ExportArgs
     config.filter = filter;  // kernel BPF: unwanted frames never reach us
     config.direction = s.capture;
     config.buffer_bytes = a.buffer_mb << 20;
+    config.immediate = false;
+    config.timeout_ms = io::kBulkReadTimeoutMs;
     auto src = io::CaptureSource::openLive(config);
     if (!src) return std::unexpected(Failure{"--in " + s.label + ": " + src.error().message, 1});
     out.push_back({std::move(*src), pipeline.addInput(s.label, s.direction, nullptr)});

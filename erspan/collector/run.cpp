@@ -12,11 +12,6 @@ namespace {
 constexpr std::size_t kBatchFrames = 256;
 constexpr std::uint64_t kTickNs = 1000000000ull;
 constexpr int kPollMs = 100;
-// Not immediate mode: libpcap then uses TPACKET_V3, whose blocks pack frames by their size. In
-// immediate mode (TPACKET_V2) every ring slot is as large as the biggest frame the interface may
-// see (64 KiB with offloads on), so the default 32 MiB ring held 512 packets and lost 0.8 % of a
-// 450 kpps stream (collect_live_bench.sh); a block is handed over when full or after this long.
-constexpr int kRingTimeoutMs = 20;
 
 std::expected<std::unique_ptr<io::CaptureSource>, std::string> openSource(
     const CollectorConfig& config) {
@@ -26,7 +21,7 @@ std::expected<std::unique_ptr<io::CaptureSource>, std::string> openSource(
                                                    .buffer_bytes = config.buffer_bytes,
                                                    .promiscuous = config.promiscuous,
                                                    .immediate = false,
-                                                   .timeout_ms = kRingTimeoutMs,
+                                                   .timeout_ms = io::kBulkReadTimeoutMs,
                                                    .filter = kLiveCaptureFilter})
                     : io::CaptureSource::openOffline({config.read_path, ""});
   if (!source) return std::unexpected(source.error().message);

@@ -56,6 +56,8 @@ std::expected<std::unique_ptr<LiveExport>, std::string> LiveExport::start(
     config.filter = spec.filter;
     config.direction = io::CaptureDirection::kInbound;  // what OVS mirrors out of the port to us
     config.buffer_bytes = spec.buffer_bytes;
+    config.immediate = false;
+    config.timeout_ms = io::kBulkReadTimeoutMs;
     auto source = io::CaptureSource::openLive(config);
     if (!source) return std::unexpected("input " + in.interface + ": " + source.error().message);
     self->input_indexes_.emplace_back(in.interface, if_nametoindex(in.interface.c_str()));

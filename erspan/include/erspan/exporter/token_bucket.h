@@ -10,8 +10,10 @@ namespace ovse::erspan::exporter {
 struct TokenBucketConfig {
   std::uint64_t packets_per_s = 0;
   std::uint64_t bits_per_s = 0;
-  /// Burst as time at the configured rate (10 ms by default).
-  std::uint64_t burst_ns = 10'000'000;
+  /// Burst as time at the configured rate. Live inputs hand frames over in ring blocks up to
+  /// 20 ms apart (io::kBulkReadTimeoutMs): a burst shorter than that would let a 200/s limit pass
+  /// only ~150/s (measured), so the default covers two blocks.
+  std::uint64_t burst_ns = 40'000'000;
   /// Smallest bit burst: at least one packet of this many bits must always fit.
   std::uint64_t min_burst_bits = 1518 * 8;
 };
