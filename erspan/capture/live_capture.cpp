@@ -50,6 +50,7 @@ void LiveCapture::run() {
     if (handed) {
       taps = std::move(*handed);
       problems = capture_->sync(taps);
+      publish(problems);  // owners wait for the ports to be read before they rely on it
     }
     capture_->pollOnce(kPollMs);
     const std::uint64_t now = collector::wallClockNs();
@@ -71,6 +72,7 @@ void LiveCapture::publish(std::vector<std::string> problems) {
   s.sampled_out = capture_->sampledOut();
   s.file_bytes = capture_->fileBytes();
   s.paths = capture_->paths();
+  s.ports = capture_->openPorts();
   s.problems = std::move(problems);
   s.write_error = capture_->writeError();
   std::lock_guard lock(mutex_);

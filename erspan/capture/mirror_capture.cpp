@@ -201,6 +201,12 @@ bool MirrorCapture::limitReached() const {
 
 std::uint64_t MirrorCapture::packets() const { return written_; }
 
+std::vector<std::string> MirrorCapture::openPorts() const {
+  std::vector<std::string> names;
+  for (const auto& tap : taps_) names.push_back(tap->spec.port);
+  return names;
+}
+
 std::uint64_t MirrorCapture::kernelDrops() const {
   std::uint64_t n = 0;
   for (const auto& c : counters()) n += c[0].kernel_drops + c[1].kernel_drops;

@@ -33,6 +33,7 @@ nlohmann::json captureJson(const CaptureFigures& c) {
   j["running"] = c.running;
   if (!c.error.empty()) j["error"] = c.error;
   j["file"] = c.file;
+  j["ports"] = c.ports;
   j["file_bytes"] = c.file_bytes;
   j["ingress"]["packets"] = c.packets_in;
   j["ingress"]["bytes"] = c.bytes_in;

@@ -126,7 +126,10 @@ std::optional<CaptureFigures> CaptureSupervisor::figures(const std::string& sess
       f.error = s.write_error;
     } else if (!s.problems.empty()) {
       f.error = s.problems.front();
+    } else if (s.ports.empty()) {
+      f.error = "waiting for its ports in OVS";
     }
+    f.ports = s.ports;
     f.file_bytes = s.file_bytes;
     f.packets_in = s.directions[0].packets;
     f.bytes_in = s.directions[0].bytes;

@@ -66,8 +66,10 @@ TEST_F(CaptureSessionTest, DaemonWritesOneFileAcrossAVswitchdRestart) {
       R"("mirrored_packet_length":128,"destination":{"file":")" +
           file.string() + R"("}})");
   ASSERT_EQ(created.status, 201) << created.body;
-  ASSERT_TRUE(waitForCapture([](const json& c) { return c["running"] && !c.contains("error"); }))
-      << stats().dump() << daemon_->logText();
+  ASSERT_TRUE(waitForCapture([](const json& c) {
+    return c["running"] && !c.contains("error") && c["ports"].size() == 2;
+  })) << stats().dump()
+      << daemon_->logText();
   ping(5);
   sandbox_->restartVswitchd();
   std::this_thread::sleep_for(std::chrono::seconds(3));  // vswitchd reconfigures; the 2 s check
@@ -88,7 +90,7 @@ TEST_F(CaptureSessionTest, DaemonWritesOneFileAcrossAVswitchdRestart) {
   EXPECT_FALSE(stats().contains("capture")) << stats().dump();
   auto rows = run({"tshark", "-r", file.string(), "-Y", "icmp", "-T", "fields", "-e",
                    "frame.packet_flags_direction", "-e", "icmp.type", "-e", "frame.cap_len", "-e",
-                   "frame.len"});
+                   "frame.len", "-e", "icmp.seq", "-e", "frame.time_relative"});
   ASSERT_EQ(rows.exit_code, 0) << rows.err;
   int requests = 0, replies = 0;
   std::istringstream lines(rows.out);

@@ -25,6 +25,7 @@ struct LiveCaptureStats {
   std::uint64_t sampled_out = 0;
   std::uint64_t file_bytes = 0;       ///< of the file being written
   std::vector<std::string> paths;     ///< files written so far
+  std::vector<std::string> ports;     ///< ports read now
   std::vector<std::string> problems;  ///< taps that could not be opened, with why
   std::string write_error;            ///< the first write error; writing stopped there
 };

@@ -73,6 +73,8 @@ class MirrorCapture {
   const std::string& writeError() const { return write_error_; }
 
   std::uint64_t packets() const;
+  /// The ports whose capture is open now.
+  std::vector<std::string> openPorts() const;
   /// Frames left out by 1-in-N sampling.
   std::uint64_t sampledOut() const { return sampled_out_; }
   std::uint64_t kernelDrops() const;

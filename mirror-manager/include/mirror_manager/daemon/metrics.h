@@ -33,6 +33,7 @@ struct CaptureFigures {
   bool running = false;
   std::string error;  ///< why it is not writing, or a port it cannot read ("" when all is well)
   std::string file;   ///< the file being written
+  std::vector<std::string> ports;  ///< the session's internal ports it reads now
   std::uint64_t file_bytes = 0;
   std::uint64_t packets_in = 0;  ///< ingress (into the switch from the sources)
   std::uint64_t packets_out = 0;
@@ -48,8 +49,8 @@ struct SessionMetrics {
   std::string type;   ///< local, rspan, erspan, capture
   std::string state;  ///< active, degraded, waiting, disabled, error, unknown
   bool enabled = true;
-  std::int64_t mirrored_packets = 0;  ///< sum of tx_packets of its Mirror rows
-  std::int64_t mirrored_bytes = 0;    ///< sum of tx_bytes of its Mirror rows
+  std::int64_t mirrored_packets = 0;        ///< sum of tx_packets of its Mirror rows
+  std::int64_t mirrored_bytes = 0;          ///< sum of tx_bytes of its Mirror rows
   std::optional<ExporterFigures> exporter;  ///< when the daemon runs an exporter for it
   std::optional<CaptureFigures> capture;    ///< when the daemon writes a capture file for it
 };
