@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "mirror_manager/apply.h"
+#include "mirror_manager/collector_routes.h"
 #include "mirror_manager/session_json.h"
 #include "mirror_manager/validation.h"
 #include "ovsdb_flags.h"
@@ -62,7 +63,9 @@ int applyStore(const SessionStore& store, const SessionArgs& a, const std::strin
                             std::chrono::milliseconds(static_cast<long>(a.ovsdb.timeout_s * 1000)))
                       : std::unexpected(client.error());
   if (!state) return fail("saved to " + a.store + ", not applied: " + state.error());
-  auto out = manager::reconcileAndApply(store.sessions(), **client);
+  manager::ReconcileScope scope;
+  scope.collector_routes = manager::collectorRoutes(store.sessions());
+  auto out = manager::reconcileAndApply(store.sessions(), **client, scope);
   for (const auto& status : out.statuses) {
     if (status.name != name) continue;
     if (a.json) {
@@ -156,7 +159,9 @@ Observed observe(const SessionStore& store, const SessionArgs& a) {
     std::cerr << "mirrorctl session: " << state.error() << " (showing the store only)\n";
     return {};
   }
-  return {*state, manager::reconcile(store.sessions(), **state).statuses};
+  manager::ReconcileScope scope;
+  scope.collector_routes = manager::collectorRoutes(store.sessions());
+  return {*state, manager::reconcile(store.sessions(), **state, scope).statuses};
 }
 
 int runList(SessionArgs& a) {
@@ -224,7 +229,8 @@ void addSessionCommand(CLI::App& app) {
   session->require_subcommand(1);
   auto done = [](int code) { throw CLI::RuntimeError(code); };
 
-  CLI::App* create = addLeaf(session, "create", "Create a session (flags mirror the JSON)", a, false);
+  CLI::App* create =
+      addLeaf(session, "create", "Create a session (flags mirror the JSON)", a, false);
   create->add_option("name", a->name, "session name (or \"name\" in --from-json)");
   addSessionFlags(*create, a->flags);
   create->add_flag("--no-apply", a->no_apply, "only change the store");

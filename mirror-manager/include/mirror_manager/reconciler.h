@@ -4,6 +4,7 @@
 // actions (idempotent). Only rows tagged external_ids:ovs-erspan-session are ever touched.
 #pragma once
 
+#include <map>
 #include <span>
 #include <string>
 #include <vector>
@@ -66,6 +67,9 @@ struct ReconcileScope {
   /// A session with nothing to mirror here gets no rows here (they are removed) instead of
   /// keeping them for the source's return, so a mirror follows its VM when the VM moves.
   bool fleet = false;
+  /// Collector address (as a session names it) → the local interface the route to it leaves
+  /// by, for the loop guard. Sessions whose collector is not listed are not checked.
+  std::map<std::string, std::string> collector_routes;
 };
 
 /// Computes the actions that make `state` match `sessions`.

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <set>
 
+#include "loop_guard.h"
+
 namespace ovse::manager {
 namespace {
 
@@ -247,6 +249,13 @@ DesiredRows desiredRows(const Session& s, const SwitchIndex& index, const Reconc
       rows.status.state = SessionState::kError;
       return rows;
     }
+  }
+  std::set<std::string> mirrored = resolved.ingress;
+  mirrored.insert(resolved.egress.begin(), resolved.egress.end());
+  if (auto loop = collectorLoop(s, index, bridge, mirrored, scope); !loop.empty()) {
+    rows.status.problems.push_back(std::move(loop));
+    rows.status.state = SessionState::kError;
+    return rows;
   }
   bool anything = !resolved.ingress.empty() || !resolved.egress.empty() || s.select_all ||
                   !s.select_vlans.empty();

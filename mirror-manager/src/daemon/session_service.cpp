@@ -1,6 +1,7 @@
 // The single writer of the session store (see session_service.h).
 #include "mirror_manager/daemon/session_service.h"
 
+#include "mirror_manager/collector_routes.h"
 #include "mirror_manager/session_json.h"
 #include "mirror_manager/switch_report.h"
 #include "mirror_manager/validation.h"
@@ -33,7 +34,7 @@ SessionService::SessionService(SessionStore store, ovs::SwitchBackend& backend, 
     : store_(std::move(store)), backend_(backend), log_(std::move(log)) {}
 
 const ApplyOutcome& SessionService::reconcileNow() {
-  last_ = reconcileAndApply(store_.sessions(), backend_);
+  last_ = reconcileAndApply(store_.sessions(), backend_, scope());
   ++counters_.reconcile_runs;
   counters_.reconcile_actions += last_.actions_applied;
   if (last_.actions_applied > 0) {
@@ -143,7 +144,13 @@ std::expected<SessionReply, ApiError> SessionService::setEnabled(const std::stri
 std::vector<SessionStatus> SessionService::observe() const {
   auto state = backend_.state();
   if (!state) return last_.statuses;
-  return reconcile(store_.sessions(), *state).statuses;
+  return reconcile(store_.sessions(), *state, scope()).statuses;
+}
+
+ReconcileScope SessionService::scope() const {
+  ReconcileScope scope;
+  scope.collector_routes = collectorRoutes(store_.sessions());
+  return scope;
 }
 
 nlohmann::json SessionService::replyBody(const Session& s, const SessionStatus* status) const {

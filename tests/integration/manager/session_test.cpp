@@ -40,9 +40,9 @@ class SessionTest : public ::testing::Test {
   }
 
   std::unique_ptr<PacketCapture> capture(const std::string& host, const std::string& filter = "") {
-    return std::make_unique<PacketCapture>(*sandbox_, host, "eth0",
-                                           tmp_.path() / (host + "-" + std::to_string(++n_) + ".pcap"),
-                                           filter);
+    return std::make_unique<PacketCapture>(
+        *sandbox_, host, "eth0", tmp_.path() / (host + "-" + std::to_string(++n_) + ".pcap"),
+        filter);
   }
 
   std::unique_ptr<Background> serve() {
@@ -115,8 +115,8 @@ TEST_F(SessionTest, RspanTagsMirroredFramesWithTheEncapsulationVlan) {
   ASSERT_EQ(sandbox_->vsctl({"set", "port", "vm1", "tag=10", "--", "set", "port", "vm2", "tag=10"})
                 .exit_code,
             0);
-  auto r = ctl({"session", "create", "r", "--type", "rspan", "--source", "iface_id=vm-a",
-                "--vlan", "999", "--uplink", "analyzer"});
+  auto r = ctl({"session", "create", "r", "--type", "rspan", "--source", "iface_id=vm-a", "--vlan",
+                "999", "--uplink", "analyzer"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto cap = capture("analyzer");
   ping("vm1", "10.0.0.2");
@@ -175,8 +175,9 @@ TEST_F(SessionTest, NativeErspanMirroredPacketLengthIsTheInnerFrames) {
 
 TEST_F(SessionTest, NativeErspanIIMarksEgressInTheIndex) {
   sandbox_->addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
-  auto r = ctl({"session", "create", "e2", "--type", "erspan", "--source", "iface_id=vm-a",
-                "--remote-ip", "10.99.0.2", "--version", "2", "--session-id", "12", "--index", "51"});
+  auto r =
+      ctl({"session", "create", "e2", "--type", "erspan", "--source", "iface_id=vm-a",
+           "--remote-ip", "10.99.0.2", "--version", "2", "--session-id", "12", "--index", "51"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto cap = capture("col", "ip proto 47");
   ping("vm1", "10.0.0.2");
@@ -200,21 +201,23 @@ TEST_F(SessionTest, RecreatedPortIsMirroredAgainWithinASecond) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // vm2 knows vm1's MAC for good, so its pings flow as soon as the port is back (otherwise the
   // measurement would be vm2's ARP retry interval, 1 s).
-  ASSERT_EQ(sandbox_->exec("vm2", {"ip", "neigh", "replace", "10.0.0.1", "lladdr", kVm1Mac, "dev",
-                                   "eth0", "nud", "permanent"})
+  ASSERT_EQ(sandbox_
+                ->exec("vm2", {"ip", "neigh", "replace", "10.0.0.1", "lladdr", kVm1Mac, "dev",
+                               "eth0", "nud", "permanent"})
                 .exit_code,
             0);
   // A VM reset: its port disappears and comes back (new OVSDB row, same identity).
   ASSERT_EQ(sandbox_->vsctl({"del-port", "br0", "vm1"}).exit_code, 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  Background pinger({"ip", "netns", "exec", sandbox_->netns("vm2"), "ping", "-i", "0.02", "-w",
-                     "4", "10.0.0.1"},
-                    tmp_.path() / "ping.log");
+  Background pinger(
+      {"ip", "netns", "exec", sandbox_->netns("vm2"), "ping", "-i", "0.02", "-w", "4", "10.0.0.1"},
+      tmp_.path() / "ping.log");
   auto cap = capture("analyzer");
   auto readded = std::chrono::system_clock::now();
-  ASSERT_EQ(sandbox_->vsctl({"add-port", "br0", "vm1", "--", "set", "interface", "vm1",
-                             "external_ids:iface-id=vm-a",
-                             std::string("external_ids:attached-mac=") + kVm1Mac})
+  ASSERT_EQ(sandbox_
+                ->vsctl({"add-port", "br0", "vm1", "--", "set", "interface", "vm1",
+                         "external_ids:iface-id=vm-a",
+                         std::string("external_ids:attached-mac=") + kVm1Mac})
                 .exit_code,
             0);
   std::this_thread::sleep_for(std::chrono::seconds(2));
@@ -234,12 +237,15 @@ TEST_F(SessionTest, SessionSurvivesOvsRestartsAndHandDeletion) {
   // A user's own mirror, without our tag, must survive everything below. (Its output port gets
   // nothing but mirrored frames, so it is a spare VM.)
   sandbox_->addVm("spare", "10.0.0.8/24");
-  ASSERT_EQ(sandbox_->vsctl({"--", "--id=@p", "get", "port", "spare", "--", "--id=@m", "create",
-                             "mirror", "name=mine", "select-all=true", "output-port=@p", "--",
-                             "add", "bridge", "br0", "mirrors", "@m"})
+  ASSERT_EQ(sandbox_
+                ->vsctl({"--", "--id=@p", "get", "port", "spare", "--", "--id=@m", "create",
+                         "mirror", "name=mine", "select-all=true", "output-port=@p", "--", "add",
+                         "bridge", "br0", "mirrors", "@m"})
                 .exit_code,
             0);
-  auto mirrorNames = [&] { return sandbox_->vsctl({"--bare", "--columns=name", "list", "mirror"}).out; };
+  auto mirrorNames = [&] {
+    return sandbox_->vsctl({"--bare", "--columns=name", "list", "mirror"}).out;
+  };
   auto waitForMirror = [&](const std::string& name) {
     for (int i = 0; i < 50; ++i) {
       if (mirrorNames().find(name) != std::string::npos) return true;
@@ -267,14 +273,38 @@ TEST_F(SessionTest, SessionSurvivesOvsRestartsAndHandDeletion) {
   EXPECT_EQ(mirrorNames().find("web"), std::string::npos);
 }
 
+// The loop guard, with the kernel's own route: the underlay bridge br-ul carries the host's
+// address toward the collector, so mirroring its uplink would mirror the session's own ERSPAN.
+TEST_F(SessionTest, SessionThatWouldMirrorItsOwnErspanIsRefused) {
+  sandbox_->addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
+  auto inHv = [&](std::vector<std::string> args) {  // where ovs-vswitchd routes its tunnels
+    args.insert(args.begin(), OVSE_MIRRORCTL);
+    args.insert(args.end(), {"--db", sandbox_->dbRemote(), "--store", store()});
+    return sandbox_->exec("hv", args);
+  };
+  auto loop = inHv({"session", "create", "loop", "--type", "erspan", "--source", "port=col",
+                    "--remote-ip", "10.99.0.2", "--session-id", "5"});
+  EXPECT_EQ(loop.exit_code, 1) << loop.out << loop.err;
+  EXPECT_NE(loop.out.find("10.99.0.2 is reached through br-ul, a port of bridge br-ul, and this "
+                          "session mirrors col"),
+            std::string::npos)
+      << loop.out;
+  EXPECT_EQ(sandbox_->vsctl({"--bare", "--columns=name", "list", "mirror"}).out, "");
+  auto vm = inHv({"session", "create", "vm", "--type", "erspan", "--source", "iface_id=vm-a",
+                  "--remote-ip", "10.99.0.2", "--session-id", "6"});
+  EXPECT_EQ(vm.exit_code, 0) << vm.out << vm.err;
+  auto list = inHv({"session", "list"});
+  EXPECT_NE(list.out.find("error"), std::string::npos) << list.out;
+}
+
 TEST_F(SessionTest, BadInputIsRefusedWithTheFieldAndValue) {
   auto r = ctl({"session", "create", "bad", "--type", "erspan", "--source", "port=vm1",
                 "--remote-ip", "10.99.0.2", "--session-id", "1500"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("destination.session_id"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("1500"), std::string::npos) << r.err;
-  r = ctl({"session", "create", "bad", "--type", "local", "--source", "colour=red",
-           "--dest-port", "analyzer"});
+  r = ctl({"session", "create", "bad", "--type", "local", "--source", "colour=red", "--dest-port",
+           "analyzer"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("colour"), std::string::npos) << r.err;
   EXPECT_EQ(ctl({"session", "list", "--json"}).out, "[]\n") << "nothing was stored";

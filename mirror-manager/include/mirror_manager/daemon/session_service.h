@@ -68,6 +68,8 @@ class SessionService {
  private:
   std::expected<SessionReply, ApiError> commit(Session s, std::string_view replacing);
   std::vector<SessionStatus> observe() const;
+  /// The store's scope, with the routes to its collectors for the loop guard.
+  ReconcileScope scope() const;
   nlohmann::json replyBody(const Session& s, const SessionStatus* status) const;
 
   SessionStore store_;
