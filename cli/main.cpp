@@ -7,6 +7,7 @@
 #include "export_command.h"
 #include "gc_command.h"
 #include "hosts_command.h"
+#include "ovn_command.h"
 #include "ports_command.h"
 #include "serve_command.h"
 #include "session_command.h"
@@ -25,6 +26,9 @@ int main(int argc, char** argv) {
   ovse::cli::addTraceCommand(app);
   ovse::cli::addGcCommand(app);
   ovse::cli::addHostsCommand(app);
+#ifdef OVSE_WITH_OVN
+  ovse::cli::addOvnCommand(app);
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

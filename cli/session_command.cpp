@@ -241,15 +241,17 @@ void addSessionCommand(CLI::App& app) {
   set->add_flag("--no-apply", a->no_apply, "only change the store");
   set->callback([a, done] { done(runSet(*a)); });
 
-  addLeaf(session, "enable", "Enable a session", a, true)->callback([a, done] {
-    done(runEnable(*a, true));
-  });
-  addLeaf(session, "disable", "Disable a session (its OVS rows go)", a, true)->callback([a, done] {
-    done(runEnable(*a, false));
-  });
-  addLeaf(session, "delete", "Delete a session and its OVS rows", a, true)->callback([a, done] {
-    done(runDelete(*a));
-  });
+  // Without OVS to apply to (an OVN cloud, where `mirrorctl ovn sync` writes the rows), every
+  // change can stop at the store.
+  CLI::App* enable = addLeaf(session, "enable", "Enable a session", a, true);
+  enable->add_flag("--no-apply", a->no_apply, "only change the store");
+  enable->callback([a, done] { done(runEnable(*a, true)); });
+  CLI::App* disable = addLeaf(session, "disable", "Disable a session (its OVS rows go)", a, true);
+  disable->add_flag("--no-apply", a->no_apply, "only change the store");
+  disable->callback([a, done] { done(runEnable(*a, false)); });
+  CLI::App* remove = addLeaf(session, "delete", "Delete a session and its OVS rows", a, true);
+  remove->add_flag("--no-apply", a->no_apply, "only change the store");
+  remove->callback([a, done] { done(runDelete(*a)); });
   addLeaf(session, "list", "List sessions with their state", a, false)->callback([a, done] {
     done(runList(*a));
   });

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "ovn_nb_shim.h"
+#include "ovsdb_shim.h"
 
 namespace ovse::ovs {
 
@@ -18,6 +19,9 @@ OvnNbClient::~OvnNbClient() = default;
 std::expected<std::unique_ptr<OvnNbClient>, std::string> OvnNbClient::connect(
     const std::string& remote, std::chrono::milliseconds timeout) {
   char err[256] = "";
+  // libopenvswitch's own log lines (reconnect: connecting...) are not for our users: errors
+  // come back as text.
+  ovse_set_log_level(0);
   auto impl = std::make_unique<Impl>();
   impl->nb = ovse_nb_open(remote.c_str(), err, sizeof err);
   if (impl->nb == nullptr) return std::unexpected(std::string(err));

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <iostream>
 #include <sstream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "harness/process.h"
@@ -131,6 +132,51 @@ TEST_F(OvnMirrorTest, SyncRemovesOwnedRowsOnlyAndReportsMissingPorts) {
   EXPECT_EQ(nbctl({"get", "logical_switch_port", "vm1", "mirror_rules"}).out, "[]\n");
   auto names = nbctl({"--bare", "--columns=name", "list", "mirror"}).out;
   EXPECT_EQ(names, "theirs\n");
+}
+
+// `mirrorctl ovn sync`: the store's sessions become NB rows (both directions: two rows, the
+// to-lport one at session ID + 512), a session OVN cannot express is reported with why, and
+// deleting a session from the store removes its rows.
+TEST_F(OvnMirrorTest, OvnSyncWritesTheStoresSessionsAsNbRows) {
+  const std::string store = (tmp_.path() / "sessions.json").string();
+  auto ctl = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), OVSE_MIRRORCTL);
+    args.insert(args.end(), {"--store", store});
+    return run(args);
+  };
+  ASSERT_EQ(ctl({"session", "create", "web", "--type", "erspan", "--source", "iface_id=vm1",
+                 "--remote-ip", "172.31.99.2", "--session-id", "10", "--no-apply"})
+                .exit_code,
+            0);
+  ASSERT_EQ(ctl({"session", "create", "three", "--type", "erspan", "--source", "port=vm1",
+                 "--remote-ip", "172.31.99.2", "--session-id", "20", "--version", "3",
+                 "--no-apply"})
+                .exit_code,
+            0);
+  const std::string nb = "unix:" + (dir() / "ovnnb_db.sock").string();
+  auto r = ctl({"ovn", "sync", "--nb", nb, "--json"});
+  EXPECT_EQ(r.exit_code, 1) << "session three has no OVN form: " << r.out << r.err;
+  auto out = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(out.is_discarded()) << r.out;
+  EXPECT_EQ(out["rows"], 2);
+  EXPECT_EQ(out["sessions"][0]["state"], "active");
+  EXPECT_EQ(out["sessions"][1]["state"], "error");
+  EXPECT_NE(out["sessions"][1]["problems"][0].get<std::string>().find("Type II only"),
+            std::string::npos);
+  auto rows = nbctl({"--bare", "--columns=name,filter,index,sink,type", "--format=csv",
+                     "--no-headings", "list", "mirror"});
+  EXPECT_NE(rows.out.find("web:from-lport,from-lport,10,172.31.99.2,erspan"), std::string::npos)
+      << rows.out;
+  EXPECT_NE(rows.out.find("web:to-lport,to-lport,522,172.31.99.2,erspan"), std::string::npos)
+      << rows.out;
+  EXPECT_NE(nbctl({"get", "logical_switch_port", "vm1", "mirror_rules"}).out, "[]\n");
+
+  ASSERT_EQ(ctl({"session", "delete", "web", "--no-apply"}).exit_code, 0);
+  ASSERT_EQ(ctl({"session", "delete", "three", "--no-apply"}).exit_code, 0);
+  r = ctl({"ovn", "sync", "--nb", nb});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(nbctl({"--bare", "--columns=name", "list", "mirror"}).out, "");
+  EXPECT_EQ(nbctl({"get", "logical_switch_port", "vm1", "mirror_rules"}).out, "[]\n");
 }
 
 }  // namespace
