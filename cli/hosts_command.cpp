@@ -23,6 +23,7 @@ struct HostsArgs {
   std::string store;
   bool json = false;
   bool reconcile = false;
+  bool no_wait = false;
   double timeout_s = 5.0;
   int verbose = 0;
 };
@@ -135,6 +136,7 @@ int runHosts(const HostsArgs& a) {
   auto sessions = loadSessions(a.store);
   if (!sessions) return fail(sessions.error());
   manager::FleetOptions options{.apply = a.reconcile, .log_level = a.verbose};
+  if (a.no_wait) options.switch_timeout = std::chrono::milliseconds(0);
   auto fleet = manager::Fleet::start(std::move(*hosts), options);
   if (!fleet) return fail(fleet.error());
   if (a.reconcile) return runReconcile(**fleet, a);
@@ -165,6 +167,9 @@ void addHostsCommand(CLI::App& app) {
   cmd->add_flag("--json", a->json, "JSON output for scripts");
   cmd->add_flag("--reconcile", a->reconcile,
                 "keep every host matching the store until SIGTERM/SIGINT, logging state changes");
+  cmd->add_flag("--no-wait", a->no_wait,
+                "with --reconcile: do not wait for each host's ovs-vswitchd to apply a change "
+                "(as ovs-vsctl --no-wait; datapath flows are then not purged)");
   cmd->add_option("--timeout", a->timeout_s, "seconds to wait for the hosts")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

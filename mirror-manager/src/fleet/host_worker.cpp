@@ -25,6 +25,7 @@ std::expected<std::unique_ptr<HostWorker>, std::string> HostWorker::start(
   auto client = ovs::OvsdbClient::start(connect);
   if (!client) return std::unexpected("host " + host.name + ": " + client.error());
   worker->client_ = std::move(*client);
+  worker->client_->setSwitchTimeout(options.switch_timeout);
   worker->thread_ = std::thread([w = worker.get()] { w->run(); });
   return worker;
 }

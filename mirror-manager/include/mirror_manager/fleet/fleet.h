@@ -32,6 +32,9 @@ struct FleetOptions {
   std::chrono::milliseconds retry_after{2000};
   /// libopenvswitch log level on stderr: 0 off .. 3 debug.
   int log_level = 0;
+  /// After a change, how long a host's thread waits for its ovs-vswitchd to apply it (then
+  /// purges datapath flows); 0 = not at all (ovs-vsctl's --no-wait).
+  std::chrono::milliseconds switch_timeout{5000};
 };
 
 /// One host as the fleet sees it.
