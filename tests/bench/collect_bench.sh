@@ -6,6 +6,7 @@
 # usage: tests/bench/collect_bench.sh [BUILD_DIR] [PACKETS] [RUNS]
 set -euo pipefail
 build=${1:-$(cd "$(dirname "$0")/../.." && pwd)/build}
+source "$(dirname "$0")/bench_json.sh"
 packets=${2:-1000000}
 runs=${3:-5}
 mirrorctl=$build/cli/mirrorctl
@@ -40,5 +41,8 @@ printf '%-28s %12s %14s %12s\n' "offline, $packets ERSPAN II" "packets/s" "CPU s
 printf '%-28s %12s %14s %9s MiB\n' "mirrorctl collect -w .pcap" "$c_pps" "$(per_m "$c_cpu")" \
   "$((c_rss / 1024))"
 printf '%-28s %12s %14s %9s MiB\n' "tcpdump -r -w" "$t_pps" "$(per_m "$t_cpu")" "$((t_rss / 1024))"
-printf 'ratio (collect / tcpdump packets/s): %s  (target >= 2.0); best of %s runs each\n' \
-  "$(echo "scale=2; $c_pps / $t_pps" | bc -l)" "$runs"
+ratio=$(echo "scale=2; $c_pps / $t_pps" | bc -l)
+printf 'ratio (collect / tcpdump packets/s): %s  (target >= 2.0); best of %s runs each\n' "$ratio" "$runs"
+bench_json collect_bench packets="$packets" collect_pps="$c_pps" tcpdump_pps="$t_pps" \
+  ratio="$ratio" target_ratio=2.0 collect_cpu_s_per_mpkt="$(per_m "$c_cpu")" \
+  tcpdump_cpu_s_per_mpkt="$(per_m "$t_cpu")" collect_peak_rss_mib="$((c_rss / 1024))"

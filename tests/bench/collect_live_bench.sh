@@ -11,6 +11,7 @@
 # usage: tests/bench/collect_live_bench.sh [BUILD_DIR] [PACKETS]
 set -euo pipefail
 build=${1:-$(cd "$(dirname "$0")/../.." && pwd)/build}
+source "$(dirname "$0")/bench_json.sh"
 packets=${2:-2000000}
 mirrorctl=$build/cli/mirrorctl
 for tool in "$mirrorctl" trafgen tcpdump /usr/bin/time /usr/bin/python3; do
@@ -87,5 +88,10 @@ printf '%-26s %10s %12s %10s %10s %14s\n' "mirrorctl collect -w .pcap" "$(cat "$
   "$packets" "$c_written" "$c_drops" "$c_cpu"
 printf '%-26s %10s %12s %10s %10s %14s\n' "tcpdump -w" "$(cat "$dir/tcpdump.rate")" "$packets" \
   "$t_written" "$t_drops" "$t_cpu"
-printf 'CPU ratio (collect / tcpdump): %s  (target <= 0.7, with zero loss)\n' \
-  "$(echo "scale=2; $c_cpu / $t_cpu" | bc -l)"
+ratio=$(echo "scale=2; $c_cpu / $t_cpu" | bc -l)
+printf 'CPU ratio (collect / tcpdump): %s  (target <= 0.7, with zero loss)\n' "$ratio"
+bench_json collect_live_bench packets="$packets" collect_sent_pps="$(cat "$dir/collect.rate")" \
+  collect_written="$c_written" collect_kernel_dropped="$c_drops" collect_cpu_s_per_mpkt="$c_cpu" \
+  tcpdump_sent_pps="$(cat "$dir/tcpdump.rate")" tcpdump_written="$t_written" \
+  tcpdump_kernel_dropped="$t_drops" tcpdump_cpu_s_per_mpkt="$t_cpu" cpu_ratio="$ratio" \
+  target_cpu_ratio=0.7

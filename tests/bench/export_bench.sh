@@ -13,6 +13,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../../build}
+source "$here/bench_json.sh"
 packets=${2:-1000000}
 runs=${3:-5}
 seconds=${4:-5}
@@ -73,8 +74,9 @@ pps() { echo "scale=0; $packets / $1" | bc -l; }
 printf '%-34s %14s %14s\n' "offline, $packets frames" "pkt/CPU-s" "pkt/wall-s"
 printf '%-34s %14s %14s\n' "mirrorctl export --write (III)" "$(pps "$e_cpu")" "$(pps "$e_wall")"
 printf '%-34s %14s %14s\n' "tcpdump -r -w" "$(pps "$t_cpu")" "$(pps "$t_wall")"
+offline_ratio=$(echo "scale=2; $t_cpu / $e_cpu" | bc -l)
 printf 'ratio export/tcpdump: %s by CPU, %s by wall (target >= 2.0); best of %s runs\n\n' \
-  "$(echo "scale=2; $t_cpu / $e_cpu" | bc -l)" "$(echo "scale=2; $t_wall / $e_wall" | bc -l)" "$runs"
+  "$offline_ratio" "$(echo "scale=2; $t_wall / $e_wall" | bc -l)" "$runs"
 rm -f "$dir/in.pcap"
 
 # ---- 2. live ---------------------------------------------------------------------------------
@@ -149,7 +151,12 @@ o_delivered=$(($(counter "$col_ns" eth0 rx_packets) - col0))
 o_pps=$((o_delivered / seconds))
 printf '  OVS erspan port: offered %s (%s/s), delivered %s (%s/s), loss %s\n' "$o_offered" \
   "$((o_offered / seconds))" "$o_delivered" "$o_pps" "$((o_offered - o_delivered))"
+live_ratio=0
 if ((o_pps > 0)); then
-  printf 'ratio exporter/OVS delivered packets/s: %s (target >= 7)\n' \
-    "$(echo "scale=1; $e_pps / $o_pps" | bc -l)"
+  live_ratio=$(echo "scale=1; $e_pps / $o_pps" | bc -l)
+  printf 'ratio exporter/OVS delivered packets/s: %s (target >= 7)\n' "$live_ratio"
 fi
+bench_json export_bench packets="$packets" offline_export_pkt_per_cpu_s="$(pps "$e_cpu")" \
+  offline_tcpdump_pkt_per_cpu_s="$(pps "$t_cpu")" offline_ratio="$offline_ratio" \
+  target_offline_ratio=2.0 live_offered="$offered" live_exporter_delivered_pps="$e_pps" \
+  live_ovs_delivered_pps="$o_pps" live_ratio="$live_ratio" target_live_ratio=7

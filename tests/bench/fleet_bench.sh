@@ -8,6 +8,7 @@
 # usage: tests/bench/fleet_bench.sh [BUILD_DIR] [HOSTS] [SESSIONS]
 set -euo pipefail
 build=${1:-$(cd "$(dirname "$0")/../.." && pwd)/build}
+source "$(dirname "$0")/bench_json.sh"
 hosts=${2:-50}
 sessions=${3:-500}
 mirrorctl=$build/cli/mirrorctl
@@ -111,3 +112,5 @@ printf '%-58s %10s\n' "fleet: $sessions ERSPAN II sessions over $hosts hosts" "s
 printf '%-58s %10.2f   (target <= 10)\n' "cold start -> every session active on its host" "$cold"
 printf '%-58s %10.3f\n' "one new session in the store -> active on its host" "$change"
 printf 'Mirror rows in the %s databases: %s (sessions with both directions have two)\n' "$hosts" "$rows"
+bench_json fleet_bench hosts="$hosts" sessions="$sessions" cold_start_s="$cold" target_cold_start_s=10 \
+  one_change_s="$change" mirror_rows="$rows"

@@ -11,6 +11,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build}
+source "$root/tests/bench/bench_json.sh"
 seconds=${2:-5}
 mirrorctl=$build/cli/mirrorctl
 sandbox=$root/tests/harness/ovs-sandbox
@@ -45,6 +46,7 @@ mbits() {
 
 echo "iperf3 vm1 -> vm2, ${seconds} s each, ERSPAN III of vm1 (both directions) to 10.99.0.2"
 base=$(mbits)
+figures=("seconds=$seconds" "no_session_mbit_s=$base" "target_exporter_drop_percent=5")
 printf '  %-34s %6s Mbit/s\n' "no session (anchor)" "$base"
 for backend in native exporter; do
   ctl session create cost --type erspan --source iface_id=vm-a --remote-ip 10.99.0.2 \
@@ -55,7 +57,9 @@ for backend in native exporter; do
   got=$(mbits)
   drop=$(echo "(1 - $got / $base) * 100" | bc -l)
   printf '  %-34s %6s Mbit/s  %5.1f %% below the anchor\n' "ERSPAN III, backend $backend" "$got" "$drop"
+  figures+=("${backend}_mbit_s=$got" "${backend}_drop_percent=$(printf '%.1f' "$drop")")
   ctl session delete cost >/dev/null
   sleep 0.5
 done
 kill "$(cat "$dir/iperf3.pid")" 2>/dev/null || true
+bench_json production_cost_bench "${figures[@]}"

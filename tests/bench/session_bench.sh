@@ -10,6 +10,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build}
+source "$(dirname "$0")/bench_json.sh"
 runs=${2:-5}
 mirrorctl=$build/cli/mirrorctl
 sandbox=$root/tests/harness/ovs-sandbox
@@ -81,6 +82,5 @@ printf '%-52s %10.1f\n' "anchor: ovs-vsctl create mirror -> first frame" "$ancho
 printf '%-52s %9.0fx\n' "ovs-vsctl's time / ours" "$(echo "$anchor_ms / $ours_ms" | bc -l)"
 printf '%-52s %10.1f\n' "create + apply 32 sessions in one transaction ($mirrors mirrors)" \
   "$reconcile32_ms"
-mkdir -p "$build/bench"
-printf '{"create_to_first_frame_ms": %.1f, "vsctl_to_first_frame_ms": %.1f, "apply_32_sessions_ms": %.1f}\n' \
-  "$ours_ms" "$anchor_ms" "$reconcile32_ms" >"$build/bench/session_bench.json"
+bench_json session_bench create_to_first_frame_ms="$ours_ms" target_create_to_first_frame_ms=300 \
+  vsctl_to_first_frame_ms="$anchor_ms" apply_32_sessions_ms="$reconcile32_ms"
