@@ -46,6 +46,17 @@ const Sessions = (() => {
     }
   }
 
+  // What the daemon's writer or exporter of the session is doing, when it runs one.
+  function describePipeline(item) {
+    if (item.capture) {
+      const c = item.capture;
+      return c.ingress.packets + ' in / ' + c.egress.packets + ' out written, ' +
+        (c.file_bytes / 1e6).toFixed(1) + ' MB';
+    }
+    if (item.exporter) return item.exporter.exported + ' exported';
+    return '';
+  }
+
   function rate(name, mirrored) {
     const now = Date.now();
     const h = history.get(name) || [];
@@ -81,6 +92,9 @@ const Sessions = (() => {
   function row(item) {
     const s = item.session, st = item.status || { state: 'unknown' };
     const reasons = [...(st.missing || []).map((m) => 'missing ' + m), ...(st.problems || [])];
+    for (const p of [item.capture, item.exporter]) {
+      if (p && p.error) reasons.push((p === item.capture ? 'capture: ' : 'exporter: ') + p.error);
+    }
     const state = el('td', {}, el('span', { class: 'state ' + st.state, text: st.state }));
     if (reasons.length) state.append(el('span', { class: 'reason', text: reasons.join('; ') }));
     const r = rate(s.name, item.mirrored || { packets: 0, bytes: 0 });
@@ -98,7 +112,8 @@ const Sessions = (() => {
     return el('tr', { 'data-session': s.name },
       el('th', { scope: 'row', text: s.name }),
       el('td', { text: typeNames[s.type] || s.type }), state,
-      el('td', { text: describeSources(s) }), el('td', { text: describeDestination(s) }),
+      el('td', { text: describeSources(s) }),
+      el('td', {}, describeDestination(s), el('span', { class: 'reason', text: describePipeline(item) })),
       el('td', { class: 'num', text: r.pps.toFixed(1) }),
       el('td', { class: 'num', text: r.bps.toFixed(0) }),
       el('td', { class: 'num mirrored', text: String(item.mirrored ? item.mirrored.packets : 0) }),

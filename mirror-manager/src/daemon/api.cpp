@@ -68,6 +68,12 @@ HttpResponse Api::dispatch(const RouteMatch& m, const HttpRequest& request) {
     case Endpoint::kListSessions: {
       nlohmann::json body;
       body["sessions"] = service_.list();
+      // The pipelines the daemon runs, so a list shows a capture or export that is not working.
+      for (auto& item : body["sessions"]) {
+        const std::string name = item["session"]["name"];
+        if (auto e = options_.exporter(name)) item["exporter"] = exporterJson(*e);
+        if (auto c = options_.capture(name)) item["capture"] = captureJson(*c);
+      }
       return jsonResponse(200, body);
     }
     case Endpoint::kGetSession:

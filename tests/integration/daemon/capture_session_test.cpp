@@ -84,6 +84,8 @@ TEST_F(CaptureSessionTest, DaemonWritesOneFileAcrossAVswitchdRestart) {
                           {{"session", "cap"}, {"direction", "ingress"}}),
             10);
   EXPECT_EQ(metrics.value("ovs_erspan_capture_running", {{"session", "cap"}}), 1);
+  auto list = json::parse(daemon_->http("GET", "/api/v1/sessions").body);
+  EXPECT_GE(list["sessions"][0]["capture"]["ingress"]["packets"], 10) << list.dump();
 
   // Disabling the session closes the file: complete, with its statistics block.
   ASSERT_EQ(daemon_->http("POST", "/api/v1/sessions/cap/disable").status, 200);
