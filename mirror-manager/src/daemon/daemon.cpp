@@ -79,7 +79,10 @@ class Daemon {
   }
 
   int run() {
-    store_mtime_ = mtimeOf(options_.store);
+    // Not the file's time now: the store was loaded before this, and a writer may have saved
+    // it in between (seen in CI: `session create` while serve started; serve then removed the
+    // new session's mirror as unknown). The first round re-reads any store that exists.
+    store_mtime_ = {};
     waitForSignal();
     pollStore();
     supervisePipelines();
@@ -118,8 +121,6 @@ class Daemon {
 
   HttpResponse handle(const HttpRequest& r) {
     HttpResponse response = api_.handle(r);
-    // Our own saves are not "another writer": don't reload them.
-    store_mtime_ = mtimeOf(options_.store);
     if (service_.counters().reconcile_runs != runs_seen_) afterReconcile();
     return response;
   }

@@ -63,6 +63,9 @@ bool SessionService::reload() {
     log_("keeping the sessions loaded before: " + fresh.error());
     return false;
   }
+  // The daemon's own saves come back here too (it cannot tell its writes from another
+  // writer's by the file's time alone): the same sessions are no change.
+  if (fresh->sessions() == store_.sessions()) return false;
   store_ = std::move(*fresh);
   ++counters_.store_reloads;
   log_("loaded " + std::to_string(store_.sessions().size()) + " session(s) from " +

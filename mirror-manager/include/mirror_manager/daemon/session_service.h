@@ -35,8 +35,9 @@ class SessionService {
   /// Reconciles every stored session against the switch and applies the actions; remembers
   /// the statuses and logs sessions whose state changed.
   const ApplyOutcome& reconcileNow();
-  /// Re-reads the store from disk (SIGHUP, another writer); false keeps the sessions loaded
-  /// before and logs why.
+  /// Re-reads the store from disk (SIGHUP, another writer). False when nothing changed (the
+  /// same sessions: the daemon's own save) or the file could not be read (logged; the sessions
+  /// loaded before stay).
   bool reload();
 
   /// POST /sessions: 409 if the name exists.
