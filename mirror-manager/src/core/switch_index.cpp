@@ -11,8 +11,28 @@
 namespace ovse::manager {
 namespace {
 
-
 using ovs::valueOf;
+
+// The identity keys a source is found by: "i:" iface-id, "m:" MAC (attached-mac, else the MAC in
+// use), "v:" vm-uuid / vm-id / vm-name.
+std::vector<std::string> identityKeys(const ovs::Interface& iface) {
+  std::vector<std::string> keys;
+  if (!iface.ifaceId().empty()) keys.push_back("i:" + iface.ifaceId());
+  const std::string mac = iface.attachedMac().empty() ? iface.mac_in_use : iface.attachedMac();
+  if (!mac.empty()) keys.push_back("m:" + lower(mac));
+  for (const std::string& vm : {iface.vmUuid(), valueOf(iface.external_ids, "vm-id"),
+                                valueOf(iface.external_ids, "vm-name")}) {
+    if (!vm.empty()) keys.push_back("v:" + vm);
+  }
+  return keys;
+}
+
+std::string identityKey(const Source& source) {
+  if (!source.iface_id.empty()) return "i:" + source.iface_id;
+  if (!source.mac.empty()) return "m:" + lower(source.mac);
+  if (!source.vm.empty()) return "v:" + source.vm;
+  return "";
+}
 
 }  // namespace
 
@@ -25,6 +45,19 @@ SwitchIndex::SwitchIndex(const ovs::SwitchState& state) : state_(state) {
   for (const auto& bridge : state.bridges) {
     for (const auto& uuid : bridge.port_uuids) bridge_by_port_[uuid] = &bridge;
     for (const auto& uuid : bridge.mirror_uuids) bridge_by_mirror_[uuid] = &bridge;
+  }
+  // Sources are resolved once per session and host on every round and every fleet status:
+  // a lookup, not a scan of every port's interfaces.
+  for (const auto& port : state.ports) {
+    if (isOurs(port) || bridgeOfPort(port.uuid) == nullptr) continue;
+    for (const auto& uuid : port.interface_uuids) {
+      const ovs::Interface* iface = interfaceByUuid(uuid);
+      if (iface == nullptr) continue;
+      for (auto& key : identityKeys(*iface)) {
+        auto& ports = ports_by_identity_[std::move(key)];
+        if (ports.empty() || ports.back() != &port) ports.push_back(&port);
+      }
+    }
   }
 }
 
@@ -55,37 +88,14 @@ const ovs::Bridge* SwitchIndex::bridgeOfMirror(const std::string& mirror_uuid) c
 
 bool SwitchIndex::isOurs(const ovs::Port& port) { return port.external_ids.contains(kSessionKey); }
 
-bool SwitchIndex::interfaceMatches(const ovs::Interface& iface, const Source& source) const {
-  if (!source.iface_id.empty()) return iface.ifaceId() == source.iface_id;
-  if (!source.mac.empty()) {
-    std::string wanted = lower(source.mac);
-    return lower(iface.attachedMac()) == wanted ||
-           (iface.attachedMac().empty() && lower(iface.mac_in_use) == wanted);
-  }
-  if (!source.vm.empty()) {
-    return iface.vmUuid() == source.vm || valueOf(iface.external_ids, "vm-id") == source.vm ||
-           valueOf(iface.external_ids, "vm-name") == source.vm;
-  }
-  return false;
-}
-
 std::vector<const ovs::Port*> SwitchIndex::resolve(const Source& source) const {
-  std::vector<const ovs::Port*> out;
   if (!source.port.empty()) {
     const ovs::Port* port = portByName(source.port);
-    if (port != nullptr && !isOurs(*port)) out.push_back(port);
-    return out;
+    if (port != nullptr && !isOurs(*port)) return {port};
+    return {};
   }
-  for (const auto& port : state_.ports) {
-    if (isOurs(port) || bridgeOfPort(port.uuid) == nullptr) continue;
-    bool match = std::any_of(port.interface_uuids.begin(), port.interface_uuids.end(),
-                             [&](const std::string& uuid) {
-                               const ovs::Interface* iface = interfaceByUuid(uuid);
-                               return iface != nullptr && interfaceMatches(*iface, source);
-                             });
-    if (match) out.push_back(&port);
-  }
-  return out;
+  auto it = ports_by_identity_.find(identityKey(source));
+  return it == ports_by_identity_.end() ? std::vector<const ovs::Port*>{} : it->second;
 }
 
 }  // namespace ovse::manager

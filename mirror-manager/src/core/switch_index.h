@@ -28,14 +28,14 @@ class SwitchIndex {
   static bool isOurs(const ovs::Port& port);
 
  private:
-  bool interfaceMatches(const ovs::Interface& iface, const Source& source) const;
-
   const ovs::SwitchState& state_;
   std::unordered_map<std::string, const ovs::Port*> port_by_name_;
   std::unordered_map<std::string, const ovs::Port*> port_by_uuid_;
   std::unordered_map<std::string, const ovs::Interface*> interface_by_uuid_;
   std::unordered_map<std::string, const ovs::Bridge*> bridge_by_port_;
   std::unordered_map<std::string, const ovs::Bridge*> bridge_by_mirror_;
+  /// Identity key ("i:" iface-id, "m:" MAC, "v:" VM) → ports, in the state's order.
+  std::unordered_map<std::string, std::vector<const ovs::Port*>> ports_by_identity_;
 };
 
 }  // namespace ovse::manager

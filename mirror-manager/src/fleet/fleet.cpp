@@ -42,15 +42,25 @@ std::vector<HostReport> Fleet::hosts() const {
 }
 
 std::vector<FleetSessionStatus> Fleet::sessions() const {
-  std::vector<HostObservation> seen;
-  seen.reserve(workers_.size());
-  for (const auto& w : workers_) seen.push_back(w->observe());
+  // Callers poll this (the --reconcile log, ten times a second); it is computed again only
+  // when a host, its database or the sessions changed.
+  std::vector<std::array<std::uint64_t, 3>> versions;
+  versions.reserve(workers_.size());
+  for (const auto& w : workers_) versions.push_back(w->observationVersion());
   std::shared_ptr<const std::vector<Session>> sessions;
   {
     std::lock_guard lock(mutex_);
     sessions = sessions_;
   }
-  return fleetStatuses(*sessions, seen);
+  std::lock_guard cache_lock(cache_mutex_);
+  if (cache_sessions_ == sessions && cache_versions_ == versions) return cache_;
+  std::vector<HostObservation> seen;
+  seen.reserve(workers_.size());
+  for (const auto& w : workers_) seen.push_back(w->observe());
+  cache_ = fleetStatuses(*sessions, seen);
+  cache_sessions_ = sessions;
+  cache_versions_ = std::move(versions);
+  return cache_;
 }
 
 bool Fleet::waitSettled(std::chrono::milliseconds timeout) const {

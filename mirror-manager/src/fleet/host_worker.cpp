@@ -113,8 +113,10 @@ void HostWorker::run() {
       noteLink(link);
       if (state) {
         report_.ever_connected = true;
-        report_.port_count = state->ports.size();
-        report_.session_count = sessionsWithRows(*state).size();
+        if (state->seqno != seen) {  // not on every poll: the state is the same
+          report_.port_count = state->ports.size();
+          report_.session_count = sessionsWithRows(*state).size();
+        }
         due = link == ovs::LinkState::kConnected &&
               roundDue(*state, std::chrono::steady_clock::now());
       }
@@ -122,6 +124,13 @@ void HostWorker::run() {
     if (state) seen = state->seqno;
     if (due) reconcileRound(state);
   }
+}
+
+std::array<std::uint64_t, 3> HostWorker::observationVersion() const {
+  auto state = client_->snapshot();
+  std::lock_guard lock(mutex_);
+  return {report_.link == ovs::LinkState::kConnected ? 1u : 0u, state ? state->seqno : 0,
+          report_.rounds};
 }
 
 HostReport HostWorker::report() const {

@@ -2,6 +2,7 @@
 // its database or the sessions change. Private to the fleet library.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -27,6 +28,9 @@ class HostWorker {
   HostReport report() const;
   /// The latest snapshot, link state and statuses, for fleet-wide statuses.
   HostObservation observe() const;
+  /// Changes whenever observe() would return something different: the link, the database's
+  /// seqno and the reconcile rounds run.
+  std::array<std::uint64_t, 3> observationVersion() const;
   /// True once connected and (when applying) reconciled against the current generation.
   bool settled() const;
 

@@ -4,6 +4,7 @@
 // session's rows exist only where one of its sources is and follow a VM that moves.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <expected>
@@ -82,6 +83,11 @@ class Fleet {
   mutable std::mutex mutex_;  // guards sessions_ (setSessions and sessions() on any thread)
   std::shared_ptr<const std::vector<Session>> sessions_;
   std::uint64_t generation_ = 0;
+  // sessions()'s last answer and what it was computed from (guarded by cache_mutex_).
+  mutable std::mutex cache_mutex_;
+  mutable std::shared_ptr<const std::vector<Session>> cache_sessions_;
+  mutable std::vector<std::array<std::uint64_t, 3>> cache_versions_;
+  mutable std::vector<FleetSessionStatus> cache_;
 };
 
 /// Reads and checks an inventory file (JSON, see inventory.h).
