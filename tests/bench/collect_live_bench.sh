@@ -18,15 +18,13 @@ for tool in "$mirrorctl" trafgen tcpdump /usr/bin/time /usr/bin/python3; do
   command -v "$tool" >/dev/null || { echo "collect_live_bench: missing $tool" >&2; exit 1; }
 done
 gen=ovse-lb-gen col=ovse-lb-col
-dir=$(mktemp -d /var/tmp/ovse-live-bench.XXXXXX)
-cleanup() {
+delete_namespaces() {
   ip netns del "$gen" 2>/dev/null || true
   ip netns del "$col" 2>/dev/null || true
-  rm -rf "$dir"
 }
-trap cleanup EXIT
-cleanup
+delete_namespaces  # an interrupted earlier run's
 dir=$(mktemp -d /var/tmp/ovse-live-bench.XXXXXX)
+trap 'delete_namespaces; rm -rf "$dir"' EXIT
 ip netns add "$gen"
 ip netns add "$col"
 ip link add lb0 netns "$gen" type veth peer name lb1 netns "$col"
