@@ -8,7 +8,7 @@
 #include <iostream>
 #include <memory>
 
-#include "erspan/io/gre_sender.h"
+#include "erspan/io/collector_sender.h"
 #include "erspan/io/pcap_file_sink.h"
 #include "erspan/io/route_lookup.h"
 #include "export_options.h"
@@ -100,11 +100,13 @@ std::expected<std::vector<ex::SinkTarget>, Failure> openSinks(const ExportArgs& 
     return sinks;
   }
   for (const Remote& r : remotes) {
-    auto sender = io::GreSender::open({.remote = r.address,
-                                       .source = r.source,
-                                       .dscp = static_cast<std::uint8_t>(a.dscp),
-                                       .ttl = static_cast<std::uint8_t>(a.ttl),
-                                       .max_packet_bytes = r.mtu});
+    auto sender = io::CollectorSender::open({.remote = r.address,
+                                             .source = r.source,
+                                             .dscp = static_cast<std::uint8_t>(a.dscp),
+                                             .ttl = static_cast<std::uint8_t>(a.ttl),
+                                             .max_packet_bytes = r.mtu},
+                                            a.tx_path == "kernel" ? io::SendPath::kKernel
+                                                                  : io::SendPath::kLink);
     if (!sender) return std::unexpected(Failure{sender.error(), kExitRuntime});
     sinks.push_back({std::move(*sender), r.source, r.address, r.mtu});
   }
@@ -231,6 +233,10 @@ void addFlags(CLI::App& cmd, ExportArgs& a) {
   cmd.add_option("--rate-bps", a.rate_bps, "limit exported bits/s of outer IP packets (100M, 1G)");
   cmd.add_option("--remote", a.remotes, "collector IPv4/IPv6 address, repeatable");
   cmd.add_option("--source", a.source, "outer source address (default: the route's)");
+  cmd.add_option("--tx-path", a.tx_path,
+                 "link: frames straight to the interface once the next hop's MAC is known "
+                 "(default); kernel: every packet through the IP stack (netfilter, IPsec)")
+      ->check(CLI::IsMember({"link", "kernel"}));
   cmd.add_option(
       "--write", a.write_file,
       "write Ethernet+IP+GRE packets to this pcap file instead of sending ('-' = stdout)");

@@ -34,6 +34,7 @@ struct ExportArgs {
   std::string rate_bps;
   std::vector<std::string> remotes;
   std::string source;
+  std::string tx_path = "link";  ///< --tx-path link|kernel
   std::string write_file;
   std::string stats_json;
   bool json = false;

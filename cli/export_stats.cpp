@@ -57,6 +57,7 @@ nlohmann::json exportStatsJson(const erspan::exporter::ExportPipeline& p,
     outputs.push_back({{"name", target.sink->name()},
                        {"sent", s.sent_count},
                        {"sent_bytes", s.sent_bytes},
+                       {"sent_on_link", s.link_sent_count},
                        {"send_errors", s.error_count},
                        {"errors_by_errno", errnoCounts(s)}});
   }

@@ -8,7 +8,7 @@ packages=(
   libpcap-dev libboost-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
   openvswitch-switch openvswitch-source ovn-central ovn-host
-  tshark tcpdump python3-scapy netsniff-ng
+  tshark tcpdump python3-scapy netsniff-ng nftables
   iproute2 ethtool iperf3 iputils-ping procps
   lintian dpkg-dev systemd
   chromium chromium-driver

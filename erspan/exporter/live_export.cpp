@@ -4,7 +4,7 @@
 
 #include <net/if.h>
 
-#include "erspan/io/gre_sender.h"
+#include "erspan/io/collector_sender.h"
 #include "erspan/io/mirror_port.h"
 
 namespace ovse::erspan::exporter {
@@ -25,11 +25,12 @@ std::expected<std::vector<SinkTarget>, std::string> openSenders(const LiveExport
                                ", an input: the export would mirror its own ERSPAN stream");
       }
     }
-    auto sender = io::GreSender::open({.remote = remote,
-                                       .source = route->source,
-                                       .dscp = spec.pipeline.encap.dscp,
-                                       .ttl = spec.pipeline.encap.ttl,
-                                       .max_packet_bytes = route->mtu_bytes});
+    auto sender = io::CollectorSender::open({.remote = remote,
+                                             .source = route->source,
+                                             .dscp = spec.pipeline.encap.dscp,
+                                             .ttl = spec.pipeline.encap.ttl,
+                                             .max_packet_bytes = route->mtu_bytes},
+                                            io::SendPath::kLink);
     if (!sender) return std::unexpected(name + ": " + sender.error());
     sinks.push_back({std::move(*sender), route->source, remote, route->mtu_bytes});
   }

@@ -87,12 +87,13 @@ GreSender::GreSender(int fd, const GreSenderConfig& config)
       batch_count_(config.batch_count == 0 ? 1 : config.batch_count),
       ip_header_bytes_(config.remote.version == IpVersion::kV4 ? kIpv4HeaderBytes
                                                                : kIpv6HeaderBytes),
+      skipped_bytes_(config.link_header_bytes + ip_header_bytes_),
       buffers_(batch_count_ * slot_bytes_),
       iovecs_(batch_count_),
       messages_(batch_count_) {
   remote_len_ = toSockaddr(config.remote, 0, remote_);
   for (std::size_t i = 0; i < batch_count_; ++i) {
-    iovecs_[i].iov_base = buffers_.data() + i * slot_bytes_ + ip_header_bytes_;
+    iovecs_[i].iov_base = buffers_.data() + i * slot_bytes_ + skipped_bytes_;
     messages_[i].msg_hdr.msg_iov = &iovecs_[i];
     messages_[i].msg_hdr.msg_iovlen = 1;
     messages_[i].msg_hdr.msg_name = &remote_;
@@ -111,8 +112,8 @@ std::span<std::uint8_t> GreSender::slot() noexcept {
 }
 
 void GreSender::commit(std::size_t bytes, std::uint64_t /*timestamp_ns*/) noexcept {
-  // The slot holds a whole IP packet; the kernel writes the IP header itself.
-  iovecs_[queued_].iov_len = bytes > ip_header_bytes_ ? bytes - ip_header_bytes_ : 0;
+  // The slot holds a whole IP packet (after any link header); the kernel writes the IP header.
+  iovecs_[queued_].iov_len = bytes > skipped_bytes_ ? bytes - skipped_bytes_ : 0;
   ++queued_;
   if (queued_ == batch_count_) flush();
 }

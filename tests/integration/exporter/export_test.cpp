@@ -219,5 +219,47 @@ TEST_F(ExportIntegration, MtuTruncatesAndSetsT) {
   EXPECT_EQ(total(stats, "inputs", "truncated"), 10u);
 }
 
+// Frames go straight to the link once the collector's MAC is known; when the neighbour entry
+// changes (a gratuitous ARP after a failover, here `ip neigh replace`), the sender follows within
+// its one-second refresh, and nothing is lost or reordered on the way.
+TEST_F(ExportIntegration, LinkPathFollowsTheNextHopsNewMac) {
+  auto cap = capture("link.pcap");
+  startExporter({"--type", "erspan2", "--proto", "icmp"});
+  ping("30", "0.05");
+  const std::string new_mac = "02:00:00:00:99:99";
+  ASSERT_EQ(sb_->exec("col", {"ip", "link", "set", "eth0", "address", new_mac}).exit_code, 0);
+  ASSERT_EQ(sb_->exec("hv", {"ip", "neigh", "replace", kCollectorIp, "lladdr", new_mac, "dev",
+                             "br-ul", "nud", "reachable"})
+                .exit_code,
+            0);
+  ping("40", "0.05");
+  usleep(300000);
+  const json stats = stopExporter();
+  const auto rows = cap->fields({"eth.dst", "gre.sequence_number"});
+  ASSERT_EQ(rows.size(), total(stats, "outputs", "sent"));
+  EXPECT_EQ(rows.size(), 140u);
+  EXPECT_EQ(total(stats, "outputs", "send_errors"), 0u);
+  EXPECT_GT(total(stats, "outputs", "sent_on_link"), 100u) << stats.dump();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(rows[i][1], std::to_string(i)) << "GRE sequence out of order at frame " << i;
+  }
+  // The last second of pings (40 frames) went to the new MAC only (the outer eth.dst: tshark
+  // lists the inner frame's after it).
+  for (std::size_t i = rows.size() - 40; i < rows.size(); ++i) {
+    EXPECT_THAT(rows[i][0], testing::StartsWith(new_mac + ",")) << i;
+  }
+}
+
+TEST_F(ExportIntegration, KernelPathSendsEverythingThroughTheStack) {
+  auto cap = capture("kernel.pcap");
+  startExporter({"--type", "erspan2", "--proto", "icmp", "--tx-path", "kernel"});
+  ping("10", "0.05");
+  usleep(300000);
+  const json stats = stopExporter();
+  EXPECT_EQ(cap->fields({"icmp.type"}).size(), 20u);
+  EXPECT_EQ(total(stats, "outputs", "sent"), 20u);
+  EXPECT_EQ(total(stats, "outputs", "sent_on_link"), 0u);
+}
+
 }  // namespace
 }  // namespace ovse::test

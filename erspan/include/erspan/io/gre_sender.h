@@ -1,7 +1,7 @@
 // Sends encapsulated packets to one collector over a raw IP socket of protocol 47, batched with
-// sendmmsg. The pipeline writes whole IP packets into the slots; the kernel builds the outer IP
-// header from socket options (DSCP, TTL/hop limit, DF / don't-fragment) and the sender hands it
-// only GRE onwards. Failures are counted by errno, never thrown.
+// sendmmsg. The pipeline writes whole IP packets (or Ethernet frames) into the slots; the kernel
+// builds the outer IP header from socket options (DSCP, TTL/hop limit, DF / don't-fragment) and
+// the sender hands it only GRE onwards. Failures are counted by errno, never thrown.
 #pragma once
 
 #include <netinet/in.h>
@@ -25,7 +25,8 @@ struct GreSenderConfig {
   std::uint8_t dscp = 0;                ///< outer DSCP
   std::uint8_t ttl = 64;                ///< outer TTL / hop limit
   std::size_t batch_count = 64;         ///< packets per sendmmsg call
-  std::size_t max_packet_bytes = 9216;  ///< slot size: outer IP header + GRE + ERSPAN + frame
+  std::size_t max_packet_bytes = 9216;  ///< slot size: link header + outer IP header + GRE + ERSPAN + frame
+  std::size_t link_header_bytes = 0;    ///< bytes before the IP header in each slot (ignored)
   int send_buffer_bytes = 4 << 20;      ///< SO_SNDBUF
 };
 
@@ -55,7 +56,8 @@ class GreSender final : public PacketSink {
   std::size_t slot_bytes_;
   std::size_t batch_count_;
   std::size_t queued_ = 0;
-  std::size_t ip_header_bytes_;  ///< skipped in each slot: the kernel writes its own
+  std::size_t ip_header_bytes_;  ///< the kernel writes its own
+  std::size_t skipped_bytes_;    ///< link header and IP header at the start of each slot
   sockaddr_storage remote_{};
   socklen_t remote_len_ = 0;
   std::vector<std::uint8_t> buffers_;

@@ -20,6 +20,7 @@ struct SinkStats {
   std::uint64_t sent_count = 0;   ///< packets handed to the kernel / written
   std::uint64_t sent_bytes = 0;   ///< their bytes (as the sink sees them: IP or Ethernet level)
   std::uint64_t error_count = 0;  ///< packets that failed
+  std::uint64_t link_sent_count = 0;  ///< of sent_count, written straight to the link layer
   std::array<std::uint64_t, kErrnoSlots> errors_by_errno{};  ///< error_count split by errno
 };
 
