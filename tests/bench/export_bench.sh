@@ -14,12 +14,13 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../../build}
 source "$here/bench_json.sh"
+source "$here/gre_sink.sh"
 packets=${2:-1000000}
 runs=${3:-5}
 seconds=${4:-5}
 mirrorctl=$build/cli/mirrorctl
 sandbox=$here/../harness/ovs-sandbox
-for tool in "$mirrorctl" trafgen tcpdump python3 bc /usr/bin/time; do
+for tool in "$mirrorctl" trafgen tcpdump nft python3 bc /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "export_bench: missing $tool" >&2; exit 1; }
 done
 [[ $EUID -eq 0 ]] || { echo "export_bench: needs root (namespaces, raw sockets)" >&2; exit 1; }
@@ -84,10 +85,16 @@ cat >"$dir/tg.cfg" <<'CFG'
 { eth(da=02:00:00:00:00:02, sa=02:00:00:00:00:01), ipv4(saddr=10.5.0.1, daddr=10.5.0.2), udp(sp=1234, dp=2000), fill(0x41, 18) }
 CFG
 counter() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"; }
-# The collector side only counts (veth rx_packets): its address is removed once ARP is resolved,
-# so the stack drops each packet at IP input instead of running GRE-without-handler / ICMP
-# unreachable on the CPU the sender needs. Both the exporter and OVS get the same cheap sink.
-sink_only() { ip netns exec "$1" ip addr flush dev "$2"; }
+# Waits until counter $3 of $1:$2 stops growing (what the exporter's ring still held is sent).
+drained() {
+  local last=-1 now
+  for _ in $(seq 50); do
+    now=$(counter "$1" "$2" "$3")
+    ((now == last)) && return 0
+    last=$now
+    sleep 0.2
+  done
+}
 # trafgen for `seconds` on one CPU, at full speed.
 blast() { ip netns exec "$1" timeout -s INT "$seconds" trafgen --dev "$2" --conf "$dir/tg.cfg" \
   --cpus 1 >/dev/null 2>&1 || true; }
@@ -103,7 +110,7 @@ ip netns exec "$ns-exp" sysctl -qw net.ipv6.conf.g1.disable_ipv6=1
 ip netns exec "$ns-exp" ping -c1 -W1 10.77.0.2 >/dev/null  # resolve ARP first
 mac=$(ip netns exec "$ns-col" cat /sys/class/net/ul/address)
 ip -n "$ns-exp" neigh replace 10.77.0.2 lladdr "$mac" dev ul nud permanent
-sink_only "$ns-col" ul
+gre_sink "$ns-col" ul
 ip netns exec "$ns-exp" "$mirrorctl" export --in g1:ingress --remote 10.77.0.2 --type erspan3 \
   --gra 100ns --buffer-mb 256 --json >"$dir/exp.json" 2>/dev/null &
 exporter_pid=$!
@@ -111,20 +118,22 @@ sleep 1
 col0=$(counter "$ns-col" ul rx_packets)
 tx0=$(counter "$ns-gen" g0 tx_packets)
 blast "$ns-gen" g0
-sleep 1
-kill -INT "$exporter_pid"; wait "$exporter_pid" || true; exporter_pid=""
 offered=$(($(counter "$ns-gen" g0 tx_packets) - tx0))
+in_window=$(($(counter "$ns-col" ul rx_packets) - col0))  # while trafgen ran
+drained "$ns-col" ul rx_packets
+kill -INT "$exporter_pid"; wait "$exporter_pid" || true; exporter_pid=""
 delivered=$(($(counter "$ns-col" ul rx_packets) - col0))
 read -r e_recv e_kdrop e_sent e_err < <(python3 -c '
 import json, sys
 s = json.load(open(sys.argv[1]))
 i = s["inputs"][0]; o = s["outputs"][0]
 print(i["kernel_received"], i["kernel_dropped"], o["sent"], o["send_errors"])' "$dir/exp.json")
-e_pps=$((delivered / seconds))
+e_pps=$((in_window / seconds))
 printf 'live, trafgen %ss at full speed (1 CPU), 60-byte UDP frames\n' "$seconds"
 printf '  exporter:  offered %s (%s/s), captured %s, ring drops %s, sent %s, send errors %s, ' \
   "$offered" "$((offered / seconds))" "$e_recv" "$e_kdrop" "$e_sent" "$e_err"
-printf 'delivered %s (%s/s), loss %s\n' "$delivered" "$e_pps" "$((offered - delivered))"
+printf 'delivered %s/s while offered, %s in all (the ring drained after), loss %s\n' "$e_pps" \
+  "$delivered" "$((offered - delivered))"
 for n in gen exp col; do ip netns del "$ns-$n"; done
 
 # 2b. OVS netdev datapath, native erspan port: vm1 (trafgen) -> br0, mirror -> erspan -> br-ul -> col
@@ -140,12 +149,12 @@ $VSCTL add-port br0 ers -- set interface ers type=erspan options:remote_ip=10.9.
   >/dev/null
 vm_ns=$("$sandbox" ns "$sbx" vm1)
 col_ns=$("$sandbox" ns "$sbx" col)
-sink_only "$col_ns" eth0
+gre_sink "$col_ns" eth0
 sleep 1
 col0=$(counter "$col_ns" eth0 rx_packets)
 tx0=$(counter "$vm_ns" eth0 tx_packets)
 blast "$vm_ns" eth0
-sleep 1
+drained "$col_ns" eth0 rx_packets
 o_offered=$(($(counter "$vm_ns" eth0 tx_packets) - tx0))
 o_delivered=$(($(counter "$col_ns" eth0 rx_packets) - col0))
 o_pps=$((o_delivered / seconds))
@@ -159,4 +168,5 @@ fi
 bench_json export_bench packets="$packets" offline_export_pkt_per_cpu_s="$(pps "$e_cpu")" \
   offline_tcpdump_pkt_per_cpu_s="$(pps "$t_cpu")" offline_ratio="$offline_ratio" \
   target_offline_ratio=2.0 live_offered="$offered" live_exporter_delivered_pps="$e_pps" \
+  live_exporter_loss="$((offered - delivered))" \
   live_ovs_delivered_pps="$o_pps" live_ratio="$live_ratio" target_live_ratio=7

@@ -12,6 +12,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build}
 source "$root/tests/bench/bench_json.sh"
+source "$root/tests/bench/gre_sink.sh"
 seconds=${2:-5}
 mirrorctl=$build/cli/mirrorctl
 sandbox=$root/tests/harness/ovs-sandbox
@@ -29,7 +30,8 @@ trap cleanup EXIT
 eval "$("$sandbox" env "$dir")"
 ns() { ip netns exec "$PREFIX-$1" "${@:2}"; }
 for vm in vm1 vm2; do ns "$vm" ethtool -K eth0 tx off >/dev/null 2>&1 || true; done
-# The collector namespace drops what arrives (GRE has no listener): the cost is the sender's.
+# The collector namespace counts and drops GRE at once (gre_sink.sh): the cost is the sender's.
+gre_sink "$PREFIX-col" eth0
 
 # The daemon runs where ovs-vswitchd runs, beside the internal ports the exporter reads.
 ip netns exec "$HV_NS" "$mirrorctl" serve --db "$DB" --store "$dir/sessions.json" --listen 127.0.0.1:0 \
