@@ -121,6 +121,8 @@ blast "$ns-gen" g0
 offered=$(($(counter "$ns-gen" g0 tx_packets) - tx0))
 in_window=$(($(counter "$ns-col" ul rx_packets) - col0))  # while trafgen ran
 drained "$ns-col" ul rx_packets
+# CPU seconds the exporter used (user + system), to show its headroom at the generator's ceiling.
+e_live_cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$exporter_pid/stat")
 kill -INT "$exporter_pid"; wait "$exporter_pid" || true; exporter_pid=""
 delivered=$(($(counter "$ns-col" ul rx_packets) - col0))
 read -r e_recv e_kdrop e_sent e_err < <(python3 -c '
@@ -134,6 +136,9 @@ printf '  exporter:  offered %s (%s/s), captured %s, ring drops %s, sent %s, sen
   "$offered" "$((offered / seconds))" "$e_recv" "$e_kdrop" "$e_sent" "$e_err"
 printf 'delivered %s/s while offered, %s in all (the ring drained after), loss %s\n' "$e_pps" \
   "$delivered" "$((offered - delivered))"
+e_us_per_pkt=$(echo "scale=2; $e_live_cpu * 1000000 / $delivered" | bc -l)
+printf '  exporter CPU: %s s for %s packets, %s us/packet (incl. the sink'"'"'s softirq on its CPU)\n' \
+  "$e_live_cpu" "$delivered" "$e_us_per_pkt"
 for n in gen exp col; do ip netns del "$ns-$n"; done
 
 # 2b. OVS netdev datapath, native erspan port: vm1 (trafgen) -> br0, mirror -> erspan -> br-ul -> col
@@ -168,5 +173,5 @@ fi
 bench_json export_bench packets="$packets" offline_export_pkt_per_cpu_s="$(pps "$e_cpu")" \
   offline_tcpdump_pkt_per_cpu_s="$(pps "$t_cpu")" offline_ratio="$offline_ratio" \
   target_offline_ratio=2.0 live_offered="$offered" live_exporter_delivered_pps="$e_pps" \
-  live_exporter_loss="$((offered - delivered))" \
+  live_exporter_loss="$((offered - delivered))" live_exporter_us_per_packet="$e_us_per_pkt" \
   live_ovs_delivered_pps="$o_pps" live_ratio="$live_ratio" target_live_ratio=7
