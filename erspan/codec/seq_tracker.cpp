@@ -65,13 +65,17 @@ bool SeqTracker::detectWidth(std::uint32_t seq) noexcept {
 }
 
 SeqResult SeqTracker::advance(std::uint32_t seq, std::uint32_t distance) noexcept {
-  // Numbers between the old and new highest are now unseen; older ones drop out of the window.
-  clearRange(highest_ + 1, distance);
   highest_ = seq;
-  set(seq);
   tracked_ = static_cast<std::uint32_t>(
       std::min<std::uint64_t>(std::uint64_t{tracked_} + distance, kWindow));
-  if (distance == 1) return {SeqVerdict::kInOrder, 0};
+  // In order (nearly every packet): the one bit that leaves the window is the one that enters.
+  if (distance == 1) {
+    set(seq);
+    return {SeqVerdict::kInOrder, 0};
+  }
+  // Numbers between the old and new highest are now unseen; older ones drop out of the window.
+  clearRange(seq - distance + 1, distance);
+  set(seq);
   counters_.lost_count += distance - 1;
   return {SeqVerdict::kGap, distance - 1};
 }
