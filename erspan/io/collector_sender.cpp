@@ -48,7 +48,7 @@ void CollectorSender::refreshPath() noexcept {
   if (ring_ && (!link_ || ring_->ifindex() != link_->ifindex)) {
     ring_->flush();
     addLinkStats(ring_->stats(), retired_link_);
-    if (last_ == ring_.get()) last_ = nullptr;
+    if (current_ == ring_.get()) current_ = nullptr;
     ring_.reset();
   }
   if (link_ && !ring_) {
@@ -64,7 +64,7 @@ void CollectorSender::refreshPath() noexcept {
 std::span<std::uint8_t> CollectorSender::slot() noexcept {
   PacketSink* target = ring_ && !kernel_turn_ ? static_cast<PacketSink*>(ring_.get())
                                               : static_cast<PacketSink*>(kernel_.get());
-  if (last_ != nullptr && last_ != target) last_->flush();  // keep packets in order
+  if (current_ != nullptr && current_ != target) current_->flush();  // keep packets in order
   current_ = target;
   auto s = target->slot();
   current_slot_ = s.data();
@@ -79,7 +79,6 @@ void CollectorSender::commit(std::size_t bytes, std::uint64_t timestamp_ns) noex
     kernel_turn_ = false;
   }
   current_->commit(bytes, timestamp_ns);
-  last_ = current_;
 }
 
 void CollectorSender::flush() noexcept {

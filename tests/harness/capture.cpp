@@ -23,8 +23,12 @@ std::string slurp(const std::filesystem::path& p) {
 PacketCapture::PacketCapture(const Sandbox& sandbox, const std::string& host,
                              const std::string& iface, std::filesystem::path file,
                              const std::string& filter)
+    : PacketCapture(sandbox.netns(host), iface, std::move(file), filter) {}
+
+PacketCapture::PacketCapture(const std::string& netns, const std::string& iface,
+                             std::filesystem::path file, const std::string& filter)
     : file_(std::move(file)), log_(file_.string() + ".log") {
-  std::vector<std::string> argv{"ip", "netns", "exec", sandbox.netns(host), "tcpdump", "-i", iface,
+  std::vector<std::string> argv{"ip", "netns", "exec", netns, "tcpdump", "-i", iface,
                                 "-Q", "in", "-U", "--immediate-mode", "-s", "0", "-w", file_.string()};
   if (!filter.empty()) argv.push_back(filter);
   tcpdump_ = std::make_unique<Background>(argv, log_);

@@ -1,5 +1,5 @@
-// PacketCapture: tcpdump writing a pcap inside one of a sandbox's namespaces, read back with tshark
-// (an independent decoder) for assertions.
+// PacketCapture: tcpdump writing a pcap inside a network namespace (a sandbox's, or any other),
+// read back with tshark (an independent decoder) for assertions.
 #pragma once
 
 #include <filesystem>
@@ -18,6 +18,9 @@ class PacketCapture {
   /// until it listens. Throws std::runtime_error when it does not start.
   PacketCapture(const Sandbox& sandbox, const std::string& host, const std::string& iface,
                 std::filesystem::path file, const std::string& filter = "");
+  /// The same in network namespace `netns` (for namespaces made by other harnesses).
+  PacketCapture(const std::string& netns, const std::string& iface, std::filesystem::path file,
+                const std::string& filter = "");
   ~PacketCapture();
 
   /// Stops the capture (SIGINT, so the file is complete).

@@ -5,10 +5,10 @@
 
 #include <chrono>
 #include <iostream>
-#include <sstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "harness/capture.h"
 #include "harness/process.h"
 #include "harness/sandbox.h"
 #include "ovs_plugin/ovn_nb_client.h"
@@ -47,39 +47,25 @@ class OvnMirrorTest : public ::testing::Test {
   // Waits until every chassis has caught up with the NB database.
   void syncHv() { ASSERT_EQ(nbctl({"--wait=hv", "--timeout=20", "sync"}).exit_code, 0); }
 
-  // vm1 pings vm2 while tcpdump listens at the collector; tshark's fields per GRE packet.
+  // vm1 pings vm2 while tcpdump listens at the collector; tshark's fields per mirrored ICMP
+  // packet, comma-separated.
   std::vector<std::string> mirroredPings() {
-    auto pcap = tmp_.path() / "col.pcap";
     std::string col = ns("col");
     col.pop_back();
     std::string vm1 = ns("vm1");
     vm1.pop_back();
-    {
-      // --immediate-mode: without it libpcap's TPACKET_V3 ring hands packets over only when a
-      // block retires (tcpdump's 1 s timeout), and the SIGINT below discards the unretired block:
-      // tcpdump then reports "N packets received by filter" but writes 0-1 of them.
-      const auto log = tmp_.path() / "tcpdump.log";
-      Background tcpdump({"ip", "netns", "exec", col, "tcpdump", "-Q", "in", "-U",
-                          "--immediate-mode", "-s", "0", "-ni", "eth0", "-w", pcap.string(),
-                          "ip proto 47"},
-                         log);
-      for (int i = 0; i < 500 && tcpdump.running() &&
-                      run({"grep", "-q", "listening on", log.string()}).exit_code != 0;
-           ++i) {
-        std::this_thread::sleep_for(10ms);
-      }
-      auto r =
-          run({"ip", "netns", "exec", vm1, "ping", "-c", "3", "-i", "0.2", "-W", "2", "10.98.0.2"});
-      EXPECT_EQ(r.exit_code, 0) << r.out;
-      std::this_thread::sleep_for(500ms);
-      tcpdump.stop(2);
-    }
-    auto t = run({"tshark", "-r", pcap.string(), "-Y", "icmp", "-T", "fields", "-E", "separator=,",
-                  "-e", "gre.key", "-e", "erspan.version", "-e", "erspan.spanid", "-e",
-                  "erspan.index", "-e", "icmp.type"});
+    PacketCapture capture(col, "eth0", tmp_.path() / "col.pcap", "ip proto 47");
+    auto r =
+        run({"ip", "netns", "exec", vm1, "ping", "-c", "3", "-i", "0.2", "-W", "2", "10.98.0.2"});
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    std::this_thread::sleep_for(500ms);
     std::vector<std::string> rows;
-    std::stringstream lines(t.out);
-    for (std::string line; std::getline(lines, line);) rows.push_back(line);
+    for (const auto& fields : capture.fields(
+             {"gre.key", "erspan.version", "erspan.spanid", "erspan.index", "icmp.type"}, "icmp")) {
+      std::string row;
+      for (std::size_t k = 0; k < fields.size(); ++k) row += (k == 0 ? "" : ",") + fields[k];
+      rows.push_back(row);
+    }
     return rows;
   }
 

@@ -55,8 +55,7 @@ class CollectorSender final : public PacketSink {
   SendPath allowed_;
   std::unique_ptr<PacketTxRing> ring_;  ///< open while `link_` is known
   std::optional<LinkPath> link_;
-  PacketSink* current_ = nullptr;  ///< where the slot given out goes
-  PacketSink* last_ = nullptr;     ///< where the previous packet went
+  PacketSink* current_ = nullptr;  ///< where the slot given out (and the packet before) went
   std::uint8_t* current_slot_ = nullptr;
   bool kernel_turn_ = true;  ///< the next packet goes through the kernel's stack
   std::chrono::steady_clock::time_point next_refresh_{};

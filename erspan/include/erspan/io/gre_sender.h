@@ -25,7 +25,7 @@ struct GreSenderConfig {
   std::uint8_t dscp = 0;                ///< outer DSCP
   std::uint8_t ttl = 64;                ///< outer TTL / hop limit
   std::size_t batch_count = 64;         ///< packets per sendmmsg call
-  std::size_t max_packet_bytes = 9216;  ///< slot size: link header + outer IP header + GRE + ERSPAN + frame
+  std::size_t max_packet_bytes = 9216;  ///< slot: link header, outer IP, GRE, ERSPAN, frame
   std::size_t link_header_bytes = 0;    ///< bytes before the IP header in each slot (ignored)
   int send_buffer_bytes = 4 << 20;      ///< SO_SNDBUF
 };

@@ -19,7 +19,6 @@ struct LinkPath {
   std::string interface;                  ///< its name
   std::array<std::uint8_t, 6> src_mac{};  ///< the interface's address
   std::array<std::uint8_t, 6> dst_mac{};  ///< the next hop's (gateway or destination) address
-  friend bool operator==(const LinkPath&, const LinkPath&) = default;
 };
 
 /// The hop the kernel would use now, or nullopt when packets cannot go straight to the link: no
