@@ -75,6 +75,7 @@ void printTables(const manager::Fleet& fleet) {
     for (const auto& h : s.hosts) hosts_cell += (hosts_cell.empty() ? "" : ",") + h;
     for (const auto& m : s.missing) why += (why.empty() ? "" : "; ") + m;
     for (const auto& p : s.problems) why += (why.empty() ? "" : "; ") + p;
+    for (const auto& w : s.warnings) why += (why.empty() ? "warning: " : "; warning: ") + w;
     table.addRow({s.name, manager::toString(s.state), hosts_cell, why});
   }
   table.print(std::cout);

@@ -36,6 +36,7 @@ manager::SessionStatus statusFromJson(const std::string& name, const nlohmann::j
   }
   s.missing = strings(j, "missing");
   s.problems = strings(j, "problems");
+  s.warnings = strings(j, "warnings");
   s.mirrors = strings(j, "mirrors");
   s.ports = strings(j, "ports");
   s.bridge = j.value("bridge", "");

@@ -81,6 +81,7 @@ void printSessionDetails(std::ostream& out, const manager::Session& s,
   out << "state:        " << manager::toString(status->state) << '\n';
   for (const auto& m : status->missing) out << "  missing:    " << m << '\n';
   for (const auto& p : status->problems) out << "  problem:    " << p << '\n';
+  for (const auto& w : status->warnings) out << "  warning:    " << w << '\n';
   if (!status->bridge.empty()) out << "bridge:       " << status->bridge << '\n';
   if (!status->mirrors.empty()) out << "OVS mirrors:  " << join(status->mirrors, ", ") << '\n';
   if (!status->ports.empty()) out << "OVS ports:    " << join(status->ports, ", ") << '\n';

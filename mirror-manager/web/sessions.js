@@ -91,7 +91,8 @@ const Sessions = (() => {
 
   function row(item) {
     const s = item.session, st = item.status || { state: 'unknown' };
-    const reasons = [...(st.missing || []).map((m) => 'missing ' + m), ...(st.problems || [])];
+    const reasons = [...(st.missing || []).map((m) => 'missing ' + m), ...(st.problems || []),
+      ...(st.warnings || []).map((w) => 'warning: ' + w)];
     for (const p of [item.capture, item.exporter]) {
       if (p && p.error) reasons.push((p === item.capture ? 'capture: ' : 'exporter: ') + p.error);
     }

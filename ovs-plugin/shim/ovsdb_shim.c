@@ -224,8 +224,10 @@ static void snapshot_interfaces(struct snapshot_impl *s, struct ovsdb_idl *idl) 
     f->admin_state = or_empty(row->admin_state);
     f->link_state = or_empty(row->link_state);
     f->error = or_empty(row->error);
+    f->mtu = row->n_mtu ? row->mtu[0] : -1;
     f->external_ids = copy_smap(s, &row->external_ids);
     f->options = copy_smap(s, &row->options);
+    f->status = copy_smap(s, &row->status);
     f->statistics = make_imap(row->key_statistics, row->value_statistics, row->n_statistics);
   }
   s->pub.n_interfaces = n;

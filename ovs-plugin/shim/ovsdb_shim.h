@@ -69,8 +69,10 @@ struct ovse_interface {
   const char *admin_state; /* "" when unknown */
   const char *link_state;  /* "" when unknown */
   const char *error;       /* "" when none */
+  int64_t mtu;             /* -1 when unknown */
   struct ovse_smap external_ids;
   struct ovse_smap options;
+  struct ovse_smap status; /* what ovs-vswitchd reports (tunnel_egress_iface, driver_name...) */
   struct ovse_imap statistics;
 };
 

@@ -55,8 +55,10 @@ Interface convert(const ovse_interface& f) {
   out.admin_state = f.admin_state;
   out.link_state = f.link_state;
   out.error = f.error;
+  out.mtu = unlessNegative(f.mtu);
   out.external_ids = strings(f.external_ids);
   out.options = strings(f.options);
+  out.status = strings(f.status);
   out.statistics = integers(f.statistics);
   return out;
 }

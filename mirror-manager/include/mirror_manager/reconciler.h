@@ -49,6 +49,7 @@ struct SessionStatus {
   SessionState state = SessionState::kWaiting;
   std::vector<std::string> missing;   ///< sources (or the destination) not found, with why
   std::vector<std::string> problems;  ///< why the session cannot be programmed
+  std::vector<std::string> warnings;  ///< programmed, but OVS will not deliver all it mirrors
   std::vector<std::string> mirrors;   ///< Mirror rows the session owns
   std::vector<std::string> ports;     ///< ports the session owns (tunnels, internal ports)
   std::string bridge;                 ///< where it is programmed

@@ -131,19 +131,6 @@ ovs::PortSpec tunnelPort(const Session& s, const ErspanDestination& d, const std
   return p;
 }
 
-// Bytes OVS's native tunnel port puts in front of the mirrored frame: outer Ethernet, IP, GRE
-// (flags + protocol, then the key for `gre` ports or the sequence number for `erspan` ports) and
-// the ERSPAN header.
-std::uint32_t tunnelOverheadBytes(const ErspanDestination& d) {
-  constexpr std::uint32_t kEthernet = 14, kIpv4 = 20, kIpv6 = 40, kGreBase = 4, kGreOption = 4;
-  constexpr std::uint32_t kErspanII = 8, kErspanIII = 12;
-  const bool v6 = d.remote_ip.find(':') != std::string::npos;
-  std::uint32_t bytes = kEthernet + (v6 ? kIpv6 : kIpv4) + kGreBase + kGreOption;
-  if (d.version == ErspanVersion::kTypeII) bytes += kErspanII;
-  if (d.version == ErspanVersion::kTypeIII) bytes += kErspanIII;
-  return bytes;
-}
-
 // Mirror.snaplen for a session's mirrored packet length. OVS 3.1 (userspace datapath) applies
 // snaplen after tnl_push: to a native tunnel port it cuts the *encapsulated* packet (measured:
 // snaplen 128 left 74 bytes of the mirrored frame under ERSPAN III), so the encapsulation is
@@ -209,6 +196,16 @@ bool perDirection(const Session& s) {
 }
 
 }  // namespace
+
+std::uint32_t tunnelOverheadBytes(const ErspanDestination& d) {
+  constexpr std::uint32_t kEthernet = 14, kIpv4 = 20, kIpv6 = 40, kGreBase = 4, kGreOption = 4;
+  constexpr std::uint32_t kErspanII = 8, kErspanIII = 12;
+  const bool v6 = d.remote_ip.find(':') != std::string::npos;
+  std::uint32_t bytes = kEthernet + (v6 ? kIpv6 : kIpv4) + kGreBase + kGreOption;
+  if (d.version == ErspanVersion::kTypeII) bytes += kErspanII;
+  if (d.version == ErspanVersion::kTypeIII) bytes += kErspanIII;
+  return bytes;
+}
 
 std::string ownedPortName(const std::string& session_name, const std::string& role) {
   std::uint32_t h = 2166136261u;  // FNV-1a

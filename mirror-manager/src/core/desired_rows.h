@@ -3,6 +3,7 @@
 // to OVS rows lives here.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "mirror_manager/reconciler.h"
@@ -21,6 +22,11 @@ struct DesiredRows {
   /// Never in fleet mode (ReconcileScope::fleet): the source may have moved to another host.
   bool keep_existing = false;
 };
+
+/// Bytes OVS's native tunnel port puts in front of the mirrored frame: outer Ethernet, IP, GRE
+/// (flags + protocol, then the key for `gre` ports or the sequence number for `erspan` ports) and
+/// the ERSPAN header.
+std::uint32_t tunnelOverheadBytes(const ErspanDestination& d);
 
 /// The rows `session` needs on the switch described by `index` (none when disabled, waiting or
 /// in error; `status` says which).

@@ -66,6 +66,7 @@ bool foldHostStatuses(std::size_t i, const std::vector<IndexedHost>& hosts,
     if (!host.connected || i >= host.statuses.size()) continue;
     const SessionStatus& st = host.statuses[i];
     for (const auto& p : st.problems) out.problems.push_back(host.name + ": " + p);
+    for (const auto& w : st.warnings) out.warnings.push_back(host.name + ": " + w);
     error = error || st.state == SessionState::kError;
   }
   return error;
@@ -123,6 +124,7 @@ nlohmann::json fleetStatusJson(const FleetSessionStatus& status) {
   j["hosts"] = status.hosts;
   j["missing"] = status.missing;
   j["problems"] = status.problems;
+  j["warnings"] = status.warnings;
   return j;
 }
 

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "desired_rows.h"
+#include "underlay_mtu.h"
 #include "switch_index.h"
 
 namespace ovse::manager {
@@ -224,6 +225,11 @@ ReconcilePlan reconcile(std::span<const Session> sessions, const ovs::SwitchStat
   diffPorts(desired, index, scope, plan.actions);
   diffMirrors(desired, index, scope, plan.actions);
   reportPortErrors(desired, index);
+  for (std::size_t i = 0; i < desired.size(); ++i) {
+    if (auto warning = underlayMtuWarning(sessions[i], desired[i], index)) {
+      desired[i].status.warnings.push_back(std::move(*warning));
+    }
+  }
   for (auto& rows : desired) plan.statuses.push_back(std::move(rows.status));
   return plan;
 }

@@ -41,7 +41,10 @@ SwitchIndex::SwitchIndex(const ovs::SwitchState& state) : state_(state) {
     port_by_name_[port.name] = &port;
     port_by_uuid_[port.uuid] = &port;
   }
-  for (const auto& iface : state.interfaces) interface_by_uuid_[iface.uuid] = &iface;
+  for (const auto& iface : state.interfaces) {
+    interface_by_uuid_[iface.uuid] = &iface;
+    interface_by_name_[iface.name] = &iface;
+  }
   for (const auto& bridge : state.bridges) {
     for (const auto& uuid : bridge.port_uuids) bridge_by_port_[uuid] = &bridge;
     for (const auto& uuid : bridge.mirror_uuids) bridge_by_mirror_[uuid] = &bridge;
@@ -74,6 +77,11 @@ const ovs::Port* SwitchIndex::portByUuid(const std::string& uuid) const {
 const ovs::Interface* SwitchIndex::interfaceByUuid(const std::string& uuid) const {
   auto it = interface_by_uuid_.find(uuid);
   return it == interface_by_uuid_.end() ? nullptr : it->second;
+}
+
+const ovs::Interface* SwitchIndex::interfaceByName(const std::string& name) const {
+  auto it = interface_by_name_.find(name);
+  return it == interface_by_name_.end() ? nullptr : it->second;
 }
 
 const ovs::Bridge* SwitchIndex::bridgeOfPort(const std::string& port_uuid) const {

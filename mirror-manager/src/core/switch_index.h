@@ -19,6 +19,7 @@ class SwitchIndex {
   const ovs::Port* portByName(const std::string& name) const;
   const ovs::Port* portByUuid(const std::string& uuid) const;
   const ovs::Interface* interfaceByUuid(const std::string& uuid) const;
+  const ovs::Interface* interfaceByName(const std::string& name) const;
   /// The bridge holding a port or a mirror (by UUID), or nullptr.
   const ovs::Bridge* bridgeOfPort(const std::string& port_uuid) const;
   const ovs::Bridge* bridgeOfMirror(const std::string& mirror_uuid) const;
@@ -32,6 +33,7 @@ class SwitchIndex {
   std::unordered_map<std::string, const ovs::Port*> port_by_name_;
   std::unordered_map<std::string, const ovs::Port*> port_by_uuid_;
   std::unordered_map<std::string, const ovs::Interface*> interface_by_uuid_;
+  std::unordered_map<std::string, const ovs::Interface*> interface_by_name_;
   std::unordered_map<std::string, const ovs::Bridge*> bridge_by_port_;
   std::unordered_map<std::string, const ovs::Bridge*> bridge_by_mirror_;
   /// Identity key ("i:" iface-id, "m:" MAC, "v:" VM) → ports, in the state's order.

@@ -45,6 +45,7 @@ nlohmann::json statusJson(const SessionStatus& s) {
   j["state"] = toString(s.state);
   j["missing"] = s.missing;
   j["problems"] = s.problems;
+  j["warnings"] = s.warnings;
   j["mirrors"] = s.mirrors;
   j["ports"] = s.ports;
   j["bridge"] = s.bridge;

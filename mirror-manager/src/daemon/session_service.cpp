@@ -14,6 +14,7 @@ std::string describe(const SessionStatus& s) {
   std::string sep = " (";
   for (const auto& m : s.missing) text += sep + "missing " + m, sep = "; ";
   for (const auto& p : s.problems) text += sep + p, sep = "; ";
+  for (const auto& w : s.warnings) text += sep + "warning: " + w, sep = "; ";
   return sep == " (" ? text : text + ")";
 }
 

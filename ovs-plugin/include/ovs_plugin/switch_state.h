@@ -47,8 +47,10 @@ struct Interface {
   std::string admin_state;
   std::string link_state;
   std::string error;
+  std::optional<std::int64_t> mtu;  ///< the MTU ovs-vswitchd reports, when it knows one
   StringMap external_ids;
   StringMap options;
+  StringMap status;  ///< Interface.status: tunnel_egress_iface for tunnels, driver_name, ...
   std::map<std::string, std::int64_t> statistics;
 
   /// `external_ids:iface-id`, the identity a cloud (OpenStack, OVN, libvirt) gives a VM's NIC.

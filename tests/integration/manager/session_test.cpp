@@ -5,6 +5,8 @@
 #include <chrono>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "harness/capture.h"
 #include "harness/sandbox.h"
 
@@ -171,6 +173,50 @@ TEST_F(SessionTest, NativeErspanMirroredPacketLengthIsTheInnerFrames) {
   std::string expected;
   for (std::size_t i = 0; i < outer.size(); ++i) expected += "128\t442\n";
   EXPECT_EQ(inner.out, expected);
+}
+
+// OVS's userspace datapath drops an encapsulated mirror copy that does not fit the underlay's
+// MTU, silently: on br-ul's 1500 bytes an ERSPAN III copy of a 1514-byte frame never leaves.
+// The session says so, with the limit, and a jumbo underlay makes it deliver everything.
+TEST_F(SessionTest, NativeErspanFramesOverTheUnderlayMtuAreAWarningUntilItFits) {
+  sandbox_->addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
+  auto r = ctl({"session", "create", "big", "--type", "erspan", "--source", "iface_id=vm-a",
+                "--remote-ip", "10.99.0.2", "--version", "3", "--session-id", "79"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto warnings = [&] {
+    auto show = ctl({"session", "show", "big", "--json"});
+    EXPECT_EQ(show.exit_code, 0) << show.err;
+    return nlohmann::json::parse(show.out)["status"].value("warnings", nlohmann::json::array());
+  };
+  auto waitFor = [&](bool want_warning) {
+    // ovs-vswitchd refreshes Interface.status and mtu every few seconds.
+    for (int i = 0; i < 100; ++i) {
+      if (warnings().empty() != want_warning) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ADD_FAILURE() << "warnings still " << warnings().dump();
+  };
+  waitFor(true);
+  EXPECT_EQ(warnings()[0].get<std::string>().substr(0, 56),
+            "mirrored frames over 1460 bytes are dropped by OVS: 40 b")
+      << warnings().dump();
+
+  auto small_and_big = [&](const std::string& filter) {
+    auto cap = capture("col", "ip proto 47");
+    ping("vm1", "10.0.0.2", 2, 56);
+    ping("vm1", "10.0.0.2", 2, 1472);  // 1514-byte frames
+    return cap->fields({"frame.len"}, filter).size();
+  };
+  EXPECT_EQ(small_and_big("icmp && frame.len < 200"), 4u);
+  EXPECT_EQ(small_and_big("icmp && frame.len > 1500"), 0u) << "OVS delivered what it drops?";
+
+  ASSERT_EQ(sandbox_->exec("col", {"ip", "link", "set", "eth0", "mtu", "9000"}).exit_code, 0);
+  ASSERT_EQ(sandbox_->vsctl({"set", "interface", "col", "mtu_request=9000", "--", "set",
+                             "interface", "br-ul", "mtu_request=9000"})
+                .exit_code,
+            0);
+  waitFor(false);
+  EXPECT_EQ(small_and_big("icmp && frame.len > 1500"), 4u);
 }
 
 TEST_F(SessionTest, NativeErspanIIMarksEgressInTheIndex) {

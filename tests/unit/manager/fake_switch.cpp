@@ -104,6 +104,18 @@ void FakeSwitch::setInterfaceError(const std::string& port_name, const std::stri
   ++state_.seqno;
 }
 
+void FakeSwitch::reportInterface(const std::string& port_name, std::optional<std::int64_t> mtu,
+                                 ovs::StringMap status) {
+  const ovs::Port* port = state_.portByName(port_name);
+  for (auto& iface : state_.interfaces) {
+    if (port && iface.uuid == port->interface_uuids.at(0)) {
+      iface.mtu = mtu;
+      iface.status = status;
+    }
+  }
+  ++state_.seqno;
+}
+
 void FakeSwitch::deleteMirror(const std::string& name) {
   const ovs::Mirror* m = state_.mirrorByName(name);
   if (m == nullptr) return;

@@ -3,7 +3,9 @@
 // dropped), so tests can check that reconciling twice converges.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "ovs_plugin/switch_backend.h"
@@ -34,6 +36,9 @@ class FakeSwitch : public ovs::SwitchBackend {
   void deleteMirror(const std::string& name);
   /// Sets the error column of a port's interface, as ovs-vswitchd does when a port fails.
   void setInterfaceError(const std::string& port_name, const std::string& error);
+  /// Sets what ovs-vswitchd reports about a port's interface: its MTU and its status column.
+  void reportInterface(const std::string& port_name, std::optional<std::int64_t> mtu,
+                       ovs::StringMap status = {});
   /// When set, the next `n` apply() calls are refused as stale (another writer got there first).
   void refuseAsStale(int n) { stale_refusals_ = n; }
   /// When set, the next apply() fails with this message and changes nothing.

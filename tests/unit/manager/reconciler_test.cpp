@@ -344,6 +344,39 @@ TEST_F(ReconcilerTest, PortErrorsFromOvsAreReported) {
                                      ": could not add (File exists)"});
 }
 
+// OVS drops a tunnel packet too big for the interface it leaves by; the status says so, with
+// the limit, and the session stays active (it still delivers the frames that fit).
+TEST_F(ReconcilerTest, NativeTunnelFramesTooBigForTheUnderlayAreAWarning) {
+  fake.addPort("br-ul", "br-ul", {}, "internal");
+  std::vector<Session> sessions{erspanSession(ErspanVersion::kTypeIII)};
+  const auto tunnels = converge(sessions)[0].ports;  // one per direction
+  ASSERT_EQ(tunnels.size(), 2u);
+  EXPECT_TRUE(reconcile(sessions, *fake.state()).statuses[0].warnings.empty())
+      << "no warning before OVS says where the tunnels leave";
+
+  fake.reportInterface("br-ul", 1500);
+  for (const auto& t : tunnels) fake.reportInterface(t, std::nullopt, {{"tunnel_egress_iface", "br-ul"}});
+  auto plan = reconcile(sessions, *fake.state());
+  EXPECT_TRUE(plan.actions.empty());
+  EXPECT_EQ(plan.statuses[0].state, SessionState::kActive);
+  // ERSPAN III over IPv4 adds 40 bytes to the IP packet; vm1 (MTU 1500, not an access port)
+  // sends frames of up to 1518 bytes.
+  EXPECT_EQ(plan.statuses[0].warnings,
+            std::vector<std::string>{
+                "mirrored frames over 1460 bytes are dropped by OVS: 40 bytes of encapsulation do "
+                "not fit the MTU of br-ul (1500), and frames here reach 1518 bytes; set a mirrored "
+                "packet length of at most 1460 or an MTU of at least 1558 on br-ul"});
+
+  fake.reportInterface("br-ul", 9000);
+  EXPECT_TRUE(reconcile(sessions, *fake.state()).statuses[0].warnings.empty());
+
+  fake.reportInterface("br-ul", 1500);
+  sessions[0].mirrored_packet_length = 1460;
+  EXPECT_TRUE(reconcile(sessions, *fake.state()).statuses[0].warnings.empty());
+  sessions[0].mirrored_packet_length = 1461;
+  EXPECT_EQ(reconcile(sessions, *fake.state()).statuses[0].warnings.size(), 1u);
+}
+
 TEST_F(ReconcilerTest, ErspanSessionWhoseOnlySourceLeftWaitsAndKeepsItsRows) {
   // Two bridges: with vm1 gone, no source says which bridge the session lives on.
   fake.addPort("br-ul", "uplink");

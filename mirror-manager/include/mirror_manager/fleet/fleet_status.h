@@ -34,6 +34,7 @@ struct FleetSessionStatus {
   std::vector<std::string> hosts;     ///< hosts whose database holds the session's Mirror rows
   std::vector<std::string> missing;   ///< sources found on no host
   std::vector<std::string> problems;  ///< "HOST: why", unreachable hosts, OVS port errors
+  std::vector<std::string> warnings;  ///< "HOST: what OVS will not deliver"
 };
 
 /// The names of the sessions with Mirror rows in `state` (rows of the store's sessions: tagged

@@ -1,0 +1,79 @@
+#include "underlay_mtu.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <variant>
+
+namespace ovse::manager {
+namespace {
+
+constexpr std::int64_t kEthernetHeader = 14;
+constexpr std::int64_t kVlanTag = 4;
+constexpr std::int64_t kDefaultMtu = 1500;
+
+const ovs::Interface* firstInterface(const ovs::Port& port, const SwitchIndex& index) {
+  return port.interface_uuids.empty() ? nullptr : index.interfaceByUuid(port.interface_uuids[0]);
+}
+
+// The smallest MTU among the interfaces the session's tunnels leave by, with that interface's
+// name; nothing until OVS has reported one.
+std::optional<std::pair<std::int64_t, std::string>> egressMtu(const DesiredRows& rows,
+                                                              const SwitchIndex& index) {
+  std::optional<std::pair<std::int64_t, std::string>> smallest;
+  for (const auto& spec : rows.ports) {
+    const ovs::Port* port = index.portByName(spec.name);
+    const ovs::Interface* tunnel = port ? firstInterface(*port, index) : nullptr;
+    if (tunnel == nullptr) continue;
+    auto egress_name = tunnel->status.find("tunnel_egress_iface");
+    if (egress_name == tunnel->status.end()) continue;
+    const ovs::Interface* egress = index.interfaceByName(egress_name->second);
+    if (egress == nullptr || !egress->mtu) continue;
+    if (!smallest || *egress->mtu < smallest->first) smallest = {{*egress->mtu, egress->name}};
+  }
+  return smallest;
+}
+
+// The longest frame the session mirrors: its mirrored packet length, else the largest MTU of
+// its source ports plus the Ethernet header (and a VLAN tag unless the port is an access port).
+std::int64_t longestMirroredFrame(const Session& session, const DesiredRows& rows,
+                                  const SwitchIndex& index) {
+  if (session.mirrored_packet_length) return *session.mirrored_packet_length;
+  std::int64_t longest = 0;
+  for (const auto& mirror : rows.mirrors) {
+    for (const auto* names : {&mirror.select_src_ports, &mirror.select_dst_ports}) {
+      for (const auto& name : *names) {
+        const ovs::Port* port = index.portByName(name);
+        const ovs::Interface* iface = port ? firstInterface(*port, index) : nullptr;
+        const std::int64_t mtu = iface && iface->mtu ? *iface->mtu : kDefaultMtu;
+        const std::int64_t tag = port && port->tag ? 0 : kVlanTag;
+        longest = std::max(longest, mtu + kEthernetHeader + tag);
+      }
+    }
+  }
+  return longest == 0 ? kDefaultMtu + kEthernetHeader + kVlanTag : longest;
+}
+
+}  // namespace
+
+std::optional<std::string> underlayMtuWarning(const Session& session, const DesiredRows& rows,
+                                              const SwitchIndex& index) {
+  const auto* erspan = std::get_if<ErspanDestination>(&session.destination);
+  if (erspan == nullptr || erspan->backend != ErspanBackend::kNative || rows.ports.empty()) {
+    return std::nullopt;
+  }
+  auto egress = egressMtu(rows, index);
+  if (!egress) return std::nullopt;
+  // The MTU counts the outer IP packet: the encapsulation without its Ethernet header.
+  const std::int64_t ip_overhead = tunnelOverheadBytes(*erspan) - kEthernetHeader;
+  const std::int64_t fits = egress->first - ip_overhead;
+  const std::int64_t longest = longestMirroredFrame(session, rows, index);
+  if (longest <= fits) return std::nullopt;
+  return "mirrored frames over " + std::to_string(fits) + " bytes are dropped by OVS: " +
+         std::to_string(ip_overhead) + " bytes of encapsulation do not fit the MTU of " +
+         egress->second + " (" + std::to_string(egress->first) + "), and frames here reach " +
+         std::to_string(longest) + " bytes; set a mirrored packet length of at most " +
+         std::to_string(fits) + " or an MTU of at least " +
+         std::to_string(longest + ip_overhead) + " on " + egress->second;
+}
+
+}  // namespace ovse::manager
