@@ -32,8 +32,8 @@ CaptureWriter::CaptureWriter(std::unique_ptr<RecordFile> file, OutputFormat form
 
 std::expected<std::unique_ptr<CaptureWriter>, std::string> CaptureWriter::create(
     const std::string& path, OutputFormat format, std::size_t buffer_bytes,
-    std::uint32_t snap_len_bytes) {
-  auto file = RecordFile::create(path, buffer_bytes);
+    std::uint32_t snap_len_bytes, WriteBehind* write_behind) {
+  auto file = RecordFile::create(path, buffer_bytes, write_behind);
   if (!file) return std::unexpected(file.error());
   std::unique_ptr<CaptureWriter> writer(new CaptureWriter(
       std::move(*file), format, snap_len_bytes == 0 ? kDefaultSnapLen : snap_len_bytes));

@@ -159,7 +159,7 @@ bool OutputSet::open(Slot& slot, const Session* session, std::uint64_t time_ns) 
     path = numberedPath(path, slot.file_number);
   }
   auto writer = CaptureWriter::create(path, config_.format, config_.write_buffer_bytes,
-                                      config_.snap_len_bytes);
+                                      config_.snap_len_bytes, &write_behind_);
   if (!writer) {
     ++counters_.write_error_count;
     if (!slot.failed) log_(writer.error() + "; frames are dropped until writing works again");

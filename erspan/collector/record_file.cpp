@@ -1,4 +1,5 @@
-// RecordFile: 0600 files, large buffered writes, truncation back to a record boundary on error.
+// RecordFile: 0600 files, large buffered writes (optionally on a WriteBehind thread),
+// truncation back to a record boundary on error.
 #include "erspan/collector/record_file.h"
 
 #include <fcntl.h>
@@ -33,17 +34,23 @@ bool makeParents(const std::string& path, std::string& error) {
 
 }  // namespace
 
-RecordFile::RecordFile(int fd, std::string path, std::size_t buffer_bytes, bool is_stdout)
-    : fd_(fd), path_(std::move(path)), is_stdout_(is_stdout), buffer_(buffer_bytes) {}
+RecordFile::RecordFile(int fd, std::string path, std::size_t buffer_bytes, bool is_stdout,
+                       WriteBehind* writer)
+    : fd_(fd), path_(std::move(path)), is_stdout_(is_stdout), writer_(writer) {
+  buffers_[0].resize(buffer_bytes);
+  if (writer_ != nullptr) buffers_[1].resize(buffer_bytes);
+  buffer_ = &buffers_[0];
+}
 
 RecordFile::~RecordFile() { close(); }
 
 std::expected<std::unique_ptr<RecordFile>, std::string> RecordFile::create(
-    const std::string& path, std::size_t buffer_bytes) {
+    const std::string& path, std::size_t buffer_bytes, WriteBehind* writer) {
   // Big enough for the largest pcapng EPB (snap length 262144 plus headers and options).
   buffer_bytes = buffer_bytes < (512u << 10) ? (512u << 10) : buffer_bytes;
   if (path == "-") {
-    return std::unique_ptr<RecordFile>(new RecordFile(STDOUT_FILENO, path, buffer_bytes, true));
+    return std::unique_ptr<RecordFile>(
+        new RecordFile(STDOUT_FILENO, path, buffer_bytes, true, writer));
   }
   std::string error;
   if (!makeParents(path, error)) return std::unexpected(error);
@@ -54,15 +61,15 @@ std::expected<std::unique_ptr<RecordFile>, std::string> RecordFile::create(
   struct stat st {};
   const bool regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
   if (regular) fchmod(fd, 0600);
-  auto file = std::unique_ptr<RecordFile>(new RecordFile(fd, path, buffer_bytes, false));
+  auto file = std::unique_ptr<RecordFile>(new RecordFile(fd, path, buffer_bytes, false, writer));
   file->regular_ = regular;
   return file;
 }
 
 std::span<std::uint8_t> RecordFile::reserve(std::size_t bytes) noexcept {
-  if (failed_ || fd_ < 0 || bytes > buffer_.size()) return {};
-  if (buffer_.size() - used_ < bytes && !flush()) return {};
-  return std::span<std::uint8_t>(buffer_.data() + used_, bytes);
+  if (failed_ || fd_ < 0 || bytes > buffer_->size()) return {};
+  if (buffer_->size() - used_ < bytes && !flush()) return {};
+  return std::span<std::uint8_t>(buffer_->data() + used_, bytes);
 }
 
 void RecordFile::commit(std::size_t bytes) noexcept {
@@ -70,27 +77,43 @@ void RecordFile::commit(std::size_t bytes) noexcept {
   ++buffered_records_;
 }
 
+bool RecordFile::settle() noexcept {
+  if (!pending_) return true;
+  writer_->wait(job_);
+  pending_ = false;
+  if (job_.error != 0) {
+    fail(job_.error, pending_records_ + buffered_records_);
+    return false;
+  }
+  durable_bytes_ += job_.size;
+  return true;
+}
+
 bool RecordFile::flush() noexcept {
-  if (failed_) return false;
-  std::size_t done = 0;
-  while (done < used_) {
-    const ssize_t n = ::write(fd_, buffer_.data() + done, used_ - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      fail(n < 0 ? errno : ENOSPC);
+  if (failed_ || !settle()) return false;
+  if (used_ == 0) return true;
+  if (writer_ != nullptr) {
+    job_ = WriteBehind::Job{.fd = fd_, .data = buffer_->data(), .size = used_};
+    writer_->submit(job_);
+    pending_ = true;
+    pending_records_ = buffered_records_;
+    buffer_ = buffer_ == &buffers_[0] ? &buffers_[1] : &buffers_[0];
+  } else {
+    std::size_t written = 0;
+    if (const int err = writeAll(fd_, buffer_->data(), used_, written); err != 0) {
+      fail(err, buffered_records_);
       return false;
     }
-    done += static_cast<std::size_t>(n);
+    durable_bytes_ += used_;
   }
-  durable_bytes_ += used_;
   used_ = 0;
   buffered_records_ = 0;
   return true;
 }
 
-void RecordFile::fail(int err) noexcept {
+void RecordFile::fail(int err, std::uint64_t unwritten_records) noexcept {
   failed_ = true;
-  lost_records_ = buffered_records_;
+  lost_records_ = unwritten_records;
   error_ = "write to '" + path_ + "' failed: " + errnoText(err);
   // A partial write may have cut a record: go back to the last complete one so the file stays
   // readable. (A pipe cannot be cut back; its reader sees the stream end there.)
@@ -104,7 +127,7 @@ void RecordFile::fail(int err) noexcept {
 
 bool RecordFile::close() noexcept {
   if (fd_ < 0) return !failed_;
-  const bool ok = flush();
+  const bool ok = flush() && settle();
   if (!is_stdout_) ::close(fd_);
   fd_ = -1;
   return ok;

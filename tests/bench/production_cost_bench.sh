@@ -101,14 +101,14 @@ done
 # shellcheck disable=SC2086
 base=$(median ${runs[none]})
 figures=("seconds=$seconds" "rounds=$rounds" "no_session_mbit_s=$base" "target_exporter_drop_percent=5")
-printf '  %-40s %6s Mbit/s (median)\n' "no session (anchor)" "$base"
+printf '  %-44s %6s Mbit/s (median)\n' "no session (anchor)" "$base"
 for c in "${cases[@]:1}"; do
   # shellcheck disable=SC2086
   got=$(median ${runs[$c]})
   # shellcheck disable=SC2086
   rate=$(median ${copies[$c]})
   drop=$(echo "(1 - $got / $base) * 100" | bc -l)
-  printf '  %-40s %6s Mbit/s  %5.1f %% below the anchor, %s mirrored copies/s (medians)\n' \
+  printf '  %-44s %6s Mbit/s  %5.1f %% below the anchor, %s mirrored copies/s (medians)\n' \
     "ERSPAN III, backend ${c/-direct/ (direct link)}" "$got" "$drop" "$rate"
   key=${c//-/_}
   figures+=("${key}_mbit_s=$got" "${key}_drop_percent=$(printf '%.1f' "$drop")" "${key}_copies_per_s=$rate")

@@ -1,10 +1,14 @@
 // Collector parts: --allow / --session parsing, exporter timestamp resolution, output path
-// patterns, record-boundary truncation after a write error.
+// patterns, record-boundary truncation after a write error, writing behind.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <vector>
 
 #include "erspan/collector/config.h"
 #include "erspan/collector/output_set.h"
@@ -120,6 +124,47 @@ TEST(RecordFile, IsPrivateAndReportsWriteErrorsNamingTheFile) {
   EXPECT_NE((*full)->error().find("'/dev/full'"), std::string::npos);
   EXPECT_NE((*full)->error().find("errno 28"), std::string::npos);
   EXPECT_TRUE((*full)->reserve(10).empty());
+}
+
+// Through a WriteBehind, records keep going into the second buffer while the first is written;
+// the file gets every byte in order, and a failed write shows at the next flush, with the
+// records of both buffers lost.
+TEST(RecordFile, WritesBehindInOrderAndSeesTheirFailureAtTheNextFlush) {
+  WriteBehind writer;
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("ovse-rf-wb-" + std::to_string(getpid()) + ".bin");
+  auto file = RecordFile::create(path.string(), 512u << 10, &writer);
+  ASSERT_TRUE(file) << file.error();
+  constexpr std::size_t kRecord = 1000, kRecords = 3000;  // ~6 buffers
+  for (std::size_t i = 0; i < kRecords; ++i) {
+    auto out = (*file)->reserve(kRecord);
+    ASSERT_EQ(out.size(), kRecord);
+    std::fill(out.begin(), out.end(), static_cast<std::uint8_t>(i));
+    (*file)->commit(kRecord);
+  }
+  EXPECT_EQ((*file)->sizeBytes(), kRecord * kRecords);
+  EXPECT_TRUE((*file)->close());
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
+  ASSERT_EQ(bytes.size(), kRecord * kRecords);
+  for (std::size_t i = 0; i < kRecords; ++i) {
+    ASSERT_EQ(static_cast<std::uint8_t>(bytes[i * kRecord]), static_cast<std::uint8_t>(i));
+  }
+  std::filesystem::remove(path);
+
+  auto full = RecordFile::create("/dev/full", 512u << 10, &writer);
+  ASSERT_TRUE(full) << full.error();
+  ASSERT_EQ((*full)->reserve(10).size(), 10u);
+  (*full)->commit(10);
+  EXPECT_TRUE((*full)->flush()) << "handed over; the write has not happened yet";
+  ASSERT_EQ((*full)->reserve(10).size(), 10u);
+  (*full)->commit(10);
+  EXPECT_FALSE((*full)->flush());
+  EXPECT_TRUE((*full)->failed());
+  EXPECT_EQ((*full)->lostRecords(), 2u);
+  EXPECT_NE((*full)->error().find("errno 28"), std::string::npos);
+  EXPECT_TRUE((*full)->reserve(10).empty());
+  EXPECT_FALSE((*full)->close());
 }
 
 }  // namespace

@@ -34,7 +34,7 @@ class CaptureWriter {
   /// Creates the file and writes its header (pcap file header or SHB).
   [[nodiscard]] static std::expected<std::unique_ptr<CaptureWriter>, std::string> create(
       const std::string& path, OutputFormat format, std::size_t buffer_bytes,
-      std::uint32_t snap_len_bytes);
+      std::uint32_t snap_len_bytes, WriteBehind* write_behind = nullptr);
 
   /// Appends one frame of `session` (its IDB first, when new to this file). False when the file
   /// has failed (see `file().error()`).

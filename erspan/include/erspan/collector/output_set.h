@@ -84,6 +84,7 @@ class OutputSet {
   LogFn log_;
   bool per_session_;
   bool rotating_;
+  WriteBehind write_behind_;  ///< the files' writes; outlives slots_ (declared before them)
   std::vector<std::unique_ptr<Slot>> slots_;
   OutputCounters counters_;
   std::vector<std::string> paths_;

@@ -1,5 +1,7 @@
-// A capture file (or standard output) written through one large buffer of whole records: no
+// A capture file (or standard output) written through large buffers of whole records: no
 // syscall per packet, and on a write error the file is cut back to the last complete record.
+// With a WriteBehind, a full buffer is handed to its thread and records go on into the other
+// one; a write error is then seen at the next flush, and both buffers' records count as lost.
 #pragma once
 
 #include <cstddef>
@@ -10,15 +12,18 @@
 #include <string>
 #include <vector>
 
+#include "erspan/collector/write_behind.h"
+
 namespace ovse::erspan::collector {
 
 /// Buffered, record-aligned output. Not thread-safe.
 class RecordFile {
  public:
   /// Creates `path` (mode 0600, truncated; parent directories made 0700) or, for "-", uses
-  /// standard output. The error names the path and errno.
+  /// standard output. Writes go through `writer`'s thread when given (it must outlive the file),
+  /// else happen in flush(). The error names the path and errno.
   [[nodiscard]] static std::expected<std::unique_ptr<RecordFile>, std::string> create(
-      const std::string& path, std::size_t buffer_bytes);
+      const std::string& path, std::size_t buffer_bytes, WriteBehind* writer = nullptr);
 
   ~RecordFile();
   RecordFile(const RecordFile&) = delete;
@@ -31,8 +36,9 @@ class RecordFile {
   /// Marks `bytes` of the reserved space as one complete record.
   void commit(std::size_t bytes) noexcept;
 
-  /// Writes the buffer out. On failure the file is truncated to the last flushed record and
-  /// `error()` names the file and errno; records still buffered are lost (`lostRecords()`).
+  /// Writes the buffer out (with a WriteBehind: hands it over, after the previous one is
+  /// written). On failure the file is truncated to the last written record and `error()` names
+  /// the file and errno; records not written are lost (`lostRecords()`).
   bool flush() noexcept;
 
   /// Flushes and closes; false when the final flush failed.
@@ -42,26 +48,37 @@ class RecordFile {
   [[nodiscard]] bool failed() const noexcept { return failed_; }
   /// The error message of the failure.
   [[nodiscard]] const std::string& error() const noexcept { return error_; }
-  /// Records that were buffered when the failure happened (never reached the file).
+  /// Records that were buffered or being written when the failure happened (never reached the
+  /// file).
   [[nodiscard]] std::uint64_t lostRecords() const noexcept { return lost_records_; }
-  /// Bytes in the file plus bytes buffered.
-  [[nodiscard]] std::uint64_t sizeBytes() const noexcept { return durable_bytes_ + used_; }
+  /// Bytes in the file plus bytes being written and buffered.
+  [[nodiscard]] std::uint64_t sizeBytes() const noexcept {
+    return durable_bytes_ + (pending_ ? job_.size : 0) + used_;
+  }
   /// The path given at creation ("-" for standard output).
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
   /// True for standard output.
   [[nodiscard]] bool isStdout() const noexcept { return is_stdout_; }
 
  private:
-  RecordFile(int fd, std::string path, std::size_t buffer_bytes, bool is_stdout);
-  void fail(int err) noexcept;
+  RecordFile(int fd, std::string path, std::size_t buffer_bytes, bool is_stdout,
+             WriteBehind* writer);
+  /// Waits for the buffer being written; false (and failed) when its write failed.
+  bool settle() noexcept;
+  void fail(int err, std::uint64_t unwritten_records) noexcept;
 
   int fd_;
   std::string path_;
   bool is_stdout_;
   bool regular_ = false;  ///< a regular file (can be truncated back after an error)
-  std::vector<std::uint8_t> buffer_;
+  WriteBehind* writer_;
+  std::vector<std::uint8_t> buffers_[2];
+  std::vector<std::uint8_t>* buffer_;  ///< the one records go into
   std::size_t used_ = 0;
   std::uint64_t buffered_records_ = 0;
+  WriteBehind::Job job_;  ///< the other buffer, while `pending_`
+  bool pending_ = false;
+  std::uint64_t pending_records_ = 0;
   std::uint64_t durable_bytes_ = 0;
   std::uint64_t lost_records_ = 0;
   bool failed_ = false;
