@@ -99,8 +99,7 @@ bool RecordFile::flush() noexcept {
     pending_records_ = buffered_records_;
     buffer_ = buffer_ == &buffers_[0] ? &buffers_[1] : &buffers_[0];
   } else {
-    std::size_t written = 0;
-    if (const int err = writeAll(fd_, buffer_->data(), used_, written); err != 0) {
+    if (const int err = writeAll(fd_, buffer_->data(), used_); err != 0) {
       fail(err, buffered_records_);
       return false;
     }

@@ -6,8 +6,8 @@
 
 namespace ovse::erspan::collector {
 
-int writeAll(int fd, const std::uint8_t* data, std::size_t size, std::size_t& written) noexcept {
-  written = 0;
+int writeAll(int fd, const std::uint8_t* data, std::size_t size) noexcept {
+  std::size_t written = 0;
   while (written < size) {
     const ssize_t n = ::write(fd, data + written, size - written);
     if (n < 0 && errno == EINTR) continue;
@@ -51,10 +51,8 @@ void WriteBehind::run() {
     Job* job = queue_.front();
     queue_.pop_front();
     lock.unlock();
-    std::size_t written = 0;
-    const int error = writeAll(job->fd, job->data, job->size, written);
+    const int error = writeAll(job->fd, job->data, job->size);
     lock.lock();
-    job->written = written;
     job->error = error;
     job->done = true;
     finished_.notify_all();

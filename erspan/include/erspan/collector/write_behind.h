@@ -14,8 +14,8 @@
 namespace ovse::erspan::collector {
 
 /// Writes all of `size` bytes at `data` to `fd` (retrying EINTR and short writes); returns 0 or
-/// the errno that stopped it (ENOSPC for a write of 0 bytes), with the bytes that made it.
-int writeAll(int fd, const std::uint8_t* data, std::size_t size, std::size_t& written) noexcept;
+/// the errno that stopped it (ENOSPC for a write of 0 bytes).
+int writeAll(int fd, const std::uint8_t* data, std::size_t size) noexcept;
 
 class WriteBehind {
  public:
@@ -24,9 +24,8 @@ class WriteBehind {
     int fd = -1;
     const std::uint8_t* data = nullptr;
     std::size_t size = 0;
-    std::size_t written = 0;  ///< result: bytes written
-    int error = 0;            ///< result: 0 or the errno
-    bool done = false;        ///< guarded by the WriteBehind's mutex
+    int error = 0;      ///< result: 0 or the errno
+    bool done = false;  ///< guarded by the WriteBehind's mutex
   };
 
   WriteBehind();
