@@ -133,8 +133,7 @@ void diffPorts(const std::vector<DesiredRows>& desired, const SwitchIndex& index
       actions.push_back(ovs::CreatePort{*spec});
       continue;
     }
-    const ovs::Interface* iface =
-        port->interface_uuids.empty() ? nullptr : index.interfaceByUuid(port->interface_uuids[0]);
+    const ovs::Interface* iface = index.firstInterfaceOf(*port);
     if (portMatches(*port, iface, *spec, index)) continue;
     const ovs::Bridge* bridge = index.bridgeOfPort(port->uuid);
     if (iface != nullptr && bridge != nullptr && bridge->name == spec->bridge &&
@@ -188,8 +187,7 @@ void reportPortErrors(std::vector<DesiredRows>& desired, const SwitchIndex& inde
     std::size_t failed = 0;
     for (const auto& spec : rows.ports) {
       const ovs::Port* port = index.portByName(spec.name);
-      if (port == nullptr || port->interface_uuids.empty()) continue;
-      const ovs::Interface* iface = index.interfaceByUuid(port->interface_uuids[0]);
+      const ovs::Interface* iface = port ? index.firstInterfaceOf(*port) : nullptr;
       if (iface == nullptr || iface->error.empty()) continue;
       rows.status.problems.push_back("OVS: port " + spec.name + ": " + iface->error);
       ++failed;

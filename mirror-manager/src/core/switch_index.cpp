@@ -79,6 +79,10 @@ const ovs::Interface* SwitchIndex::interfaceByUuid(const std::string& uuid) cons
   return it == interface_by_uuid_.end() ? nullptr : it->second;
 }
 
+const ovs::Interface* SwitchIndex::firstInterfaceOf(const ovs::Port& port) const {
+  return port.interface_uuids.empty() ? nullptr : interfaceByUuid(port.interface_uuids[0]);
+}
+
 const ovs::Interface* SwitchIndex::interfaceByName(const std::string& name) const {
   auto it = interface_by_name_.find(name);
   return it == interface_by_name_.end() ? nullptr : it->second;

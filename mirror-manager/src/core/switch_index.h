@@ -20,6 +20,8 @@ class SwitchIndex {
   const ovs::Port* portByUuid(const std::string& uuid) const;
   const ovs::Interface* interfaceByUuid(const std::string& uuid) const;
   const ovs::Interface* interfaceByName(const std::string& name) const;
+  /// A port's first (for all but bonds, only) interface, or nullptr.
+  const ovs::Interface* firstInterfaceOf(const ovs::Port& port) const;
   /// The bridge holding a port or a mirror (by UUID), or nullptr.
   const ovs::Bridge* bridgeOfPort(const std::string& port_uuid) const;
   const ovs::Bridge* bridgeOfMirror(const std::string& mirror_uuid) const;

@@ -11,10 +11,6 @@ constexpr std::int64_t kEthernetHeader = 14;
 constexpr std::int64_t kVlanTag = 4;
 constexpr std::int64_t kDefaultMtu = 1500;
 
-const ovs::Interface* firstInterface(const ovs::Port& port, const SwitchIndex& index) {
-  return port.interface_uuids.empty() ? nullptr : index.interfaceByUuid(port.interface_uuids[0]);
-}
-
 // The smallest MTU among the interfaces the session's tunnels leave by, with that interface's
 // name; nothing until OVS has reported one.
 std::optional<std::pair<std::int64_t, std::string>> egressMtu(const DesiredRows& rows,
@@ -22,7 +18,7 @@ std::optional<std::pair<std::int64_t, std::string>> egressMtu(const DesiredRows&
   std::optional<std::pair<std::int64_t, std::string>> smallest;
   for (const auto& spec : rows.ports) {
     const ovs::Port* port = index.portByName(spec.name);
-    const ovs::Interface* tunnel = port ? firstInterface(*port, index) : nullptr;
+    const ovs::Interface* tunnel = port ? index.firstInterfaceOf(*port) : nullptr;
     if (tunnel == nullptr) continue;
     auto egress_name = tunnel->status.find("tunnel_egress_iface");
     if (egress_name == tunnel->status.end()) continue;
@@ -43,7 +39,7 @@ std::int64_t longestMirroredFrame(const Session& session, const DesiredRows& row
     for (const auto* names : {&mirror.select_src_ports, &mirror.select_dst_ports}) {
       for (const auto& name : *names) {
         const ovs::Port* port = index.portByName(name);
-        const ovs::Interface* iface = port ? firstInterface(*port, index) : nullptr;
+        const ovs::Interface* iface = port ? index.firstInterfaceOf(*port) : nullptr;
         const std::int64_t mtu = iface && iface->mtu ? *iface->mtu : kDefaultMtu;
         const std::int64_t tag = port && port->tag ? 0 : kVlanTag;
         longest = std::max(longest, mtu + kEthernetHeader + tag);
