@@ -120,7 +120,8 @@ OutputSet::OutputSet(const CollectorConfig& config, const SessionTable& sessions
       sessions_(sessions),
       log_(std::move(log)),
       per_session_(patternIsPerSession(config.write_pattern)),
-      rotating_(config.rotate_bytes != 0 || config.rotate_seconds != 0 || config.max_files != 0) {}
+      rotating_(config.rotate_bytes != 0 || config.rotate_seconds != 0 || config.max_files != 0),
+      write_behind_(config.write_behind ? std::make_unique<WriteBehind>() : nullptr) {}
 
 OutputSet::~OutputSet() = default;
 
@@ -159,7 +160,7 @@ bool OutputSet::open(Slot& slot, const Session* session, std::uint64_t time_ns) 
     path = numberedPath(path, slot.file_number);
   }
   auto writer = CaptureWriter::create(path, config_.format, config_.write_buffer_bytes,
-                                      config_.snap_len_bytes, &write_behind_);
+                                      config_.snap_len_bytes, write_behind_.get());
   if (!writer) {
     ++counters_.write_error_count;
     if (!slot.failed) log_(writer.error() + "; frames are dropped until writing works again");

@@ -1,4 +1,5 @@
-// runCollector: capture batches → Collector, poll with a timeout for live input, one-second ticks.
+// runCollector: capture batches → Collector, poll with a timeout for live input (moderated
+// wake-ups), one-second ticks.
 #include "erspan/collector/run.h"
 
 #include <poll.h>
@@ -6,12 +7,31 @@
 #include <cerrno>
 #include <ctime>
 
+#include "erspan/collector/wakeup_moderation.h"
+
 namespace ovse::erspan::collector {
 namespace {
 
 constexpr std::size_t kBatchFrames = 256;
 constexpr std::uint64_t kTickNs = 1000000000ull;
 constexpr int kPollMs = 100;
+/// Live capture writes its files inline, in buffers small enough to stay in this core's cache
+/// while the kernel copies them: handing 1 MiB buffers to a writer thread on another core cost
+/// more CPU per packet than it saved (collect_live_bench.sh). The kernel ring absorbs a slow disk.
+constexpr std::uint32_t kLiveWriteBufferBytes = 64u * 1024u;
+
+CollectorConfig withLiveWrites(CollectorConfig config) {
+  if (config.read_path.empty()) {
+    config.write_buffer_bytes = kLiveWriteBufferBytes;
+    config.write_behind = false;
+  }
+  return config;
+}
+
+void sleepNs(std::uint64_t ns) noexcept {
+  const timespec ts{static_cast<time_t>(ns / 1000000000ull), static_cast<long>(ns % 1000000000ull)};
+  nanosleep(&ts, nullptr);  // a signal (SIGINT, SIGHUP) simply ends the wait
+}
 
 std::expected<std::unique_ptr<io::CaptureSource>, std::string> openSource(
     const CollectorConfig& config) {
@@ -59,13 +79,17 @@ std::expected<void, std::string> runCollector(const CollectorConfig& config, Run
                                               LogFn log, StatsFn stats) {
   auto source = openSource(config);
   if (!source) return std::unexpected(source.error());
-  auto collector = Collector::create(config, log, wallClockNs());
+  auto collector = Collector::create(withLiveWrites(config), log, wallClockNs());
   if (!collector) return std::unexpected(collector.error());
   Collector& c = **collector;
   io::CaptureSource& src = **source;
   c.setLinkType(src.linkType());
   const auto on_frame = [&c](const io::CapturedFrame& frame) { c.processFrame(frame); };
   std::uint64_t next_tick = wallClockNs() + kTickNs;
+  // The previous wake-up after which the ring was empty, and the counters then.
+  std::uint64_t wake_ns = wallClockNs();
+  std::uint64_t wake_frames = 0;
+  std::uint64_t wake_bytes = 0;
   std::string error;
   while (!control.stop.load()) {
     if (src.isLive()) {
@@ -82,6 +106,16 @@ std::expected<void, std::string> runCollector(const CollectorConfig& config, Run
       error = "capture read error on '" + src.name() + "': " + src.lastError();
     if (r.status != io::DispatchStatus::kFrames) break;
     next_tick = housekeeping(c, src, control, stats, next_tick);
+    if (src.isLive() && r.frame_count < kBatchFrames) {  // the ring is empty
+      const std::uint64_t now = wallClockNs();
+      const CollectorCounters& seen = c.counters();
+      const DrainedBurst burst{seen.frames_read - wake_frames, seen.bytes_read - wake_bytes,
+                               now - wake_ns};
+      if (const std::uint64_t delay = moderationDelayNs(burst, config.buffer_bytes)) sleepNs(delay);
+      wake_ns = now;
+      wake_frames = seen.frames_read;
+      wake_bytes = seen.bytes_read;
+    }
   }
   if (auto s = src.stats()) c.setCaptureStats(*s);
   c.finish(src.isLive() ? wallClockNs() : c.lastArrivalNs());

@@ -4,7 +4,8 @@
 # then the same stream into `tcpdump -w`. Prints, for each: packets sent, written, dropped by the
 # kernel, CPU seconds per million packets, and the CPU ratio (target <= 0.7, zero loss). The two
 # alternate for ROUNDS rounds and medians are compared: on a shared 2-CPU box one run of either
-# swings by +-25 %.
+# swings by +-25 %. trafgen runs on the first CPU and each receiver on the last: a veth receives
+# in the sender's softirq, and a receiver scheduled on the sender's CPU would be billed for it.
 # Runs only in namespaces it creates (ovse-lb-gen, ovse-lb-col). A benchmark, never a test.
 #
 # The GRE sequence number of every packet is the same (trafgen repeats one packet), so the
@@ -17,7 +18,7 @@ source "$(dirname "$0")/bench_json.sh"
 packets=${2:-2000000}
 rounds=${3:-3}
 mirrorctl=$build/cli/mirrorctl
-for tool in "$mirrorctl" trafgen tcpdump /usr/bin/time /usr/bin/python3; do
+for tool in "$mirrorctl" trafgen tcpdump taskset /usr/bin/time /usr/bin/python3; do
   command -v "$tool" >/dev/null || { echo "collect_live_bench: missing $tool" >&2; exit 1; }
 done
 gen=ovse-lb-gen col=ovse-lb-col
@@ -54,16 +55,17 @@ EOF
 send() {
   local start end
   start=$(date +%s.%N)
-  ip netns exec "$gen" trafgen -o lb0 -i "$dir/erspan.cfg" -n "$packets" -P 1 -q -C >/dev/null 2>&1
+  ip netns exec "$gen" taskset -c 0 trafgen -o lb0 -i "$dir/erspan.cfg" -n "$packets" -P 1 -q -C >/dev/null 2>&1
   end=$(date +%s.%N)
   echo "scale=0; $packets / ($end - $start)" | bc -l
 }
 
+receiver_cpu=$(($(nproc) - 1))
 # run NAME COMMAND...: starts the receiver under /usr/bin/time, sends, stops it with SIGINT.
 run() {
   local name=$1
   shift
-  ip netns exec "$col" /usr/bin/time -f "%U %S" -o "$dir/$name.time" "$@" \
+  ip netns exec "$col" taskset -c "$receiver_cpu" /usr/bin/time -f "%U %S" -o "$dir/$name.time" "$@" \
     >"$dir/$name.out" 2>"$dir/$name.err" &
   local pid=$!
   sleep 1.5

@@ -66,7 +66,11 @@ struct CollectorConfig {
   std::uint64_t rotate_bytes = 0;               ///< -C: new file past this size (0 = never)
   std::uint32_t rotate_seconds = 0;             ///< -G: new file after this long (0 = never)
   std::uint32_t max_files = 0;                  ///< -W: keep at most this many files per output
-  std::uint32_t write_buffer_bytes = 1u << 20;  ///< bytes buffered per output file
+  /// Bytes buffered per output file, and whether one writer thread per collector performs the
+  /// writes (overlapping the kernel's copy into the page cache with decapsulation). Replaying a
+  /// file wants both (throughput); live capture uses small buffers written inline instead.
+  std::uint32_t write_buffer_bytes = 1u << 20;
+  bool write_behind = true;
 
   std::string tap_name;               ///< re-inject inner frames into this TAP ("" = none)
   std::uint32_t max_sessions = 4096;  ///< sessions tracked at most (more are counted, dropped)

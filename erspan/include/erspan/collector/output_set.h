@@ -84,7 +84,8 @@ class OutputSet {
   LogFn log_;
   bool per_session_;
   bool rotating_;
-  WriteBehind write_behind_;  ///< the files' writes; outlives slots_ (declared before them)
+  /// The files' writes when `config_.write_behind`; outlives slots_ (declared before them).
+  std::unique_ptr<WriteBehind> write_behind_;
   std::vector<std::unique_ptr<Slot>> slots_;
   OutputCounters counters_;
   std::vector<std::string> paths_;
