@@ -1,13 +1,18 @@
 // `mirrorctl collect` outputs besides one file: rotation by size (-C) into a ring of files (-W),
-// rotation on packet time (-G), and re-injection of the inner frames into a TAP device (--tap),
-// checked with capinfos / tcpdump and by the frame numbers erspan_gen writes into each frame.
+// rotation on packet time (-G), re-injection of the inner frames into a TAP device (--tap), and
+// live pcapng on standard output into a reader (`-w - | tshark -i -`), checked with capinfos /
+// tcpdump / tshark and by the frame numbers erspan_gen writes into each frame.
 #include <gtest/gtest.h>
 
 #include <signal.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
+#include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "erspan/io/capture_source.h"
@@ -146,6 +151,88 @@ TEST(CollectOutputs, TapReinjectsEveryInnerFrame) {
   for (std::size_t i = 1; i < frames.size(); ++i) {
     ASSERT_GT(frames[i].number, frames[i - 1].number) << "in order";
   }
+}
+
+// `-w - | wireshark -k -i -`: each frame reaches the reader while the capture goes on, within
+// a second of being sent (live input, so TPACKET_V3 block timeout and wake-up moderation apply).
+TEST(CollectOutputs, LiveStdoutStreamsEachFrameToTheReaderWithinASecond) {
+  OVSE_REQUIRE_SANDBOX();
+  TempDir tmp;
+  const std::string ns = "ovse-stream-" + std::to_string(getpid());
+  struct Netns {
+    std::string name;
+    ~Netns() { run({"ip", "netns", "del", name}); }
+  } netns{ns};
+  ASSERT_EQ(run({"ip", "netns", "add", ns}).exit_code, 0);
+  auto in = [&](std::vector<std::string> argv) {
+    argv.insert(argv.begin(), {"ip", "netns", "exec", ns});
+    return run(argv);
+  };
+  ASSERT_EQ(in({"ip", "link", "add", "st0", "type", "veth", "peer", "name", "st1"}).exit_code, 0);
+  for (const char* dev : {"st0", "st1"}) {
+    in({"sysctl", "-qw", std::string("net.ipv6.conf.") + dev + ".disable_ipv6=1"});
+    ASSERT_EQ(in({"ip", "link", "set", dev, "up"}).exit_code, 0);
+  }
+  const fs::path log = tmp.path() / "collect.log";
+  const fs::path decoded = tmp.path() / "tshark.out";
+  Background pipeline({"ip", "netns", "exec", ns, "sh", "-c",
+                       std::string(OVSE_MIRRORCTL) + " collect -i st1 -w - 2>" + log.string() +
+                           " | tshark -l -n -i - >" + decoded.string()},
+                      tmp.path() / "tshark.log");
+  for (int i = 0; i < 100 && run({"grep", "-q", "listening on", log.string()}).exit_code != 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  constexpr int kFrames = 5;
+  // One ERSPAN II packet every 0.4 s; the sender prints the wall time of each.
+  const std::string sender =
+      "import sys, time\n"
+      "from scapy.all import Ether, IP, GRE, UDP, Raw, sendp\n"
+      "from scapy.contrib.erspan import ERSPAN_II\n"
+      "for i in range(" + std::to_string(kFrames) + "):\n"
+      "    inner = Ether(src='02:00:00:00:00:01', dst='02:00:00:00:00:02') / "
+      "IP(src='10.0.0.1', dst='10.0.0.2') / UDP(sport=1000 + i, dport=2) / Raw(b'x' * 32)\n"
+      "    p = Ether(src='02:00:00:00:00:0a', dst='02:00:00:00:00:0b') / "
+      "IP(src='10.98.0.1', dst='10.98.0.2') / "
+      "GRE(seqnum_present=1, seqence_number=i + 1, proto=0x88BE) / "
+      "ERSPAN_II(ver=1, session_id=7) / inner\n"
+      "    sendp(p, iface='st0', verbose=False)\n"
+      "    print(time.time(), flush=True)\n"
+      "    time.sleep(0.4)\n";
+  const fs::path sent = tmp.path() / "sent.log";
+  Background send({"ip", "netns", "exec", ns, "/usr/bin/python3", "-c", sender}, sent);
+  // When each line of tshark's output appeared (wall clock, like the sender's).
+  std::vector<double> appeared;
+  const auto now = [] {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  for (int i = 0; i < 1500 && static_cast<int>(appeared.size()) < kFrames; ++i) {
+    std::ifstream f(decoded);
+    const auto lines = static_cast<std::size_t>(
+        std::count(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>(), '\n'));
+    while (appeared.size() < lines) appeared.push_back(now());
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(send.stop(0), 0);
+  EXPECT_TRUE(pipeline.running()) << "the collector must still be capturing";
+  in({"pkill", "-INT", "-f", "collect -i st1"});
+  pipeline.stop(SIGTERM);
+  std::ifstream sent_file(sent);
+  std::vector<double> sent_at;
+  for (std::string line; std::getline(sent_file, line);) {
+    if (!line.empty() && std::isdigit(static_cast<unsigned char>(line[0])))
+      sent_at.push_back(std::stod(line));  // scapy's warnings share the log
+  }
+  ASSERT_EQ(sent_at.size(), static_cast<std::size_t>(kFrames));
+  ASSERT_EQ(appeared.size(), static_cast<std::size_t>(kFrames))
+      << run({"cat", decoded.string(), log.string()}).out;
+  for (int i = 0; i < kFrames; ++i) {
+    EXPECT_LT(appeared[i] - sent_at[i], 1.0) << "frame " << i << " reached tshark late";
+  }
+  std::ifstream decoded_file(decoded);
+  std::stringstream text;
+  text << decoded_file.rdbuf();
+  EXPECT_NE(text.str().find("10.0.0.1"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find("1004"), std::string::npos) << "the inner UDP ports: " << text.str();
 }
 
 }  // namespace
