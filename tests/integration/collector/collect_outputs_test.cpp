@@ -55,6 +55,27 @@ std::vector<fs::path> filesIn(const fs::path& dir, const std::string& prefix) {
   return out;
 }
 
+// A network namespace of the test's own, deleted at its end.
+class Namespace {
+ public:
+  explicit Namespace(std::string name) : name_(std::move(name)) {
+    created_ = run({"ip", "netns", "add", name_}).exit_code == 0;
+  }
+  ~Namespace() { run({"ip", "netns", "del", name_}); }
+  Namespace(const Namespace&) = delete;
+  Namespace& operator=(const Namespace&) = delete;
+  [[nodiscard]] bool created() const { return created_; }
+  /// `argv` as a command run inside the namespace.
+  [[nodiscard]] std::vector<std::string> exec(std::vector<std::string> argv) const {
+    argv.insert(argv.begin(), {"ip", "netns", "exec", name_});
+    return argv;
+  }
+
+ private:
+  std::string name_;
+  bool created_ = false;
+};
+
 void generate(const fs::path& out, int count, std::vector<std::string> extra = {}) {
   std::vector<std::string> argv{std::string(OVSE_BINARY_DIR) + "/tests/bench/erspan_gen",
                                 out.string(), std::to_string(count)};
@@ -110,22 +131,15 @@ TEST(CollectOutputs, TapReinjectsEveryInnerFrame) {
   OVSE_REQUIRE_SANDBOX();
   TempDir tmp;
   generate(tmp.path() / "in.pcap", 2000);
-  const std::string ns = "ovse-tap-" + std::to_string(getpid());
-  struct Netns {
-    std::string name;
-    ~Netns() { run({"ip", "netns", "del", name}); }
-  } netns{ns};
-  ASSERT_EQ(run({"ip", "netns", "add", ns}).exit_code, 0);
-  auto in = [&](std::vector<std::string> argv) {
-    argv.insert(argv.begin(), {"ip", "netns", "exec", ns});
-    return run(argv);
-  };
+  const Namespace ns("ovse-tap-" + std::to_string(getpid()));
+  ASSERT_TRUE(ns.created());
+  const auto in = [&](const std::vector<std::string>& argv) { return run(ns.exec(argv)); };
   ASSERT_EQ(in({"ip", "tuntap", "add", "dev", "ids0", "mode", "tap"}).exit_code, 0);
   in({"sysctl", "-qw", "net.ipv6.conf.ids0.disable_ipv6=1"});
   ASSERT_EQ(in({"ip", "link", "set", "ids0", "up"}).exit_code, 0);
   const fs::path seen = tmp.path() / "seen.pcap";
-  Background tcpdump({"ip", "netns", "exec", ns, "tcpdump", "-i", "ids0", "-w", seen.string(),
-                      "-B", "8192", "-U", "--immediate-mode", "ether src ab:ab:ab:ab:ab:ab"},
+  Background tcpdump(ns.exec({"tcpdump", "-i", "ids0", "-w", seen.string(), "-B", "8192", "-U",
+                              "--immediate-mode", "ether src ab:ab:ab:ab:ab:ab"}),
                      tmp.path() / "tcpdump.log");
   for (int i = 0; i < 100 && run({"grep", "-q", "listening on", (tmp.path() / "tcpdump.log").string()})
                                      .exit_code != 0;
@@ -158,16 +172,9 @@ TEST(CollectOutputs, TapReinjectsEveryInnerFrame) {
 TEST(CollectOutputs, LiveStdoutStreamsEachFrameToTheReaderWithinASecond) {
   OVSE_REQUIRE_SANDBOX();
   TempDir tmp;
-  const std::string ns = "ovse-stream-" + std::to_string(getpid());
-  struct Netns {
-    std::string name;
-    ~Netns() { run({"ip", "netns", "del", name}); }
-  } netns{ns};
-  ASSERT_EQ(run({"ip", "netns", "add", ns}).exit_code, 0);
-  auto in = [&](std::vector<std::string> argv) {
-    argv.insert(argv.begin(), {"ip", "netns", "exec", ns});
-    return run(argv);
-  };
+  const Namespace ns("ovse-stream-" + std::to_string(getpid()));
+  ASSERT_TRUE(ns.created());
+  const auto in = [&](const std::vector<std::string>& argv) { return run(ns.exec(argv)); };
   ASSERT_EQ(in({"ip", "link", "add", "st0", "type", "veth", "peer", "name", "st1"}).exit_code, 0);
   for (const char* dev : {"st0", "st1"}) {
     in({"sysctl", "-qw", std::string("net.ipv6.conf.") + dev + ".disable_ipv6=1"});
@@ -175,9 +182,9 @@ TEST(CollectOutputs, LiveStdoutStreamsEachFrameToTheReaderWithinASecond) {
   }
   const fs::path log = tmp.path() / "collect.log";
   const fs::path decoded = tmp.path() / "tshark.out";
-  Background pipeline({"ip", "netns", "exec", ns, "sh", "-c",
-                       std::string(OVSE_MIRRORCTL) + " collect -i st1 -w - 2>" + log.string() +
-                           " | tshark -l -n -i - >" + decoded.string()},
+  Background pipeline(ns.exec({"sh", "-c",
+                               std::string(OVSE_MIRRORCTL) + " collect -i st1 -w - 2>" +
+                                   log.string() + " | tshark -l -n -i - >" + decoded.string()}),
                       tmp.path() / "tshark.log");
   for (int i = 0; i < 100 && run({"grep", "-q", "listening on", log.string()}).exit_code != 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -198,7 +205,7 @@ TEST(CollectOutputs, LiveStdoutStreamsEachFrameToTheReaderWithinASecond) {
       "    print(time.time(), flush=True)\n"
       "    time.sleep(0.4)\n";
   const fs::path sent = tmp.path() / "sent.log";
-  Background send({"ip", "netns", "exec", ns, "/usr/bin/python3", "-c", sender}, sent);
+  Background send(ns.exec({"/usr/bin/python3", "-c", sender}), sent);
   // When each line of tshark's output appeared (wall clock, like the sender's).
   std::vector<double> appeared;
   const auto now = [] {
