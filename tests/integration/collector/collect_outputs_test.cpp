@@ -221,7 +221,7 @@ TEST(CollectOutputs, LiveStdoutStreamsEachFrameToTheReaderWithinASecond) {
   }
   EXPECT_EQ(send.stop(0), 0);
   EXPECT_TRUE(pipeline.running()) << "the collector must still be capturing";
-  in({"pkill", "-INT", "-f", "collect -i st1"});
+  run({"pkill", "-INT", "-P", std::to_string(pipeline.pid()), "mirrorctl"});  // ends tshark too
   pipeline.stop(SIGTERM);
   std::ifstream sent_file(sent);
   std::vector<double> sent_at;
