@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <ctime>
 
-#include "erspan/collector/wakeup_moderation.h"
+#include "erspan/io/wakeup_moderation.h"
 
 namespace ovse::erspan::collector {
 namespace {
@@ -26,11 +26,6 @@ CollectorConfig withLiveWrites(CollectorConfig config) {
     config.write_behind = false;
   }
   return config;
-}
-
-void sleepNs(std::uint64_t ns) noexcept {
-  const timespec ts{static_cast<time_t>(ns / 1000000000ull), static_cast<long>(ns % 1000000000ull)};
-  nanosleep(&ts, nullptr);  // a signal (SIGINT, SIGHUP) simply ends the wait
 }
 
 std::expected<std::unique_ptr<io::CaptureSource>, std::string> openSource(
@@ -84,12 +79,12 @@ std::expected<void, std::string> runCollector(const CollectorConfig& config, Run
   Collector& c = **collector;
   io::CaptureSource& src = **source;
   c.setLinkType(src.linkType());
-  const auto on_frame = [&c](const io::CapturedFrame& frame) { c.processFrame(frame); };
+  io::WakeupModerator moderator(src.ringBytes());
+  const auto on_frame = [&c, &moderator](const io::CapturedFrame& frame) {
+    moderator.count(frame.data.size());
+    c.processFrame(frame);
+  };
   std::uint64_t next_tick = wallClockNs() + kTickNs;
-  // The previous wake-up after which the ring was empty, and the counters then.
-  std::uint64_t wake_ns = wallClockNs();
-  std::uint64_t wake_frames = 0;
-  std::uint64_t wake_bytes = 0;
   std::string error;
   while (!control.stop.load()) {
     if (src.isLive()) {
@@ -106,16 +101,7 @@ std::expected<void, std::string> runCollector(const CollectorConfig& config, Run
       error = "capture read error on '" + src.name() + "': " + src.lastError();
     if (r.status != io::DispatchStatus::kFrames) break;
     next_tick = housekeeping(c, src, control, stats, next_tick);
-    if (src.isLive() && r.frame_count < kBatchFrames) {  // the ring is empty
-      const std::uint64_t now = wallClockNs();
-      const CollectorCounters& seen = c.counters();
-      const DrainedBurst burst{seen.frames_read - wake_frames, seen.bytes_read - wake_bytes,
-                               now - wake_ns};
-      if (const std::uint64_t delay = moderationDelayNs(burst, config.buffer_bytes)) sleepNs(delay);
-      wake_ns = now;
-      wake_frames = seen.frames_read;
-      wake_bytes = seen.bytes_read;
-    }
+    if (src.isLive() && r.frame_count < kBatchFrames) moderator.ringEmpty();
   }
   if (auto s = src.stats()) c.setCaptureStats(*s);
   c.finish(src.isLive() ? wallClockNs() : c.lastArrivalNs());

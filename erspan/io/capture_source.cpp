@@ -187,8 +187,10 @@ std::expected<std::unique_ptr<CaptureSource>, CaptureError> CaptureSource::openL
   if (auto ok = installFilter(handle->pcap, config.filter, what); !ok) {
     return std::unexpected(ok.error());
   }
-  return std::unique_ptr<CaptureSource>(
+  std::unique_ptr<CaptureSource> source(
       new CaptureSource(std::move(handle), config.interface, true));
+  source->ring_bytes_ = config.buffer_bytes;
+  return source;
 }
 
 std::expected<std::unique_ptr<CaptureSource>, CaptureError> CaptureSource::openOffline(

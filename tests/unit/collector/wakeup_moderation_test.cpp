@@ -1,10 +1,10 @@
 // Wake-up moderation: no wait for a quiet ring, the full wait for a busy one, and never longer
 // than the ring's headroom at the rate just seen.
-#include "erspan/collector/wakeup_moderation.h"
+#include "erspan/io/wakeup_moderation.h"
 
 #include <gtest/gtest.h>
 
-namespace ovse::erspan::collector {
+namespace ovse::erspan::io {
 namespace {
 
 constexpr std::uint64_t kRing = 32u << 20;
@@ -37,4 +37,4 @@ TEST(WakeupModeration, HugeRingsAndLongGapsDoNotOverflow) {
 }
 
 }  // namespace
-}  // namespace ovse::erspan::collector
+}  // namespace ovse::erspan::io

@@ -136,6 +136,9 @@ class CaptureSource {
   /// True for an interface, false for a file.
   [[nodiscard]] bool isLive() const noexcept { return live_; }
 
+  /// The kernel ring size asked for a live capture (libpcap's buffer size); 0 for a file.
+  [[nodiscard]] std::uint64_t ringBytes() const noexcept { return ring_bytes_; }
+
   /// The interface name or file path given at open.
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
 
@@ -153,6 +156,7 @@ class CaptureSource {
   std::unique_ptr<Handle> handle_;
   std::string name_;
   bool live_;
+  std::uint64_t ring_bytes_ = 0;
   std::uint64_t offline_frame_count_ = 0;
   std::atomic<bool> stop_requested_{false};
 };
