@@ -79,11 +79,8 @@ std::expected<void, std::string> runCollector(const CollectorConfig& config, Run
   Collector& c = **collector;
   io::CaptureSource& src = **source;
   c.setLinkType(src.linkType());
+  const auto on_frame = [&c](const io::CapturedFrame& frame) { c.processFrame(frame); };
   io::WakeupModerator moderator(src.ringBytes());
-  const auto on_frame = [&c, &moderator](const io::CapturedFrame& frame) {
-    moderator.count(frame.data.size());
-    c.processFrame(frame);
-  };
   std::uint64_t next_tick = wallClockNs() + kTickNs;
   std::string error;
   while (!control.stop.load()) {
@@ -101,7 +98,8 @@ std::expected<void, std::string> runCollector(const CollectorConfig& config, Run
       error = "capture read error on '" + src.name() + "': " + src.lastError();
     if (r.status != io::DispatchStatus::kFrames) break;
     next_tick = housekeeping(c, src, control, stats, next_tick);
-    if (src.isLive() && r.frame_count < kBatchFrames) moderator.ringEmpty();
+    if (src.isLive() && r.frame_count < kBatchFrames)
+      moderator.ringEmpty(c.counters().frames_read, c.counters().bytes_read);
   }
   if (auto s = src.stats()) c.setCaptureStats(*s);
   c.finish(src.isLive() ? wallClockNs() : c.lastArrivalNs());

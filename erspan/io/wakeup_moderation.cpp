@@ -32,16 +32,18 @@ std::uint64_t moderationDelayNs(const DrainedBurst& burst, std::uint64_t ring_by
 WakeupModerator::WakeupModerator(std::uint64_t ring_bytes) noexcept
     : ring_bytes_(ring_bytes), burst_start_ns_(monotonicNs()) {}
 
-void WakeupModerator::ringEmpty() noexcept {
+void WakeupModerator::ringEmpty(std::uint64_t frames_read, std::uint64_t bytes_read) noexcept {
   const std::uint64_t now = monotonicNs();
-  burst_.elapsed_ns = now - burst_start_ns_;
-  if (const std::uint64_t delay = moderationDelayNs(burst_, ring_bytes_)) {
+  const DrainedBurst burst{frames_read - frames_before_, bytes_read - bytes_before_,
+                           now - burst_start_ns_};
+  if (const std::uint64_t delay = moderationDelayNs(burst, ring_bytes_)) {
     const timespec ts{static_cast<time_t>(delay / 1'000'000'000ull),
                       static_cast<long>(delay % 1'000'000'000ull)};
     nanosleep(&ts, nullptr);  // EINTR (a signal) simply ends the wait
   }
   burst_start_ns_ = now;
-  burst_ = {};
+  frames_before_ = frames_read;
+  bytes_before_ = bytes_read;
 }
 
 }  // namespace ovse::erspan::io

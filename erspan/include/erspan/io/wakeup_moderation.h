@@ -35,20 +35,16 @@ class WakeupModerator {
   /// `ring_bytes`: the smallest kernel ring the reader drains.
   explicit WakeupModerator(std::uint64_t ring_bytes) noexcept;
 
-  /// One frame of `bytes` captured bytes was read.
-  void count(std::uint64_t bytes) noexcept {
-    ++burst_.frame_count;
-    burst_.byte_count += bytes;
-  }
-
-  /// The reader found the ring empty: waits as moderationDelayNs says (a signal ends the wait
-  /// early), then starts the next burst.
-  void ringEmpty() noexcept;
+  /// The reader found the ring empty, having read `frames_read` frames of `bytes_read` captured
+  /// bytes in all so far: waits as moderationDelayNs says for the burst since the previous call
+  /// (a signal ends the wait early).
+  void ringEmpty(std::uint64_t frames_read, std::uint64_t bytes_read) noexcept;
 
  private:
   std::uint64_t ring_bytes_;
   std::uint64_t burst_start_ns_;
-  DrainedBurst burst_;
+  std::uint64_t frames_before_ = 0;  ///< totals at the previous call
+  std::uint64_t bytes_before_ = 0;
 };
 
 }  // namespace ovse::erspan::io
