@@ -106,12 +106,6 @@ void onPacket(u_char* user, const pcap_pkthdr* header, const u_char* bytes) {
   frame.data = std::span<const std::uint8_t>(bytes, header->caplen);
   frame.original_bytes = header->len;
   ++t->count;
-  // A TPACKET_V3 ring block holds frames back to back, written by the CPU that received them:
-  // ask for the next frames' lines now, so they arrive while this one is decapsulated.
-  constexpr std::size_t kPrefetchAheadBytes = 512;
-  constexpr std::size_t kCacheLineBytes = 64;
-  for (std::size_t ahead = 0; ahead < kPrefetchAheadBytes; ahead += kCacheLineBytes)
-    __builtin_prefetch(bytes + header->caplen + ahead);
   t->fn(t->ctx, frame);
 }
 
