@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "erspan/io/collector_sender.h"
+#include "erspan/io/monotonic_clock.h"
 #include "erspan/io/pcap_file_sink.h"
 #include "erspan/io/route_lookup.h"
 #include "export_options.h"
@@ -159,7 +160,7 @@ std::expected<int, Failure> runExport(const ExportArgs& a) {
   for (const auto& s : *specs) has_egress |= s.direction == ex::Direction::kEgress;
   auto config = pipelineConfig(a, has_egress);
   if (!config) return std::unexpected(Failure{config.error()});
-  config->sample_seed = ex::monotonicNowNs();
+  config->sample_seed = io::monotonicNowNs();
   if (auto loop = loopGuard(a, *specs)) return std::unexpected(*loop);
   auto remotes = resolveRemotes(a);
   if (!remotes) return std::unexpected(remotes.error());
@@ -177,8 +178,8 @@ std::expected<int, Failure> runExport(const ExportArgs& a) {
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
   const bool tty = isatty(STDERR_FILENO) != 0;
-  const std::uint64_t start = ex::monotonicNowNs();
-  auto elapsed = [start] { return static_cast<double>(ex::monotonicNowNs() - start) / 1e9; };
+  const std::uint64_t start = io::monotonicNowNs();
+  auto elapsed = [start] { return static_cast<double>(io::monotonicNowNs() - start) / 1e9; };
   auto result = runner.run([&](const ex::ExportPipeline& p, const ex::CaptureCounters& c) {
     const auto stats = exportStatsJson(p, c, elapsed());
     if (tty) std::cerr << '\r' << exportStatusLine(stats) << "\x1b[K" << std::flush;

@@ -3,7 +3,8 @@
 #include "erspan/exporter/export_runner.h"
 
 #include <poll.h>
-#include <time.h>
+
+#include "erspan/io/monotonic_clock.h"
 
 namespace ovse::erspan::exporter {
 namespace {
@@ -12,13 +13,6 @@ constexpr std::size_t kBatchFrames = 64;
 constexpr int kPollTimeoutMs = 100;
 
 }  // namespace
-
-std::uint64_t monotonicNowNs() noexcept {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000ull +
-         static_cast<std::uint64_t>(ts.tv_nsec);
-}
 
 ExportRunner::ExportRunner(ExportPipeline& pipeline, std::vector<RunnerInput> inputs)
     : pipeline_(pipeline), inputs_(std::move(inputs)) {}
@@ -74,9 +68,9 @@ std::expected<void, std::string> ExportRunner::run(const ProgressFn& progress,
   }
   std::vector<bool> done(inputs_.size(), false);
   std::size_t remaining = inputs_.size();
-  std::uint64_t next_tick = monotonicNowNs() + tick_ns;
+  std::uint64_t next_tick = io::monotonicNowNs() + tick_ns;
   while (!stop_.load() && remaining != 0) {
-    batch_now_ns_ = monotonicNowNs();
+    batch_now_ns_ = io::monotonicNowNs();
     std::size_t frames = 0;
     for (std::size_t i = 0; i < inputs_.size(); ++i) {
       if (done[i]) continue;

@@ -1,20 +1,12 @@
 // moderationDelayNs: the wait after a busy burst, bounded by the ring's headroom; WakeupModerator
-// keeps the burst and sleeps.
+// measures the bursts and sleeps.
 #include "erspan/io/wakeup_moderation.h"
 
 #include <time.h>
 
+#include "erspan/io/monotonic_clock.h"
+
 namespace ovse::erspan::io {
-namespace {
-
-std::uint64_t monotonicNs() noexcept {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000ull +
-         static_cast<std::uint64_t>(ts.tv_nsec);
-}
-
-}  // namespace
 
 std::uint64_t moderationDelayNs(const DrainedBurst& burst, std::uint64_t ring_bytes) noexcept {
   if (burst.frame_count < kModerationMinFrames || burst.elapsed_ns == 0) return 0;
@@ -30,10 +22,10 @@ std::uint64_t moderationDelayNs(const DrainedBurst& burst, std::uint64_t ring_by
 }
 
 WakeupModerator::WakeupModerator(std::uint64_t ring_bytes) noexcept
-    : ring_bytes_(ring_bytes), burst_start_ns_(monotonicNs()) {}
+    : ring_bytes_(ring_bytes), burst_start_ns_(monotonicNowNs()) {}
 
 void WakeupModerator::ringEmpty(std::uint64_t frames_read, std::uint64_t bytes_read) noexcept {
-  const std::uint64_t now = monotonicNs();
+  const std::uint64_t now = monotonicNowNs();
   const DrainedBurst burst{frames_read - frames_before_, bytes_read - bytes_before_,
                            now - burst_start_ns_};
   if (const std::uint64_t delay = moderationDelayNs(burst, ring_bytes_)) {

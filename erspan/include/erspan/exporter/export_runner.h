@@ -54,7 +54,4 @@ class ExportRunner {
   std::uint64_t batch_now_ns_ = 0;
 };
 
-/// Monotonic clock in nanoseconds.
-[[nodiscard]] std::uint64_t monotonicNowNs() noexcept;
-
 }  // namespace ovse::erspan::exporter

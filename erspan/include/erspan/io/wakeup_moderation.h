@@ -1,8 +1,8 @@
-// Wake-up moderation for live capture (the collector), like a NIC's interrupt
-// moderation or NAPI: after a wake-up that found the ring busy, the reader waits a little before
-// polling again, so its next wake-up takes several ring blocks instead of one. Each wake-up is a
-// context switch, and with libpcap's 256 KiB blocks a busy ring otherwise wakes the reader every
-// ~1000 small frames.
+// Wake-up moderation for the collector's live capture, like a NIC's interrupt moderation or
+// NAPI: after a wake-up that found the ring busy, the reader waits a little before polling again,
+// so its next wake-up takes several ring blocks instead of one. Each wake-up is a context switch,
+// and with libpcap's 256 KiB blocks a busy ring otherwise wakes the reader every ~1000 small
+// frames.
 #pragma once
 
 #include <cstdint>
@@ -32,7 +32,7 @@ inline constexpr std::uint64_t kRingFrameOverheadBytes = 80;
 /// The bookkeeping around moderationDelayNs for one reader loop.
 class WakeupModerator {
  public:
-  /// `ring_bytes`: the smallest kernel ring the reader drains.
+  /// `ring_bytes`: the size of the kernel ring the reader drains.
   explicit WakeupModerator(std::uint64_t ring_bytes) noexcept;
 
   /// The reader found the ring empty, having read `frames_read` frames of `bytes_read` captured
