@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -46,8 +47,7 @@ RecordFile::~RecordFile() { close(); }
 
 std::expected<std::unique_ptr<RecordFile>, std::string> RecordFile::create(
     const std::string& path, std::size_t buffer_bytes, WriteBehind* writer) {
-  // Big enough for the largest pcapng EPB (snap length 262144 plus headers and options).
-  buffer_bytes = buffer_bytes < (512u << 10) ? (512u << 10) : buffer_bytes;
+  buffer_bytes = std::max(buffer_bytes, kMinRecordBufferBytes);
   if (path == "-") {
     return std::unique_ptr<RecordFile>(
         new RecordFile(STDOUT_FILENO, path, buffer_bytes, true, writer));

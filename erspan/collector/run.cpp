@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <ctime>
 
+#include "erspan/collector/record_file.h"
 #include "erspan/io/wakeup_moderation.h"
 
 namespace ovse::erspan::collector {
@@ -15,14 +16,13 @@ namespace {
 constexpr std::size_t kBatchFrames = 256;
 constexpr std::uint64_t kTickNs = 1000000000ull;
 constexpr int kPollMs = 100;
-/// Live capture writes its files inline, in buffers small enough to stay in this core's cache
-/// while the kernel copies them: handing 1 MiB buffers to a writer thread on another core cost
-/// more CPU per packet than it saved (collect_live_bench.sh). The kernel ring absorbs a slow disk.
-constexpr std::uint32_t kLiveWriteBufferBytes = 64u * 1024u;
-
+/// Live capture writes its files inline, in the smallest buffers a file takes, which stay in this
+/// core's cache while the kernel copies them: handing 1 MiB buffers to a writer thread on another
+/// core cost more CPU per packet than it saved (collect_live_bench.sh). The kernel ring absorbs a
+/// slow disk.
 CollectorConfig withLiveWrites(CollectorConfig config) {
   if (config.read_path.empty()) {
-    config.write_buffer_bytes = kLiveWriteBufferBytes;
+    config.write_buffer_bytes = kMinRecordBufferBytes;
     config.write_behind = false;
   }
   return config;

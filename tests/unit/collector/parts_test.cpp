@@ -133,7 +133,7 @@ TEST(RecordFile, WritesBehindInOrderAndSeesTheirFailureAtTheNextFlush) {
   WriteBehind writer;
   const auto path = std::filesystem::temp_directory_path() /
                     ("ovse-rf-wb-" + std::to_string(getpid()) + ".bin");
-  auto file = RecordFile::create(path.string(), 512u << 10, &writer);
+  auto file = RecordFile::create(path.string(), kMinRecordBufferBytes, &writer);
   ASSERT_TRUE(file) << file.error();
   constexpr std::size_t kRecord = 1000, kRecords = 3000;  // ~6 buffers
   for (std::size_t i = 0; i < kRecords; ++i) {
@@ -152,7 +152,7 @@ TEST(RecordFile, WritesBehindInOrderAndSeesTheirFailureAtTheNextFlush) {
   }
   std::filesystem::remove(path);
 
-  auto full = RecordFile::create("/dev/full", 512u << 10, &writer);
+  auto full = RecordFile::create("/dev/full", kMinRecordBufferBytes, &writer);
   ASSERT_TRUE(full) << full.error();
   ASSERT_EQ((*full)->reserve(10).size(), 10u);
   (*full)->commit(10);

@@ -68,7 +68,7 @@ struct CollectorConfig {
   std::uint32_t max_files = 0;                  ///< -W: keep at most this many files per output
   /// Bytes buffered per output file, and whether one writer thread per collector performs the
   /// writes (overlapping the kernel's copy into the page cache with decapsulation). Replaying a
-  /// file wants both (throughput); live capture uses small buffers written inline instead.
+  /// file wants both (throughput); live capture writes the smallest buffers inline instead.
   std::uint32_t write_buffer_bytes = 1u << 20;
   bool write_behind = true;
 

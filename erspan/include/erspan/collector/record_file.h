@@ -16,6 +16,10 @@
 
 namespace ovse::erspan::collector {
 
+/// The smallest buffer a RecordFile uses (smaller requests get this): the largest pcapng EPB
+/// (snap length 262144 plus headers and options) must fit in one.
+inline constexpr std::size_t kMinRecordBufferBytes = 512u << 10;
+
 /// Buffered, record-aligned output. Not thread-safe.
 class RecordFile {
  public:
