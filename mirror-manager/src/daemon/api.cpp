@@ -52,15 +52,26 @@ Api::Api(SessionService& service, ApiOptions options)
 HttpResponse Api::handle(const HttpRequest& request) {
   RouteMatch m = route(request.method, request.target);
   HttpResponse response;
-  if (options_.token && needsAuth(m.endpoint) &&
-      !bearerMatches(request.header("authorization"), *options_.token)) {
-    response = errorResponse(ApiError{401, "missing or wrong bearer token", "", {}});
-    response.headers["WWW-Authenticate"] = "Bearer realm=\"ovs-erspan\"";
+  if (auto refused = refusal(m, request)) {
+    response = std::move(*refused);
   } else {
     response = dispatch(m, request);
   }
   ++service_.counters().http_responses[response.status];
   return response;
+}
+
+std::optional<HttpResponse> Api::refusal(const RouteMatch& m, const HttpRequest& request) const {
+  // The unix socket's owner, group and mode decided who may connect (like OVS's db.sock).
+  if (request.transport == Transport::kUnix) return std::nullopt;
+  if (auto refused = guardTcpRequest(request, options_.hosts)) return errorResponse(*refused);
+  if (!needsAuth(m.endpoint)) return std::nullopt;
+  if (options_.token && bearerMatches(request.header("authorization"), *options_.token)) {
+    return std::nullopt;
+  }
+  HttpResponse r = errorResponse(ApiError{401, "missing or wrong bearer token", "", {}});
+  r.headers["WWW-Authenticate"] = "Bearer realm=\"ovs-erspan\"";
+  return r;
 }
 
 HttpResponse Api::dispatch(const RouteMatch& m, const HttpRequest& request) {

@@ -1,11 +1,21 @@
 // Bearer tokens (see auth.h).
 #include "mirror_manager/daemon/auth.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cctype>
-#include <fstream>
-#include <sstream>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 
 namespace ovse::manager::daemon {
+namespace {
+
+constexpr off_t kMaxTokenBytes = 4096;
+
+}  // namespace
 
 bool constantTimeEquals(std::string_view a, std::string_view b) {
   // Walk the longer length every time; differences (including length) are OR-ed together
@@ -33,11 +43,30 @@ bool bearerMatches(std::string_view authorization, std::string_view token) {
 }
 
 std::expected<std::string, std::string> loadToken(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) return std::unexpected("--token-file " + path.string() + ": cannot read");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  std::string text = buf.str();
+  const std::string where = "--token-file " + path.string();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return std::unexpected(where + ": cannot read: " + std::strerror(errno));
+  struct stat st {};
+  std::string text;
+  const bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= kMaxTokenBytes;
+  if (ok) {
+    text.resize(static_cast<std::size_t>(st.st_size));
+    const ssize_t n = ::read(fd, text.data(), text.size());
+    text.resize(n < 0 ? 0 : static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  if (!ok) {
+    return std::unexpected(where + ": not a regular file of at most " +
+                           std::to_string(kMaxTokenBytes) + " bytes");
+  }
+  // Like ssh with a private key: a secret others can read is no secret, so say so rather than
+  // use it.
+  if ((st.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return std::unexpected(where + ": other users can access it (mode " + mode +
+                           "); run chmod 600 " + path.string());
+  }
   auto isSpace = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
   while (!text.empty() && isSpace(text.back())) text.pop_back();
   std::size_t start = 0;

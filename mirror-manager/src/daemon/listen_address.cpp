@@ -9,8 +9,18 @@ std::expected<ListenAddress, std::string> parseListenAddress(std::string_view te
   auto bad = [&](const std::string& why) {
     return std::unexpected("--listen " + std::string(text) + ": " + why);
   };
+  if (text.starts_with("unix:")) {
+    std::string_view path = text.substr(5);
+    if (!path.starts_with('/')) return bad("the socket path must be absolute");
+    // sun_path holds 108 bytes with the terminating NUL.
+    if (path.size() > 107) return bad("the socket path is longer than 107 bytes");
+    ListenAddress unix_address;
+    unix_address.is_unix = true;
+    unix_address.path = std::string(path);
+    return unix_address;
+  }
   std::size_t colon = text.rfind(':');
-  if (colon == std::string_view::npos) return bad("expected ADDR:PORT");
+  if (colon == std::string_view::npos) return bad("expected unix:PATH or ADDR:PORT");
   std::string_view host = text.substr(0, colon);
   std::string_view port_text = text.substr(colon + 1);
   if (host.starts_with('[')) {
@@ -26,7 +36,10 @@ std::expected<ListenAddress, std::string> parseListenAddress(std::string_view te
       port > 65535) {
     return bad("port " + std::string(port_text) + " is not a number in 0..65535");
   }
-  return ListenAddress{std::string(host), static_cast<std::uint16_t>(port)};
+  ListenAddress tcp;
+  tcp.host = std::string(host);
+  tcp.port = static_cast<std::uint16_t>(port);
+  return tcp;
 }
 
 }  // namespace ovse::manager::daemon

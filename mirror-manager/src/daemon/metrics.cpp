@@ -148,6 +148,15 @@ void daemonFamilies(std::string& out, const MetricsInput& in) {
   for (const auto& [code, n] : c.http_responses) {
     sample(out, "ovs_erspan_http_responses_total", label("code", std::to_string(code)), n);
   }
+  family(out, "ovs_erspan_http_handler_failures_total", "counter",
+         "Requests whose handler failed unexpectedly (answered 500; the daemon kept running).");
+  sample(out, "ovs_erspan_http_handler_failures_total", "", c.http.handler_failures);
+  family(out, "ovs_erspan_http_connections_refused_total", "counter",
+         "Connections refused because the connection limit was reached (answered 503).");
+  sample(out, "ovs_erspan_http_connections_refused_total", "", c.http.connections_refused);
+  family(out, "ovs_erspan_http_accept_failures_total", "counter",
+         "Failed accept() calls (e.g. out of file descriptors); the listener backs off.");
+  sample(out, "ovs_erspan_http_accept_failures_total", "", c.http.accept_failures);
 }
 
 }  // namespace

@@ -34,6 +34,8 @@ class DaemonApi : public ::testing::Test {
     options.web_root = tmp_.path() / "web";
     options.ovsdb_remote = "unix:/fake";
     options.ovsdb_state = [ovsdb_state] { return ovsdb_state; };
+    options.hosts.addresses = {"127.0.0.1"};
+    options.hosts.names = {"localhost"};
     api_ = std::make_unique<Api>(*service_, options);
     return *api_;
   }
@@ -41,7 +43,10 @@ class DaemonApi : public ::testing::Test {
   HttpResponse call(const std::string& method, const std::string& target,
                     const std::string& body = "") {
     if (!api_) api();
-    return api_->handle({method, target, {}, body});
+    // Most tests speak over the unix socket, where the socket's mode is the access check.
+    HttpRequest request{method, target, {}, body};
+    request.transport = Transport::kUnix;
+    return api_->handle(request);
   }
 
   static json body(const HttpResponse& r) { return json::parse(r.body); }
@@ -154,13 +159,67 @@ TEST_F(DaemonApi, TokenGuardsApiAndMetricsButNotTheUi) {
   std::filesystem::create_directories(tmp_.path() / "web");
   std::ofstream(tmp_.path() / "web" / "index.html") << "<!doctype html>";
   auto& a = api("s3cret");
-  EXPECT_EQ(a.handle({"GET", "/api/v1/sessions", {}, ""}).status, 401);
-  EXPECT_EQ(a.handle({"GET", "/metrics", {{"authorization", "Bearer nope"}}, ""}).status, 401);
-  EXPECT_EQ(a.handle({"GET", "/api/v1/sessions", {{"authorization", "Bearer s3cret"}}, ""}).status,
-            200);
-  auto ui = a.handle({"GET", "/", {}, ""});
+  const std::pair<std::string, std::string> host{"host", "127.0.0.1:8470"};
+  EXPECT_EQ(a.handle({"GET", "/api/v1/sessions", {host}, ""}).status, 401);
+  EXPECT_EQ(a.handle({"GET", "/metrics", {host, {"authorization", "Bearer nope"}}, ""}).status,
+            401);
+  EXPECT_EQ(
+      a.handle({"GET", "/api/v1/sessions", {host, {"authorization", "Bearer s3cret"}}, ""}).status,
+      200);
+  auto ui = a.handle({"GET", "/", {host}, ""});
   EXPECT_EQ(ui.status, 200);
   EXPECT_EQ(ui.content_type, "text/html; charset=utf-8");
+}
+
+TEST_F(DaemonApi, TcpWithoutATokenIsRefusedEvenOnLoopback) {
+  auto& a = api();
+  EXPECT_EQ(a.handle({"GET", "/api/v1/sessions", {{"host", "127.0.0.1:8470"}}, ""}).status, 401);
+  HttpRequest over_socket{"GET", "/api/v1/sessions", {}, ""};
+  over_socket.transport = Transport::kUnix;
+  EXPECT_EQ(a.handle(over_socket).status, 200);
+}
+
+TEST_F(DaemonApi, TcpRequestsNameOurHostAndOriginAndSendJson) {
+  auto& a = api("s3cret");
+  const std::pair<std::string, std::string> auth{"authorization", "Bearer s3cret"};
+  auto get = [&](std::map<std::string, std::string> headers) {
+    headers.insert(auth);
+    return a.handle({"GET", "/api/v1/sessions", headers, ""});
+  };
+  EXPECT_EQ(get({{"host", "127.0.0.1:8470"}}).status, 200);
+  EXPECT_EQ(get({{"host", "localhost:8470"}}).status, 200);
+  // DNS rebinding: the attacker's name resolves to us, the browser sends its name as Host.
+  auto rebound = get({{"host", "evil.example:8470"}});
+  EXPECT_EQ(rebound.status, 421);
+  EXPECT_NE(rebound.body.find("evil.example"), std::string::npos) << rebound.body;
+  EXPECT_EQ(get({}).status, 421);
+  EXPECT_EQ(get({{"host", "10.0.0.1:8470"}}).status, 421);
+  EXPECT_EQ(get({{"host", "127.0.0.1:8470"}, {"origin", "http://evil.example"}}).status, 403);
+  EXPECT_EQ(get({{"host", "127.0.0.1:8470"}, {"origin", "null"}}).status, 403);
+  EXPECT_EQ(get({{"host", "127.0.0.1:8470"}, {"origin", "http://127.0.0.1:8470"}}).status, 200);
+  // A cross-site form or text/plain POST (no CORS preflight) is refused before it is read.
+  auto post = [&](const std::string& type) {
+    std::map<std::string, std::string> headers{auth, {"host", "127.0.0.1:8470"}};
+    if (!type.empty()) headers["content-type"] = type;
+    return a.handle({"POST", "/api/v1/sessions", headers, kLocal}).status;
+  };
+  EXPECT_EQ(post("text/plain"), 415);
+  EXPECT_EQ(post(""), 415);
+  EXPECT_EQ(post("application/json; charset=utf-8"), 201);
+}
+
+TEST(DaemonRequestGuard, HostPartAndWildcardAddresses) {
+  EXPECT_EQ(hostPart("[::1]:8470"), "::1");
+  EXPECT_EQ(hostPart("Example.ORG"), "example.org");
+  EXPECT_EQ(hostPart("::1"), "");
+  EXPECT_EQ(hostPart("[::1"), "");
+  HostPolicy any{{"0.0.0.0"}, {"hv1.example"}};
+  EXPECT_TRUE(hostAllowed(any, "192.0.2.7"));
+  EXPECT_TRUE(hostAllowed(any, "hv1.example"));
+  EXPECT_FALSE(hostAllowed(any, "evil.example"));
+  HostPolicy v6{{"::1"}, {}};
+  EXPECT_TRUE(hostAllowed(v6, "0:0::1"));
+  EXPECT_FALSE(hostAllowed(v6, "127.0.0.1"));
 }
 
 TEST_F(DaemonApi, StaticFilesStayInsideTheRoot) {

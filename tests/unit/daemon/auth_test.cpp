@@ -34,12 +34,31 @@ TEST(DaemonAuth, TokenFileIsTrimmedAndMustNotBeEmpty) {
   test::TempDir tmp;
   auto write = [&](const std::string& name, const std::string& text) {
     std::ofstream(tmp.path() / name) << text;
+    std::filesystem::permissions(tmp.path() / name, std::filesystem::perms::owner_read |
+                                                        std::filesystem::perms::owner_write);
     return tmp.path() / name;
   };
   EXPECT_EQ(loadToken(write("a", "  abc\n")).value(), "abc");
   EXPECT_NE(loadToken(write("b", "\n")).error().find("empty token"), std::string::npos);
   EXPECT_NE(loadToken(write("c", "a b")).error().find("whitespace"), std::string::npos);
   EXPECT_NE(loadToken(tmp.path() / "missing").error().find("cannot read"), std::string::npos);
+}
+
+TEST(DaemonAuth, TokenFilesOthersCanReadAreRefused) {
+  test::TempDir tmp;
+  const auto path = tmp.path() / "token";
+  std::ofstream(path) << "abc\n";
+  std::filesystem::permissions(path, std::filesystem::perms(0644));
+  auto refused = loadToken(path);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().find("mode 0644"), std::string::npos) << refused.error();
+  EXPECT_NE(refused.error().find("chmod 600"), std::string::npos) << refused.error();
+  std::filesystem::permissions(path, std::filesystem::perms(0640));
+  EXPECT_FALSE(loadToken(path));
+  std::filesystem::permissions(path, std::filesystem::perms(0400));
+  EXPECT_EQ(loadToken(path).value(), "abc");
+  std::filesystem::create_symlink(path, tmp.path() / "link");
+  EXPECT_FALSE(loadToken(tmp.path() / "link"));
 }
 
 TEST(DaemonListenAddress, ParsesIpv4AndBracketedIpv6) {
@@ -53,8 +72,19 @@ TEST(DaemonListenAddress, ParsesIpv4AndBracketedIpv6) {
   EXPECT_EQ(v6->port, 0);
 }
 
+TEST(DaemonListenAddress, ParsesUnixSockets) {
+  auto u = parseListenAddress("unix:/run/ovs-erspan/api.sock");
+  ASSERT_TRUE(u);
+  EXPECT_TRUE(u->is_unix);
+  EXPECT_EQ(u->path, "/run/ovs-erspan/api.sock");
+  EXPECT_EQ(parseListenAddress("unix:api.sock").error(),
+            "--listen unix:api.sock: the socket path must be absolute");
+  EXPECT_FALSE(parseListenAddress("unix:/" + std::string(200, 'a')));
+}
+
 TEST(DaemonListenAddress, ErrorsNameTheValue) {
-  EXPECT_EQ(parseListenAddress("1.2.3.4").error(), "--listen 1.2.3.4: expected ADDR:PORT");
+  EXPECT_EQ(parseListenAddress("1.2.3.4").error(),
+            "--listen 1.2.3.4: expected unix:PATH or ADDR:PORT");
   EXPECT_EQ(parseListenAddress("1.2.3.4:70000").error(),
             "--listen 1.2.3.4:70000: port 70000 is not a number in 0..65535");
   EXPECT_FALSE(parseListenAddress("::1:80"));

@@ -9,13 +9,16 @@
 
 #include "mirror_manager/daemon/http_message.h"
 #include "mirror_manager/daemon/metrics.h"
+#include "mirror_manager/daemon/request_guard.h"
 #include "mirror_manager/daemon/router.h"
 #include "mirror_manager/daemon/session_service.h"
 
 namespace ovse::manager::daemon {
 
 struct ApiOptions {
-  std::optional<std::string> token;  ///< when set, API and metrics need "Bearer <token>"
+  /// Over TCP, API and metrics need "Bearer <token>"; without a token TCP requests are refused.
+  std::optional<std::string> token;
+  HostPolicy hosts;  ///< what Host and Origin may name over TCP
   std::filesystem::path web_root;    ///< the web UI's files; empty: no UI
   std::string ovsdb_remote;          ///< shown by /ports and /health
   /// The OVSDB connection state: connecting, connected or failed.
@@ -36,6 +39,8 @@ class Api {
   HttpResponse handle(const HttpRequest& request);
 
  private:
+  /// The refusal of a request that may not go on (foreign Host or Origin, no token), if any.
+  std::optional<HttpResponse> refusal(const RouteMatch& m, const HttpRequest& request) const;
   HttpResponse dispatch(const RouteMatch& m, const HttpRequest& request);
   HttpResponse sessionWrite(const RouteMatch& m, const HttpRequest& request);
   HttpResponse ports() const;

@@ -18,7 +18,8 @@ bool constantTimeEquals(std::string_view a, std::string_view b);
 bool bearerMatches(std::string_view authorization, std::string_view token);
 
 /// Reads the token from `path`: the file's contents without surrounding whitespace. An
-/// unreadable file, an empty token or one with inner whitespace is an error naming the path.
+/// unreadable file, a symlink, a file group or others may access (mode & 077), an empty token or
+/// one with inner whitespace is an error naming the path and the reason.
 std::expected<std::string, std::string> loadToken(const std::filesystem::path& path);
 
 }  // namespace ovse::manager::daemon

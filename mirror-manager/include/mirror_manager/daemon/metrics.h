@@ -55,6 +55,13 @@ struct SessionMetrics {
   std::optional<CaptureFigures> capture;    ///< when the daemon writes a capture file for it
 };
 
+/// What the HTTP listeners refused or survived; they only grow while the daemon runs.
+struct HttpServerCounters {
+  std::uint64_t handler_failures = 0;     ///< requests whose handler threw (answered 500)
+  std::uint64_t connections_refused = 0;  ///< connections over the cap (answered 503)
+  std::uint64_t accept_failures = 0;      ///< accept() errors, e.g. out of descriptors
+};
+
 /// The daemon's own counters; they only grow while it runs.
 struct DaemonCounters {
   std::uint64_t reconcile_runs = 0;      ///< rounds of reconcile-and-apply
@@ -63,6 +70,7 @@ struct DaemonCounters {
   std::uint64_t store_reloads = 0;       ///< store (re)loads from disk that succeeded
   std::uint64_t store_reload_failures = 0;
   std::map<int, std::uint64_t> http_responses;  ///< by status code
+  HttpServerCounters http;
 };
 
 /// Everything /metrics shows.
