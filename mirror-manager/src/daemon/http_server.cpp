@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "mirror_manager/daemon/api_error.h"
+#include "http_request.h"
 
 namespace ovse::manager::daemon {
 
@@ -28,20 +29,6 @@ struct HttpServer::State {
 namespace {
 
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
-constexpr std::uint32_t kHeaderLimitBytes = 16 * 1024;
-
-HttpRequest toRequest(const http::request<http::string_body>& req) {
-  HttpRequest out;
-  out.method = std::string(req.method_string());
-  out.target = std::string(req.target());
-  for (const auto& field : req) {
-    std::string name(field.name_string());
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    out.headers[name] = std::string(field.value());
-  }
-  out.body = req.body();
-  return out;
-}
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
