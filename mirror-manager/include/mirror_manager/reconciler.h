@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "mirror_manager/session.h"
+#include "mirror_manager/validation.h"
 #include "ovs_plugin/actions.h"
 #include "ovs_plugin/switch_state.h"
 
@@ -71,6 +72,13 @@ struct ReconcileScope {
   /// Collector address (as a session names it) → the local interface the route to it leaves
   /// by, for the loop guard. Sessions whose collector is not listed are not checked.
   std::map<std::string, std::string> collector_routes;
+  /// Why ovs-vswitchd's datapath flows cannot be purged after a mirror change (its unixctl
+  /// socket was not found), or empty. When set, every programmed session carries it as a
+  /// warning: established flows are not mirrored until OVS revalidates them on its own.
+  std::string flow_purge_problem;
+  /// What the static rules need (the capture directory): the store's sessions are validated
+  /// again on every round, so a hand-edited file is held to the rules of a create.
+  ValidationContext validation;
 };
 
 /// Computes the actions that make `state` match `sessions`.

@@ -8,8 +8,10 @@
 #include <set>
 
 #include "desired_rows.h"
-#include "underlay_mtu.h"
+#include "mirror_manager/validation.h"
+#include "rspan_reach.h"
 #include "switch_index.h"
+#include "underlay_mtu.h"
 
 namespace ovse::manager {
 namespace {
@@ -36,7 +38,8 @@ bool managed(const ovs::StringMap& external_ids, const ReconcileScope& scope,
   return inScope(external_ids, scope) && !kept.contains(valueOf(external_ids, kSessionKey));
 }
 
-std::vector<std::string> portNames(const std::vector<std::string>& uuids, const SwitchIndex& index) {
+std::vector<std::string> portNames(const std::vector<std::string>& uuids,
+                                   const SwitchIndex& index) {
   std::vector<std::string> names;
   for (const auto& uuid : uuids) {
     const ovs::Port* port = index.portByUuid(uuid);
@@ -198,15 +201,60 @@ void reportPortErrors(std::vector<DesiredRows>& desired, const SwitchIndex& inde
   }
 }
 
+// The store's sessions pass the same static rules as a create (a hand-edited file, a reload):
+// one that fails gets no rows (the diff removes any it had) and its errors as problems, each
+// naming the field, e.g. "destination.session_id: 5000 is above 1023". Temporary owners'
+// sessions are built by the program, not typed by a user, and are not checked again. A session
+// is checked against those before it in the file, so in a clash (two sessions writing one file,
+// sharing one analyzer port) the earlier one keeps working and the later one is the error.
+DesiredRows validatedRows(const Session& s, std::span<const Session> earlier,
+                          const SwitchIndex& index, const ReconcileScope& scope) {
+  if (!scope.owner.empty()) return desiredRows(s, index, scope);
+  std::vector<Issue> issues = validateSession(s, earlier, {}, scope.validation);
+  DesiredRows rows;
+  if (hasErrors(issues)) {
+    rows.status.name = s.name;
+    rows.status.state = SessionState::kError;
+  } else {
+    rows = desiredRows(s, index, scope);
+  }
+  for (const Issue& issue : issues) {
+    auto& list =
+        issue.severity == Issue::Severity::kError ? rows.status.problems : rows.status.warnings;
+    list.push_back(issue.text());
+  }
+  return rows;
+}
+
+// Warnings about what OVS will do with a programmed session's copies, beyond what it was told.
+void addSwitchWarnings(const Session& s, DesiredRows& rows, const SwitchIndex& index,
+                       const ReconcileScope& scope) {
+  if (auto warning = underlayMtuWarning(s, rows, index)) {
+    rows.status.warnings.push_back(std::move(*warning));
+  }
+  if (rows.mirrors.empty()) return;
+  for (auto& warning : rspanReachWarnings(s, rows, index)) {
+    rows.status.warnings.push_back(std::move(warning));
+  }
+  if (!scope.flow_purge_problem.empty()) {
+    rows.status.warnings.push_back(scope.flow_purge_problem);
+  }
+}
+
 }  // namespace
 
 const char* toString(SessionState s) {
   switch (s) {
-    case SessionState::kActive: return "active";
-    case SessionState::kDegraded: return "degraded";
-    case SessionState::kWaiting: return "waiting";
-    case SessionState::kDisabled: return "disabled";
-    case SessionState::kError: return "error";
+    case SessionState::kActive:
+      return "active";
+    case SessionState::kDegraded:
+      return "degraded";
+    case SessionState::kWaiting:
+      return "waiting";
+    case SessionState::kDisabled:
+      return "disabled";
+    case SessionState::kError:
+      return "error";
   }
   return "?";
 }
@@ -216,7 +264,9 @@ ReconcilePlan reconcile(std::span<const Session> sessions, const ovs::SwitchStat
   SwitchIndex index(state);
   std::vector<DesiredRows> desired;
   desired.reserve(sessions.size());
-  for (const auto& s : sessions) desired.push_back(desiredRows(s, index, scope));
+  for (std::size_t i = 0; i < sessions.size(); ++i) {
+    desired.push_back(validatedRows(sessions[i], sessions.first(i), index, scope));
+  }
   applyLimits(desired, index, scope);
 
   ReconcilePlan plan;
@@ -224,9 +274,7 @@ ReconcilePlan reconcile(std::span<const Session> sessions, const ovs::SwitchStat
   diffMirrors(desired, index, scope, plan.actions);
   reportPortErrors(desired, index);
   for (std::size_t i = 0; i < desired.size(); ++i) {
-    if (auto warning = underlayMtuWarning(sessions[i], desired[i], index)) {
-      desired[i].status.warnings.push_back(std::move(*warning));
-    }
+    addSwitchWarnings(sessions[i], desired[i], index, scope);
   }
   for (auto& rows : desired) plan.statuses.push_back(std::move(rows.status));
   return plan;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "mirror_manager/json_text.h"
 #include "validation_rules.h"
 
 namespace ovse::manager {
@@ -47,9 +48,7 @@ void IssueSink::range(const std::string& path, std::uint64_t value, std::uint64_
   if (value > max) error(path, std::to_string(value) + " is above " + std::to_string(max));
 }
 
-std::string quote(std::string_view s) {
-  return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
+std::string quote(std::string_view s) { return dumpJson(nlohmann::json(s)); }
 
 }  // namespace detail
 
@@ -150,9 +149,9 @@ void checkExporterOnly(const Session& s, IssueSink& out) {
   const bool exporter = s.type == SessionType::kErspan && erspan != nullptr &&
                         erspan->backend == ErspanBackend::kExporter;
   if (exporter) return;
-  const std::string is =
-      s.type == SessionType::kErspan ? std::string("this session's backend is native")
-                                     : "this session's type is " + std::string(toString(s.type));
+  const std::string is = s.type == SessionType::kErspan
+                             ? std::string("this session's backend is native")
+                             : "this session's type is " + std::string(toString(s.type));
   if (s.type != SessionType::kCapture) {
     const std::string why = " needs type erspan with backend exporter, or type capture; " + is;
     if (s.sampling_rate > 1) out.error("sampling_rate", std::to_string(s.sampling_rate) + why);
@@ -165,17 +164,32 @@ void checkExporterOnly(const Session& s, IssueSink& out) {
   }
 }
 
+// OVS's output_vlan (the only native RSPAN) sets the copy's outer 802.1Q tag to the RSPAN VLAN:
+// a tagged frame leaves with its VLAN replaced, not with a second tag above it (measured: a VLAN-5
+// frame leaves as VLAN 999 only). Storing the option would promise what no row can do.
+void checkRspanOptions(const Session& s, IssueSink& out) {
+  const auto* rspan = std::get_if<RspanDestination>(&s.destination);
+  if (rspan == nullptr || !rspan->preserve_original_vlan) return;
+  out.error("destination.preserve_original_vlan",
+            "true is not supported: OVS's output_vlan replaces the mirrored frame's VLAN tag with "
+            "VLAN " +
+                std::to_string(rspan->vlan) +
+                "; native RSPAN cannot keep the original tag inside (mirror to an ERSPAN "
+                "collector to keep it)");
+}
+
 }  // namespace
 
 std::vector<Issue> validateSession(const Session& s, std::span<const Session> others,
-                                   std::string_view replacing) {
+                                   std::string_view replacing, const ValidationContext& context) {
   IssueSink out;
   const Peers peers{others, replacing};
   checkName(s, peers, out);
   checkSelection(s, out);
   checkSnaplen(s, out);
-  detail::checkDestination(s, peers, out);
+  detail::checkDestination(s, peers, context, out);
   checkExporterOnly(s, out);
+  checkRspanOptions(s, out);
   return std::move(out.issues);
 }
 

@@ -77,6 +77,8 @@ TEST(ReconcileAndApply, RefusalMarksTheTouchedSessionsOnly) {
   fake.addPort("br0", "vm1", {{"iface-id", "a"}});
   fake.addPort("br0", "tap");
   std::vector<Session> sessions{local("web", "a"), local("idle", "absent")};
+  // Two sessions may not share an analyzer port (the later one would be an error).
+  sessions[1].destination = LocalDestination{"tap2"};
   fake.failNextApply("constraint violation");
   auto out = reconcileAndApply(sessions, fake);
   ASSERT_TRUE(out.error);
