@@ -1,11 +1,12 @@
-// Filter flags → ofproto/trace flow; reading "Datapath actions:" and dpif/show.
+// Filter flags → ofproto/trace flow.
 #include "trace_flow.h"
-
-#include "mirror_manager/text.h"
 
 #include <algorithm>
 #include <cctype>
-#include <sstream>
+#include <cstdio>
+#include <tuple>
+
+#include "mirror_manager/text.h"
 
 namespace ovse::cli {
 namespace {
@@ -124,67 +125,6 @@ std::expected<std::string, std::string> traceFlow(const ex::FlowFilterSpec& s, s
     flow += std::string(",") + field + "=" + std::to_string(*port);
   }
   return flow;
-}
-
-std::expected<DatapathActions, std::string> parseDatapathActions(const std::string& trace) {
-  const std::string key = "Datapath actions:";
-  const std::size_t at = trace.rfind(key);
-  if (at == std::string::npos) {
-    return std::unexpected(std::string("ofproto/trace printed no \"Datapath actions:\" line"));
-  }
-  DatapathActions out;
-  std::size_t end = trace.find('\n', at);
-  out.text = trace.substr(at + key.size(), end == std::string::npos ? end : end - at - key.size());
-  out.text.erase(0, out.text.find_first_not_of(' '));
-  // Split at top-level commas: nested actions (clone(...), set(...)) stay whole.
-  int depth = 0;
-  std::string token;
-  auto flush = [&] {
-    if (token == "drop") out.dropped = true;
-    if (!token.empty() && std::all_of(token.begin(), token.end(), ::isdigit)) {
-      out.outputs.push_back(static_cast<std::uint32_t>(std::stoul(token)));
-    }
-    token.clear();
-  };
-  for (char c : out.text) {
-    if (c == '(') ++depth;
-    if (c == ')') --depth;
-    if (c == ',' && depth == 0) {
-      flush();
-    } else if (c != ' ') {
-      token += c;
-    }
-  }
-  flush();
-  if (out.outputs.empty()) out.dropped = true;
-  return out;
-}
-
-std::map<std::uint32_t, std::string> parseDpifShow(const std::string& text,
-                                                   const std::string& bridge) {
-  // "  br0:" starts a bridge; "    vm1 1/2: (system)" is name ofport/dp_port.
-  std::map<std::uint32_t, std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  bool ours = false;
-  while (std::getline(in, line)) {
-    const std::size_t indent = line.find_first_not_of(' ');
-    if (indent == std::string::npos) continue;
-    if (indent <= 2) {
-      ours = line.substr(indent) == bridge + ":";
-      continue;
-    }
-    if (!ours) continue;
-    std::istringstream fields(line);
-    std::string name, numbers;
-    if (!(fields >> name >> numbers)) continue;
-    const std::size_t slash = numbers.find('/');
-    if (slash == std::string::npos) continue;
-    const std::string dp = numbers.substr(slash + 1, numbers.find(':') - slash - 1);
-    if (dp.empty() || !std::all_of(dp.begin(), dp.end(), ::isdigit)) continue;
-    out[static_cast<std::uint32_t>(std::stoul(dp))] = name;
-  }
-  return out;
 }
 
 }  // namespace ovse::cli

@@ -4,15 +4,15 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
 #include <future>
 #include <optional>
-#include <cstdio>
 
+#include "ovs_plugin/vswitchd_control.h"
 #include "ovsdb_shim.h"
 #include "shim_convert.h"
 #include "shim_txn.h"
-#include "ovs_plugin/vswitchd_control.h"
 
 namespace ovse::ovs {
 
@@ -38,8 +38,8 @@ std::expected<std::unique_ptr<OvsdbClient>, std::string> OvsdbClient::start(
       return std::unexpected("--db " + options.remote +
                              ": ssl remotes need --private-key, --certificate and --ca-cert");
     }
-    ovse_set_ssl(options.private_key.c_str(), options.certificate.c_str(),
-                 options.ca_cert.c_str(), false);
+    ovse_set_ssl(options.private_key.c_str(), options.certificate.c_str(), options.ca_cert.c_str(),
+                 false);
   }
   std::unique_ptr<OvsdbClient> client(new OvsdbClient(std::move(options)));
   char err[256] = "";
@@ -191,13 +191,37 @@ bool OvsdbClient::changesMirrors(const std::vector<Action>& actions) {
 }
 
 void OvsdbClient::purgeDatapathFlows() {
-  auto control = options_.vswitchd_ctl.empty()
-                     ? VswitchdControl::forRemote(options_.remote)
-                     : std::optional<VswitchdControl>(VswitchdControl(options_.vswitchd_ctl));
-  if (!control) return;  // a remote switch: its own revalidators catch up eventually
+  auto control = vswitchdControl();
+  if (!control) return;  // said by flowPurgeProblem(), as a warning on the sessions
   if (auto purged = control->purgeDatapathFlows(); !purged) {
+    // The socket may be a restarted daemon's old one: look again before giving up.
+    control = vswitchdControl(true);
+    if (control && control->purgeDatapathFlows()) return;
     std::fprintf(stderr, "warning: mirrors changed, but %s\n", purged.error().c_str());
   }
+}
+
+std::expected<VswitchdControl, std::string> OvsdbClient::vswitchdControl(bool fresh) const {
+  // Looking up asks every *.ctl around for its version: too slow for each status read, and
+  // ovs-vswitchd may start (or restart under a new pid) after us, so the answer is kept briefly.
+  constexpr auto kLookupValidFor = std::chrono::seconds(5);
+  if (!options_.vswitchd_ctl.empty()) return VswitchdControl(options_.vswitchd_ctl);
+  std::lock_guard lock(control_mutex_);
+  const auto now = std::chrono::steady_clock::now();
+  if (fresh || !control_ || now - control_checked_ > kLookupValidFor) {
+    control_ = VswitchdControl::find(options_.remote);
+    control_checked_ = now;
+  }
+  return *control_;
+}
+
+std::string OvsdbClient::flowPurgeProblem() const {
+  if (!options_.vswitchd_ctl.empty() || !options_.remote.starts_with("unix:")) return {};
+  auto control = vswitchdControl();
+  if (control) return {};
+  return control.error() +
+         ": after a mirror change, traffic of established flows is not mirrored until "
+         "ovs-vswitchd revalidates them (can take many seconds)";
 }
 
 std::string OvsdbClient::failureText() const {
@@ -210,9 +234,8 @@ std::string OvsdbClient::failureText() const {
 std::expected<std::shared_ptr<const SwitchState>, std::string> OvsdbClient::waitForContents(
     std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
-  bool done = changed_.wait_for(lock, timeout, [&] {
-    return snapshot_ != nullptr || link_state_ == LinkState::kFailed;
-  });
+  bool done = changed_.wait_for(
+      lock, timeout, [&] { return snapshot_ != nullptr || link_state_ == LinkState::kFailed; });
   if (snapshot_) return snapshot_;
   if (done) return std::unexpected(failureText());
   char seconds[32];

@@ -1,6 +1,7 @@
 // VswitchdControl: locating ovs-vswitchd's unixctl socket and calling it through the shim.
 #include "ovs_plugin/vswitchd_control.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -11,7 +12,7 @@ namespace ovse::ovs {
 namespace {
 
 // DIR/ovs-vswitchd.ctl, or DIR/ovs-vswitchd.<pid>.ctl as ovs-vswitchd names it by default.
-std::optional<std::string> socketIn(const std::filesystem::path& dir) {
+std::optional<std::string> defaultSocketIn(const std::filesystem::path& dir) {
   if (std::filesystem::exists(dir / "ovs-vswitchd.ctl")) return (dir / "ovs-vswitchd.ctl").string();
   std::ifstream pidfile(dir / "ovs-vswitchd.pid");
   long pid = 0;
@@ -22,15 +23,62 @@ std::optional<std::string> socketIn(const std::filesystem::path& dir) {
   return std::nullopt;
 }
 
+// Every *.ctl in `dir` that answers as ovs-vswitchd, in name order (so the choice is stable).
+std::optional<std::string> askedSocketIn(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::vector<std::filesystem::path> sockets;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".ctl" && entry.is_socket(ec)) sockets.push_back(entry.path());
+  }
+  std::sort(sockets.begin(), sockets.end());
+  for (const auto& path : sockets) {
+    if (VswitchdControl(path.string()).isVswitchd()) return path.string();
+  }
+  return std::nullopt;
+}
+
+// The directories to look in, without repeats: the db socket's, $OVS_RUNDIR, the system's.
+std::vector<std::filesystem::path> searchDirs(const std::filesystem::path& db_dir) {
+  std::vector<std::filesystem::path> dirs{db_dir};
+  if (const char* rundir = std::getenv("OVS_RUNDIR"); rundir && *rundir) dirs.emplace_back(rundir);
+  dirs.emplace_back("/var/run/openvswitch");
+  std::vector<std::filesystem::path> unique;
+  for (auto& d : dirs) {
+    if (std::find(unique.begin(), unique.end(), d) == unique.end()) unique.push_back(d);
+  }
+  return unique;
+}
+
 }  // namespace
 
+std::expected<VswitchdControl, std::string> VswitchdControl::find(const std::string& remote) {
+  if (!remote.starts_with("unix:")) {
+    return std::unexpected("OVSDB at " + remote +
+                           " is not a local socket, so ovs-vswitchd's unixctl socket cannot be "
+                           "found next to it; give --vswitchd-ctl PATH");
+  }
+  const auto dirs = searchDirs(std::filesystem::path(remote.substr(5)).parent_path());
+  // Nearest directory first (the db socket's belongs to this switch); in each, the default
+  // names need no question and are what a stock start-up creates.
+  for (const auto& dir : dirs) {
+    if (auto path = defaultSocketIn(dir)) return VswitchdControl(*path);
+    if (auto path = askedSocketIn(dir)) return VswitchdControl(*path);
+  }
+  std::string where;
+  for (const auto& dir : dirs) where += (where.empty() ? "" : ", ") + dir.string();
+  return std::unexpected("ovs-vswitchd's unixctl socket was not found (no *.ctl in " + where +
+                         " answers as ovs-vswitchd); give --vswitchd-ctl PATH");
+}
+
 std::optional<VswitchdControl> VswitchdControl::forRemote(const std::string& remote) {
-  if (!remote.starts_with("unix:")) return std::nullopt;
-  std::filesystem::path dir = std::filesystem::path(remote.substr(5)).parent_path();
-  if (auto path = socketIn(dir)) return VswitchdControl(*path);
-  const char* rundir = std::getenv("OVS_RUNDIR");
-  if (auto path = socketIn(rundir ? rundir : "/var/run/openvswitch")) return VswitchdControl(*path);
-  return std::nullopt;
+  auto found = find(remote);
+  if (!found) return std::nullopt;
+  return *found;
+}
+
+bool VswitchdControl::isVswitchd() const {
+  auto reply = call("version");
+  return reply && reply->starts_with("ovs-vswitchd ");
 }
 
 std::expected<std::string, std::string> VswitchdControl::call(const std::string& command) const {

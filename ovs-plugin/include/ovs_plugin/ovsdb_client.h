@@ -15,6 +15,7 @@
 
 #include "ovs_plugin/switch_backend.h"
 #include "ovs_plugin/switch_state.h"
+#include "ovs_plugin/vswitchd_control.h"
 
 namespace ovse::ovs {
 
@@ -27,7 +28,7 @@ struct ConnectOptions {
   bool retry = true;        ///< reconnect forever; without it the first failure is final
   /// ovs-vswitchd's unixctl socket; empty = found from `remote` (VswitchdControl::forRemote).
   std::string vswitchd_ctl;
-  int log_level = 0;        ///< libopenvswitch log level on stderr: 0 off .. 3 debug
+  int log_level = 0;  ///< libopenvswitch log level on stderr: 0 off .. 3 debug
 };
 
 /// Connection state, as a reader of the database sees it.
@@ -68,6 +69,12 @@ class OvsdbClient : public SwitchBackend {
   std::shared_ptr<const SwitchState> waitForChange(std::uint64_t seen_seqno,
                                                    std::chrono::milliseconds timeout);
 
+  /// Empty when ovs-vswitchd's unixctl socket is known (--vswitchd-ctl, or found next to a
+  /// unix: remote, see VswitchdControl::find), else why not; the lookup is repeated at most every
+  /// few seconds, so a switch started later is found. Empty for tcp:/ssl: remotes too: a switch on
+  /// another host revalidates on its own and no local socket could reach it.
+  std::string flowPurgeProblem() const override;
+
   LinkState linkState() const;
   const std::string& remote() const { return options_.remote; }
 
@@ -81,6 +88,8 @@ class OvsdbClient : public SwitchBackend {
   void wake();
   static bool changesMirrors(const std::vector<Action>& actions);
   void purgeDatapathFlows();
+  /// The cached result of looking up ovs-vswitchd's control socket (see flowPurgeProblem).
+  std::expected<VswitchdControl, std::string> vswitchdControl(bool fresh = false) const;
   std::string failureText() const;
 
   ConnectOptions options_;
@@ -93,6 +102,9 @@ class OvsdbClient : public SwitchBackend {
   bool stopping_ = false;
   std::deque<Request*> requests_;
   std::chrono::milliseconds switch_timeout_{5000};
+  mutable std::mutex control_mutex_;
+  mutable std::optional<std::expected<VswitchdControl, std::string>> control_;
+  mutable std::chrono::steady_clock::time_point control_checked_;
   std::thread thread_;
 };
 

@@ -35,6 +35,10 @@ class SwitchBackend {
   /// writers never both create the same row.
   virtual std::expected<void, ApplyError> apply(const std::vector<Action>& actions,
                                                 std::uint64_t planned_on) = 0;
+
+  /// Why ovs-vswitchd's datapath flows cannot be purged after a mirror change (its control
+  /// socket is not known), or empty when they can or when the switch needs no purge.
+  virtual std::string flowPurgeProblem() const { return {}; }
 };
 
 }  // namespace ovse::ovs

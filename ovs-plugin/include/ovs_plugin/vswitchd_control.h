@@ -16,11 +16,19 @@ class VswitchdControl {
   /// Talks to the unixctl socket at `socket_path`.
   explicit VswitchdControl(std::string socket_path) : path_(std::move(socket_path)) {}
 
-  /// Finds ovs-vswitchd's control socket for an OVSDB remote: for unix:DIR/db.sock, DIR's
-  /// ovs-vswitchd.ctl or ovs-vswitchd.<pid>.ctl (from ovs-vswitchd.pid); for the default system
-  /// remote, the same files under $OVS_RUNDIR or /var/run/openvswitch. Nothing for tcp:/ssl:
-  /// remotes (a switch on another host) or when no socket is found.
+  /// Finds ovs-vswitchd's control socket for a unix:DIR/db.sock OVSDB remote. It looks in DIR,
+  /// then $OVS_RUNDIR, then /var/run/openvswitch: first for the default names (ovs-vswitchd.ctl,
+  /// ovs-vswitchd.<pid>.ctl from ovs-vswitchd.pid), then asks every other *.ctl there for its
+  /// `version` and takes the one that answers "ovs-vswitchd ..." (a daemon started with
+  /// --unixctl=DIR/NAME.ctl). The error says where it looked and names --vswitchd-ctl; tcp:/ssl:
+  /// remotes (a switch on another host) are an error too.
+  static std::expected<VswitchdControl, std::string> find(const std::string& ovsdb_remote);
+
+  /// find(), without the reason.
   static std::optional<VswitchdControl> forRemote(const std::string& ovsdb_remote);
+
+  /// True when the socket answers `version` as ovs-vswitchd (not ovsdb-server or another daemon).
+  bool isVswitchd() const;
 
   /// Runs `command` and returns its reply, or the error.
   std::expected<std::string, std::string> call(const std::string& command) const;

@@ -1,4 +1,4 @@
-// The `mirrorctl trace` flow from pktcap-uw flags, the datapath actions reading and dpif/show.
+// The `mirrorctl trace` flow from pktcap-uw flags (reading OVS's reply: tests/unit/ovs/).
 #include "trace_flow.h"
 
 #include <gtest/gtest.h>
@@ -47,33 +47,6 @@ TEST(TraceFlow, RefusesWhatIsNotOnePacket) {
   mixed.src_ip = "10.0.0.1";
   mixed.dst_ip = "::1";
   EXPECT_NE(traceFlow(mixed, 1, "").error().find("mixes IPv4 and IPv6"), std::string::npos);
-}
-
-TEST(DatapathActions, OutputsAtTopLevelOnly) {
-  auto a = parseDatapathActions("Flow: x\nDatapath actions: 4,trunc(100),clone(set(eth),7),1,3\n");
-  ASSERT_TRUE(a);
-  EXPECT_EQ(a->outputs, (std::vector<std::uint32_t>{4, 1, 3}));
-  EXPECT_FALSE(a->dropped);
-  auto drop = parseDatapathActions("Datapath actions: drop");
-  ASSERT_TRUE(drop);
-  EXPECT_TRUE(drop->dropped);
-  EXPECT_FALSE(parseDatapathActions("no actions here"));
-}
-
-TEST(DpifShow, MapsDatapathPortsOfOneBridge) {
-  const std::string text =
-      "netdev@ovs-netdev: hit:0 missed:0\n"
-      "  br0:\n"
-      "    br0 65534/1: (tap)\n"
-      "    mx 3/4: (tap)\n"
-      "    vm1 1/2: (system)\n"
-      "  br1:\n"
-      "    br1 65534/9: (tap)\n";
-  auto ports = parseDpifShow(text, "br0");
-  EXPECT_EQ(ports.size(), 3u);
-  EXPECT_EQ(ports[4], "mx");
-  EXPECT_EQ(ports[2], "vm1");
-  EXPECT_FALSE(ports.contains(9));
 }
 
 }  // namespace
