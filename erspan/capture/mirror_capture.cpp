@@ -63,6 +63,7 @@ std::expected<std::unique_ptr<MirrorCapture>, std::string> MirrorCapture::create
   oc.snap_len_bytes = config.snap_len_bytes == 0 ? kWholeFrame : config.snap_len_bytes;
   oc.rotate_bytes = config.rotate_bytes;
   oc.max_files = config.max_files;
+  oc.file_options = config.file_options;
   MirrorCapture* raw = cap.get();
   auto log = [raw](const std::string& line) {
     if (raw->write_error_.empty()) raw->write_error_ = line;

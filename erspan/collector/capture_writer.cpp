@@ -1,8 +1,6 @@
 // CaptureWriter: pcap / pcapng encoding of decapsulated frames into a RecordFile.
 #include "erspan/collector/capture_writer.h"
 
-#include <unistd.h>
-
 #include "erspan/pcap.h"
 
 namespace ovse::erspan::collector {
@@ -32,8 +30,9 @@ CaptureWriter::CaptureWriter(std::unique_ptr<RecordFile> file, OutputFormat form
 
 std::expected<std::unique_ptr<CaptureWriter>, std::string> CaptureWriter::create(
     const std::string& path, OutputFormat format, std::size_t buffer_bytes,
-    std::uint32_t snap_len_bytes, WriteBehind* write_behind) {
-  auto file = RecordFile::create(path, buffer_bytes, write_behind);
+    std::uint32_t snap_len_bytes, WriteBehind* write_behind,
+    const io::FileCreateOptions& file_options) {
+  auto file = RecordFile::create(path, buffer_bytes, write_behind, file_options);
   if (!file) return std::unexpected(file.error());
   std::unique_ptr<CaptureWriter> writer(new CaptureWriter(
       std::move(*file), format, snap_len_bytes == 0 ? kDefaultSnapLen : snap_len_bytes));
@@ -41,7 +40,7 @@ std::expected<std::unique_ptr<CaptureWriter>, std::string> CaptureWriter::create
     // Leave no empty file behind (a full disk would otherwise collect one per retry).
     std::string error = writer->file_->error();
     writer.reset();
-    if (path != "-") unlink(path.c_str());
+    if (path != "-") io::removeFile(path, file_options);
     return std::unexpected(error);
   }
   return writer;

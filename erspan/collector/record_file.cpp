@@ -1,36 +1,18 @@
-// RecordFile: 0600 files, large buffered writes (optionally on a WriteBehind thread),
-// truncation back to a record boundary on error.
+// RecordFile: files made by io::createFile (0600, never over an earlier file), large buffered
+// writes (optionally on a WriteBehind thread), truncation back to a record boundary on error.
 #include "erspan/collector/record_file.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 
 namespace ovse::erspan::collector {
 namespace {
 
 std::string errnoText(int err) {
   return std::string(std::strerror(err)) + " (errno " + std::to_string(err) + ")";
-}
-
-/// mkdir -p of the parent of `path` with mode 0700 for new directories.
-bool makeParents(const std::string& path, std::string& error) {
-  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  if (parent.empty()) return true;
-  std::string partial;
-  for (const auto& part : parent) {
-    partial = partial.empty() ? part.string() : (std::filesystem::path(partial) / part).string();
-    if (mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) {
-      error = "cannot create directory '" + partial + "': " + errnoText(errno);
-      return false;
-    }
-  }
-  return true;
 }
 
 }  // namespace
@@ -46,23 +28,20 @@ RecordFile::RecordFile(int fd, std::string path, std::size_t buffer_bytes, bool 
 RecordFile::~RecordFile() { close(); }
 
 std::expected<std::unique_ptr<RecordFile>, std::string> RecordFile::create(
-    const std::string& path, std::size_t buffer_bytes, WriteBehind* writer) {
+    const std::string& path, std::size_t buffer_bytes, WriteBehind* writer,
+    const io::FileCreateOptions& options) {
   buffer_bytes = std::max(buffer_bytes, kMinRecordBufferBytes);
   if (path == "-") {
     return std::unique_ptr<RecordFile>(
         new RecordFile(STDOUT_FILENO, path, buffer_bytes, true, writer));
   }
-  std::string error;
-  if (!makeParents(path, error)) return std::unexpected(error);
-  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return std::unexpected("cannot create '" + path + "': " + errnoText(errno));
-  // An existing file keeps its mode through O_TRUNC: capture files are private either way
-  // (regular files only: never chmod a device such as /dev/null).
-  struct stat st {};
-  const bool regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-  if (regular) fchmod(fd, 0600);
-  auto file = std::unique_ptr<RecordFile>(new RecordFile(fd, path, buffer_bytes, false, writer));
-  file->regular_ = regular;
+  auto created = io::createFile(path, options);
+  if (!created) return std::unexpected(created.error());
+  auto file =
+      std::unique_ptr<RecordFile>(new RecordFile(created->fd, path, buffer_bytes, false, writer));
+  // Only a regular file can be cut back after an error (never a device such as /dev/full).
+  file->regular_ = created->regular;
+  file->kept_aside_ = std::move(created->kept_aside);
   return file;
 }
 

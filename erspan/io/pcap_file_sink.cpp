@@ -1,14 +1,15 @@
 // PcapFileSink: the pipeline encapsulates straight into a 1 MiB write buffer, behind room for the
 // 16-byte record header (no second copy); the file header comes from the codec; write(2) out.
+// The file is made by io::createFile (0600, never over an earlier file).
 #include "erspan/io/pcap_file_sink.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
 #include "erspan/bytes.h"
+#include "erspan/io/safe_file.h"
 
 namespace ovse::erspan::io {
 namespace {
@@ -19,9 +20,13 @@ constexpr std::size_t kBufferBytes = 1 << 20;
 
 std::expected<std::unique_ptr<PcapFileSink>, std::string> PcapFileSink::open(
     const std::string& path, std::size_t max_packet_bytes) {
-  const int fd = path == "-" ? STDOUT_FILENO
-                             : ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return std::unexpected("--write " + path + ": " + std::strerror(errno));
+  int fd = STDOUT_FILENO;
+  if (path != "-") {
+    // Like every capture file: 0600, O_EXCL, an earlier file renamed aside, no link followed.
+    auto created = createFile(path, {});
+    if (!created) return std::unexpected("--write " + path + ": " + created.error());
+    fd = created->fd;
+  }
   std::unique_ptr<PcapFileSink> sink(new PcapFileSink(fd, path, max_packet_bytes));
   const auto header =
       encodePcapFileHeader(sink->format_, std::span(sink->buffer_.data(), sink->buffer_.size()));

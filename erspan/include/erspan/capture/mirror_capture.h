@@ -36,6 +36,8 @@ struct CaptureOutputConfig {
   std::string filter;             ///< kernel BPF ("" = all)
   std::uint64_t max_packets = 0;  ///< 0 = no limit
   std::uint32_t sample_n = 1;     ///< keep 1 frame in N per port and direction
+  /// How the file is created (io/safe_file.h): the daemon confines it to its capture directory.
+  io::FileCreateOptions file_options;
 
   bool operator==(const CaptureOutputConfig&) const = default;
 };

@@ -31,10 +31,12 @@ struct OutputFrame {
 /// A capture file being written. Not thread-safe.
 class CaptureWriter {
  public:
-  /// Creates the file and writes its header (pcap file header or SHB).
+  /// Creates the file as `file_options` say (see RecordFile::create) and writes its header
+  /// (pcap file header or SHB).
   [[nodiscard]] static std::expected<std::unique_ptr<CaptureWriter>, std::string> create(
       const std::string& path, OutputFormat format, std::size_t buffer_bytes,
-      std::uint32_t snap_len_bytes, WriteBehind* write_behind = nullptr);
+      std::uint32_t snap_len_bytes, WriteBehind* write_behind = nullptr,
+      const io::FileCreateOptions& file_options = {});
 
   /// Appends one frame of `session` (its IDB first, when new to this file). False when the file
   /// has failed (see `file().error()`).

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "erspan/collector/write_behind.h"
+#include "erspan/io/safe_file.h"
 
 namespace ovse::erspan::collector {
 
@@ -23,11 +24,14 @@ inline constexpr std::size_t kMinRecordBufferBytes = 512u << 10;
 /// Buffered, record-aligned output. Not thread-safe.
 class RecordFile {
  public:
-  /// Creates `path` (mode 0600, truncated; parent directories made 0700) or, for "-", uses
-  /// standard output. Writes go through `writer`'s thread when given (it must outlive the file),
-  /// else happen in flush(). The error names the path and errno.
+  /// Creates `path` through io::createFile (mode 0600, O_EXCL, an earlier non-empty file kept
+  /// aside unless `options.overwrite`, confined to `options.dir_fd` when given; parent
+  /// directories made 0700) or, for "-", uses standard output. Writes go through `writer`'s
+  /// thread when given (it must outlive the file), else happen in flush(). The error names the
+  /// path and errno.
   [[nodiscard]] static std::expected<std::unique_ptr<RecordFile>, std::string> create(
-      const std::string& path, std::size_t buffer_bytes, WriteBehind* writer = nullptr);
+      const std::string& path, std::size_t buffer_bytes, WriteBehind* writer = nullptr,
+      const io::FileCreateOptions& options = {});
 
   ~RecordFile();
   RecordFile(const RecordFile&) = delete;
@@ -63,6 +67,8 @@ class RecordFile {
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
   /// True for standard output.
   [[nodiscard]] bool isStdout() const noexcept { return is_stdout_; }
+  /// Where the earlier file at this path was kept ("" when there was none).
+  [[nodiscard]] const std::string& keptAside() const noexcept { return kept_aside_; }
 
  private:
   RecordFile(int fd, std::string path, std::size_t buffer_bytes, bool is_stdout,
@@ -87,6 +93,7 @@ class RecordFile {
   std::uint64_t lost_records_ = 0;
   bool failed_ = false;
   std::string error_;
+  std::string kept_aside_;
 };
 
 }  // namespace ovse::erspan::collector

@@ -15,7 +15,8 @@ namespace ovse::erspan::io {
 /// A pcap file sink ("-" writes to standard output).
 class PcapFileSink final : public PacketSink {
  public:
-  /// Creates/truncates `path` and writes the file header; the error names the path.
+  /// Creates `path` with io::createFile (mode 0600; an earlier file at the path is renamed
+  /// aside, never truncated) and writes the file header; the error names the path.
   [[nodiscard]] static std::expected<std::unique_ptr<PcapFileSink>, std::string> open(
       const std::string& path, std::size_t max_packet_bytes = 65535 + 128);
   ~PcapFileSink() override;
