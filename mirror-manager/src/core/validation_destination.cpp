@@ -1,7 +1,10 @@
 // Static validation of a session's destination: its kind matches the type, then each kind's
-// fields (ports, VLAN, collector address and ERSPAN header fields, capture file).
+// fields (ports, VLAN, collector address and ERSPAN header fields, capture file), and the one
+// rule for where a capture file may be (inside the capture directory).
 #include <arpa/inet.h>
 #include <netinet/in.h>
+
+#include <filesystem>
 
 #include "validation_rules.h"
 
@@ -139,19 +142,24 @@ bool endsWith(const std::string& s, std::string_view suffix) {
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-void checkCapture(const CaptureDestination& d, const Peers& peers, IssueSink& out) {
+// The stored form of a capture file for comparing sessions (a file outside stays as given).
+std::string storedCaptureFile(const std::string& file, const ValidationContext& context) {
+  return captureFileWithin(file, context.capture_dir).value_or(file);
+}
+
+void checkCapture(const CaptureDestination& d, const Peers& peers, const ValidationContext& context,
+                  IssueSink& out) {
   if (d.file.empty()) return out.error("destination.file", "required for type capture");
   const std::string file_name = d.file.substr(d.file.find_last_of('/') + 1);
   if (!endsWith(file_name, ".pcap") && !endsWith(file_name, ".pcapng")) {
     out.error("destination.file", quote(d.file) + " must end in .pcap or .pcapng");
   }
-  if (!d.file.starts_with('/')) {
-    out.error("destination.file",
-              quote(d.file) + " is not an absolute path (the daemon writes it, from anywhere)");
-  }
+  auto within = captureFileWithin(d.file, context.capture_dir);
+  if (!within) return out.error("destination.file", within.error());
   peers.forEach([&](const Session& o) {
     const auto* other = std::get_if<CaptureDestination>(&o.destination);
-    if (o.type == SessionType::kCapture && other != nullptr && other->file == d.file) {
+    if (o.type == SessionType::kCapture && other != nullptr &&
+        storedCaptureFile(other->file, context) == *within) {
       out.error("destination.file",
                 quote(d.file) + " is already written by session " + quote(o.name));
     }
@@ -160,7 +168,8 @@ void checkCapture(const CaptureDestination& d, const Peers& peers, IssueSink& ou
 
 }  // namespace
 
-void checkDestination(const Session& s, const Peers& peers, IssueSink& out) {
+void checkDestination(const Session& s, const Peers& peers, const ValidationContext& context,
+                      IssueSink& out) {
   const int expected = expectedIndex(s.type);
   if (expected < 0) {
     return out.error("type", std::to_string(static_cast<int>(s.type)) +
@@ -176,8 +185,46 @@ void checkDestination(const Session& s, const Peers& peers, IssueSink& out) {
   if (const auto* d = std::get_if<RspanDestination>(&s.destination)) checkRspan(*d, out);
   if (const auto* d = std::get_if<ErspanDestination>(&s.destination)) checkErspan(*d, peers, out);
   if (const auto* d = std::get_if<CaptureDestination>(&s.destination)) {
-    checkCapture(*d, peers, out);
+    checkCapture(*d, peers, context, out);
   }
 }
 
 }  // namespace ovse::manager::detail
+
+namespace ovse::manager {
+
+std::expected<std::string, std::string> captureFileWithin(std::string_view file,
+                                                          std::string_view capture_dir) {
+  namespace fs = std::filesystem;
+  const std::string shown = detail::quote(file);
+  const std::string dir_text(capture_dir);
+  // Lexical only: what is on disk (links included) is the daemon's confined opener's business.
+  fs::path relative = fs::path(file).lexically_normal();
+  if (relative.is_absolute()) {
+    fs::path dir = fs::path(capture_dir).lexically_normal();
+    if (!dir.has_filename() && dir.has_relative_path()) dir = dir.parent_path();  // "dir/"
+    relative = relative.lexically_relative(dir);
+    if (!dir.is_absolute() || relative.empty() || *relative.begin() == "..") {
+      return std::unexpected(shown + " is outside the capture directory " + dir_text +
+                             " (give a name or a path inside it)");
+    }
+  }
+  if (!relative.empty() && *relative.begin() == "..") {
+    return std::unexpected(shown + " leaves the capture directory " + dir_text +
+                           " (give a name or a path inside it)");
+  }
+  std::string stored = relative.generic_string();
+  if (stored.empty() || stored == "." || stored.ends_with('/')) {
+    return std::unexpected(shown + " names a directory, not a file inside the capture directory " +
+                           dir_text);
+  }
+  return stored;
+}
+
+void normalizeCaptureFile(Session& s, const ValidationContext& context) {
+  auto* d = std::get_if<CaptureDestination>(&s.destination);
+  if (s.type != SessionType::kCapture || d == nullptr || d->file.empty()) return;
+  if (auto within = captureFileWithin(d->file, context.capture_dir)) d->file = *within;
+}
+
+}  // namespace ovse::manager

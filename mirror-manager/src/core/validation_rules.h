@@ -44,7 +44,9 @@ struct Peers {
   }
 };
 
-/// The destination rules: its kind matches the type, then the kind's own fields.
-void checkDestination(const Session& s, const Peers& peers, IssueSink& out);
+/// The destination rules: its kind matches the type, then the kind's own fields (a capture
+/// file against `context.capture_dir`).
+void checkDestination(const Session& s, const Peers& peers, const ValidationContext& context,
+                      IssueSink& out);
 
 }  // namespace ovse::manager::detail

@@ -1,19 +1,14 @@
-// CaptureSupervisor: session → output settings and taps, the earlier file kept aside, and the
-// open/keep/reopen/close decisions.
+// CaptureSupervisor: session → output settings (a file confined to the capture directory) and
+// taps, the earlier file kept aside, and the open/keep/reopen/close decisions.
 #include "capture_supervisor.h"
 
-#include <sys/stat.h>
-
-#include <ctime>
-#include <filesystem>
-
 #include "mirror_manager/reconciler.h"
+#include "mirror_manager/validation.h"
 
 namespace ovse::manager::daemon {
 namespace {
 
 namespace cap = erspan::capture;
-namespace fs = std::filesystem;
 
 bool capturing(const Session& s) {
   return s.enabled && s.type == SessionType::kCapture &&
@@ -41,30 +36,20 @@ std::vector<cap::TapSpec> tapsFor(const Session& s, const ovs::SwitchState& stat
   return taps;
 }
 
-// Renames a non-empty file at `path` to <stem>-<mtime YYYYmmdd-HHMMSS>[-N]<ext>; returns the new
-// name ("" when there was nothing to keep) or an error.
-std::expected<std::string, std::string> keepEarlierFile(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) return "";
-  std::tm tm{};
-  localtime_r(&st.st_mtime, &tm);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "-%Y%m%d-%H%M%S", &tm);
-  const fs::path p(path);
-  const std::string base = (p.parent_path() / p.stem()).string() + stamp;
-  std::string aside = base + p.extension().string();
-  for (int n = 1; fs::exists(aside); ++n) {
-    aside = base + "-" + std::to_string(n) + p.extension().string();
-  }
-  std::error_code ec;
-  fs::rename(p, aside, ec);
-  if (ec)
-    return std::unexpected("cannot keep the earlier " + path + " as " + aside + ": " +
-                           ec.message());
-  return aside;
+}  // namespace
+
+CaptureSupervisor::CaptureSupervisor(LogFn log, std::string capture_dir)
+    : log_(std::move(log)), capture_dir_(std::move(capture_dir)) {
+  if (const std::string error = openDir(); !error.empty()) log_(error);
 }
 
-}  // namespace
+std::string CaptureSupervisor::openDir() {
+  if (dir_.fd() >= 0) return "";
+  auto dir = erspan::io::ConfinedDir::open(capture_dir_);
+  if (!dir) return "capture directory: " + dir.error();
+  dir_ = std::move(*dir);
+  return "";
+}
 
 void CaptureSupervisor::sync(std::span<const Session> sessions, const ovs::SwitchState& state) {
   std::map<std::string, const Session*> wanted;
@@ -82,33 +67,45 @@ void CaptureSupervisor::sync(std::span<const Session> sessions, const ovs::Switc
   for (const auto& [name, session] : wanted) {
     Entry& entry = entries_[name];
     auto output = outputFor(*session);
+    const std::string refused = confine(output);
     if (entry.capture && !(entry.output == output)) {
       log_("session " + name + ": closed " + entry.output.path + " (the session's output changed)");
       entry.capture.reset();
     }
     entry.output = output;
+    if (!refused.empty()) {
+      fail(name, entry, refused);
+      continue;
+    }
     if (!entry.capture) open(name, entry);
     if (entry.capture) entry.capture->setTaps(tapsFor(*session, state));
   }
 }
 
+std::string CaptureSupervisor::confine(cap::CaptureOutputConfig& output) {
+  if (const std::string error = openDir(); !error.empty()) return error;
+  // The same rule as validation: a store written by hand or by an older version is held to it.
+  auto within = captureFileWithin(output.path, capture_dir_);
+  if (!within) return "destination.file: " + within.error();
+  output.path = *within;
+  output.file_options.dir_fd = dir_.fd();
+  return "";
+}
+
+void CaptureSupervisor::fail(const std::string& name, Entry& entry, const std::string& error) {
+  if (entry.error != error) log_("session " + name + ": not capturing: " + error);
+  entry.error = error;
+}
+
 void CaptureSupervisor::open(const std::string& name, Entry& entry) {
-  auto kept = keepEarlierFile(entry.output.path);
-  if (!kept) {
-    if (entry.error != kept.error()) log_("session " + name + ": " + kept.error());
-    entry.error = kept.error();
-    return;
-  }
+  // Kept here (not only by the writer) so that the log says where the earlier file went.
+  auto kept = erspan::io::keepEarlierFile(entry.output.path, entry.output.file_options);
+  if (!kept) return fail(name, entry, "destination.file " + kept.error());
   auto started = cap::LiveCapture::start(entry.output, name);
-  if (!started) {
-    const std::string error = "destination.file " + started.error();
-    if (entry.error != error) log_("session " + name + ": not capturing: " + error);
-    entry.error = error;
-    return;
-  }
+  if (!started) return fail(name, entry, "destination.file " + started.error());
   entry.capture = std::move(*started);
   entry.error.clear();
-  log_("session " + name + ": writing " + entry.output.path +
+  log_("session " + name + ": writing " + entry.output.path + " in " + capture_dir_ +
        (kept->empty() ? "" : " (the earlier file is now " + *kept + ")"));
 }
 

@@ -163,28 +163,76 @@ TEST(ValidateCaptureDestination, FileRequired) {
 }
 
 TEST(ValidateCaptureDestination, FileExtension) {
-  EXPECT_EQ(check(captureSession("/tmp/out.txt")),
-            Texts{R"(destination.file: "/tmp/out.txt" must end in .pcap or .pcapng)"});
-  EXPECT_EQ(check(captureSession("/.pcap")),
-            Texts{R"(destination.file: "/.pcap" must end in .pcap or .pcapng)"});
-  EXPECT_EQ(check(captureSession("/tmp/out.pcap")), Texts{});
-  EXPECT_EQ(check(captureSession("/tmp/out.pcapng")), Texts{});
+  EXPECT_EQ(check(captureSession("out.txt")),
+            Texts{R"(destination.file: "out.txt" must end in .pcap or .pcapng)"});
+  EXPECT_EQ(check(captureSession("d/.pcap")),
+            Texts{R"(destination.file: "d/.pcap" must end in .pcap or .pcapng)"});
+  EXPECT_EQ(check(captureSession("out.pcap")), Texts{});
+  EXPECT_EQ(check(captureSession("vm/out.pcapng")), Texts{});
 }
 
-TEST(ValidateCaptureDestination, FileIsAnAbsolutePath) {
-  EXPECT_EQ(check(captureSession("out.pcapng")),
-            Texts{R"(destination.file: "out.pcapng" is not an absolute path (the daemon writes )"
-                  "it, from anywhere)"});
+TEST(ValidateCaptureDestination, FileInsideTheCaptureDirectory) {
+  const ValidationContext context{"/srv/caps"};
+  const auto checkIn = [&](const std::string& file) {
+    return test::texts(validateSession(captureSession(file), {}, {}, context));
+  };
+  EXPECT_EQ(checkIn("web.pcapng"), Texts{});
+  EXPECT_EQ(checkIn("vm-a/web.pcapng"), Texts{});
+  EXPECT_EQ(checkIn("/srv/caps/vm-a/web.pcapng"), Texts{});
+  EXPECT_EQ(checkIn("/etc/x.pcapng"),
+            Texts{R"(destination.file: "/etc/x.pcapng" is outside the capture directory )"
+                  "/srv/caps (give a name or a path inside it)"});
+  EXPECT_EQ(checkIn("/srv/capsule/x.pcapng"),
+            Texts{R"(destination.file: "/srv/capsule/x.pcapng" is outside the capture )"
+                  "directory /srv/caps (give a name or a path inside it)"});
+  EXPECT_EQ(checkIn("../x.pcapng"),
+            Texts{R"(destination.file: "../x.pcapng" leaves the capture directory /srv/caps )"
+                  "(give a name or a path inside it)"});
+  EXPECT_EQ(checkIn("a/../../x.pcapng"),
+            Texts{R"(destination.file: "a/../../x.pcapng" leaves the capture directory )"
+                  "/srv/caps (give a name or a path inside it)"});
+  // Without a context: the default directory.
+  EXPECT_EQ(check(captureSession("/var/lib/ovs-erspan/captures/a.pcap")), Texts{});
+  EXPECT_EQ(check(captureSession("/tmp/a.pcap")),
+            Texts{R"(destination.file: "/tmp/a.pcap" is outside the capture directory )"
+                  "/var/lib/ovs-erspan/captures (give a name or a path inside it)"});
+}
+
+TEST(CaptureFileWithin, StoredFormIsRelativeAndNormal) {
+  EXPECT_EQ(captureFileWithin("web.pcapng", "/srv/caps"), "web.pcapng");
+  EXPECT_EQ(captureFileWithin("./a//b/../web.pcapng", "/srv/caps"), "a/web.pcapng");
+  EXPECT_EQ(captureFileWithin("/srv/caps/a/web.pcapng", "/srv/caps"), "a/web.pcapng");
+  EXPECT_EQ(captureFileWithin("/srv/caps/a/web.pcapng", "/srv/caps/"), "a/web.pcapng");
+  EXPECT_EQ(captureFileWithin("/srv//caps/./web.pcapng", "/srv/caps"), "web.pcapng");
+  EXPECT_FALSE(captureFileWithin("/srv/caps", "/srv/caps"));
+  EXPECT_FALSE(captureFileWithin("/srv/caps/", "/srv/caps"));
+  EXPECT_FALSE(captureFileWithin("a/..", "/srv/caps"));
+  EXPECT_FALSE(captureFileWithin("/srv/caps/../web.pcapng", "/srv/caps"));
+  EXPECT_FALSE(captureFileWithin("/web.pcapng", "relative/dir"));
+}
+
+TEST(CaptureFileWithin, NormalizeRewritesOnlyFilesInside) {
+  const ValidationContext context{"/srv/caps"};
+  Session inside = captureSession("/srv/caps/vm/web.pcapng");
+  normalizeCaptureFile(inside, context);
+  EXPECT_EQ(std::get<CaptureDestination>(inside.destination).file, "vm/web.pcapng");
+  Session outside = captureSession("/etc/web.pcapng");
+  normalizeCaptureFile(outside, context);
+  EXPECT_EQ(std::get<CaptureDestination>(outside.destination).file, "/etc/web.pcapng");
 }
 
 TEST(ValidateCaptureDestination, FileWrittenByOneSessionOnly) {
-  std::vector<Session> others{captureSession("/tmp/a.pcap", "first")};
-  EXPECT_EQ(check(captureSession("/tmp/a.pcap"), others),
-            Texts{R"(destination.file: "/tmp/a.pcap" is already written by session "first")"});
+  std::vector<Session> others{captureSession("a.pcap", "first")};
+  EXPECT_EQ(check(captureSession("a.pcap"), others),
+            Texts{R"(destination.file: "a.pcap" is already written by session "first")"});
+  // The same file written another way is the same file.
+  EXPECT_EQ(check(captureSession("/var/lib/ovs-erspan/captures/./a.pcap"), others),
+            Texts{R"(destination.file: "/var/lib/ovs-erspan/captures/./a.pcap" is already )"
+                  R"(written by session "first")"});
 }
 
 TEST(ValidateExporterSettings, SamplingRateAtLeast1) {
-  Session s = captureSession("/tmp/a.pcap");
+  Session s = captureSession("a.pcap");
   s.sampling_rate = 0;
   EXPECT_EQ(check(s), Texts{"sampling_rate: 0 is below 1"});
 }
@@ -207,7 +255,7 @@ TEST(ValidateExporterSettings, OnlyWithTheExporterOrCapture) {
 }
 
 TEST(ValidateExporterSettings, CaptureSamplesAndFiltersButHasNoRateLimit) {
-  Session s = captureSession("/tmp/a.pcapng");
+  Session s = captureSession("a.pcapng");
   s.sampling_rate = 10;
   s.filter = "tcp port 80";
   EXPECT_EQ(check(s), Texts{});

@@ -23,7 +23,7 @@ TEST(ValidateSession, AcceptsAValidSessionOfEachType) {
   EXPECT_EQ(check(rspan), Texts{});
   Session capture = localSession();
   capture.type = SessionType::kCapture;
-  capture.destination = CaptureDestination{"/tmp/web.pcapng"};
+  capture.destination = CaptureDestination{"web.pcapng"};
   capture.sampling_rate = 4;
   capture.filter = "tcp";
   EXPECT_EQ(check(capture), Texts{});
