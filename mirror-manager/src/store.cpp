@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <system_error>
 
+#include "mirror_manager/json_text.h"
 #include "mirror_manager/session_json.h"
 
 namespace ovse::manager {
@@ -60,11 +61,10 @@ std::expected<std::optional<std::string>, std::string> readFile(const std::files
   return text;
 }
 
-// "FILE:LINE:COLUMN: what" for a JSON syntax error; `byte` is nlohmann's 1-based position of the
-// character where parsing stopped.
-std::string syntaxError(const std::filesystem::path& path, const std::string& text,
-                        std::size_t byte, const std::string& what) {
-  const std::size_t pos = std::min(byte == 0 ? 0 : byte - 1, text.size());
+// "FILE:LINE:COLUMN: why" for a JSON document parseJson() refused, at the byte it names.
+std::string syntaxError(const std::filesystem::path& path, std::string_view text,
+                        const JsonParseError& e) {
+  const std::size_t pos = std::min(e.byte == 0 ? 0 : e.byte - 1, text.size());
   std::size_t line = 1;
   std::size_t line_start = 0;
   for (std::size_t i = 0; i < pos; ++i) {
@@ -74,12 +74,8 @@ std::string syntaxError(const std::filesystem::path& path, const std::string& te
     }
   }
   const std::size_t column = pos - line_start + 1;
-  // nlohmann's text is "[json.exception.parse_error.101] parse error at line L, column C: why".
-  std::string why = what;
-  if (auto at = why.find("column "); at != std::string::npos) {
-    if (auto colon = why.find(": ", at); colon != std::string::npos) why = why.substr(colon + 2);
-  }
-  return path.string() + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + why;
+  return path.string() + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " +
+         (e.too_deep ? "JSON " : "") + e.reason;
 }
 
 // The sessions of a parsed store document, or an error naming the field.
@@ -93,10 +89,9 @@ std::expected<std::vector<Session>, FieldError> sessionsOfDocument(const json& d
   auto version = doc.find("schema_version");
   if (version == doc.end()) return std::unexpected(FieldError{"schema_version", "missing"});
   if (!version->is_number_unsigned() || version->get<std::uint64_t>() != kStoreSchemaVersion) {
-    return std::unexpected(
-        FieldError{"schema_version", version->dump(-1, ' ', false, json::error_handler_t::replace) +
-                                         " is not supported (this program reads version " +
-                                         std::to_string(kStoreSchemaVersion) + ")"});
+    return std::unexpected(FieldError{
+        "schema_version", dumpJson(*version) + " is not supported (this program reads version " +
+                              std::to_string(kStoreSchemaVersion) + ")"});
   }
   auto sessions = doc.find("sessions");
   if (sessions == doc.end()) return std::vector<Session>{};
@@ -107,7 +102,7 @@ std::expected<std::vector<Session>, FieldError> sessionsOfDocument(const json& d
     for (std::size_t j = 0; j < i; ++j) {
       if ((*list)[i].name == (*list)[j].name) {
         return std::unexpected(FieldError{"sessions[" + std::to_string(i) + "].name",
-                                          json((*list)[i].name).dump() + " appears twice"});
+                                          dumpJson((*list)[i].name) + " appears twice"});
       }
     }
   }
@@ -174,21 +169,23 @@ std::expected<void, std::string> writeFileAtomically(const std::filesystem::path
 
 }  // namespace
 
+std::expected<std::vector<Session>, std::string> sessionsFromStoreText(
+    std::string_view text, const std::filesystem::path& path) {
+  // A hand-edited file is untrusted input too: parseJson() limits its depth.
+  auto doc = parseJson(text);
+  if (!doc) return std::unexpected(syntaxError(path, text, doc.error()));
+  auto sessions = sessionsOfDocument(*doc);
+  if (!sessions) return std::unexpected(path.string() + ": " + sessions.error().text());
+  return std::move(*sessions);
+}
+
 std::expected<SessionStore, std::string> SessionStore::open(std::filesystem::path path) {
   SessionStore store(std::move(path));
   auto text = readFile(store.path_);
   if (!text) return std::unexpected(text.error());
   if (!*text) return store;
-  json doc;
-  try {
-    doc = json::parse(**text);
-  } catch (const json::parse_error& e) {
-    return std::unexpected(syntaxError(store.path_, **text, e.byte, e.what()));
-  } catch (const json::exception& e) {
-    return std::unexpected(store.path_.string() + ": " + e.what());
-  }
-  auto sessions = sessionsOfDocument(doc);
-  if (!sessions) return std::unexpected(store.path_.string() + ": " + sessions.error().text());
+  auto sessions = sessionsFromStoreText(**text, store.path_);
+  if (!sessions) return std::unexpected(sessions.error());
   store.sessions_ = std::move(*sessions);
   return store;
 }
@@ -218,7 +215,7 @@ std::expected<void, std::string> SessionStore::save() const {
   const json doc = {{"schema_version", kStoreSchemaVersion},
                     {"sessions", sessionsToJson(sessions_)}};
   // replace: a name set through the API may hold invalid UTF-8; never throw out of save().
-  return writeFileAtomically(path_, doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+  return writeFileAtomically(path_, dumpJson(doc, 2) + "\n");
 }
 
 }  // namespace ovse::manager

@@ -18,6 +18,11 @@ inline constexpr std::string_view kDefaultStorePath = "/var/lib/ovs-erspan/sessi
 /// The file format this program reads and writes.
 inline constexpr int kStoreSchemaVersion = 1;
 
+/// The sessions of a store file's text, checked as open() checks them; errors are worded as
+/// open()'s with `path` naming the file ("FILE:3:14: ..."). Pure: reads no file.
+std::expected<std::vector<Session>, std::string> sessionsFromStoreText(
+    std::string_view text, const std::filesystem::path& path);
+
 /// Sessions in memory plus the file they came from. Not thread-safe; one owner at a time.
 class SessionStore {
  public:

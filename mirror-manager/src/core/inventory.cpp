@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "mirror_manager/json_text.h"
+
 namespace ovse::manager {
 namespace {
 
@@ -59,8 +61,9 @@ std::expected<HostEntry, std::string> parseEntry(const nlohmann::json& entry,
 }  // namespace
 
 std::expected<std::vector<HostEntry>, std::string> parseInventory(std::string_view json_text) {
-  auto doc = nlohmann::json::parse(json_text, nullptr, false);
-  if (doc.is_discarded()) return std::unexpected(std::string("hosts: not valid JSON"));
+  auto parsed = parseJson(json_text);
+  if (!parsed) return std::unexpected("hosts: " + parsed.error().message());
+  const nlohmann::json& doc = *parsed;
   if (!doc.is_array()) return std::unexpected(std::string("hosts: not a JSON array"));
   std::vector<HostEntry> hosts;
   for (std::size_t i = 0; i < doc.size(); ++i) {

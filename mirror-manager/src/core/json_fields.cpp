@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "mirror_manager/json_text.h"
+
 namespace ovse::manager::detail {
 
 using nlohmann::json;
@@ -21,7 +23,7 @@ std::string indexPath(std::string_view prefix, std::size_t i) {
 
 std::string describeJson(const json& v) {
   // replace: a json built in memory may hold invalid UTF-8, and dump() must not throw here.
-  std::string text = v.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string text = dumpJson(v);
   constexpr std::size_t kMaxChars = 60;
   if (text.size() > kMaxChars) text = text.substr(0, kMaxChars) + "...";
   return text;

@@ -1,6 +1,8 @@
 // REST error responses and JSON body parsing (see api_error.h).
 #include "mirror_manager/daemon/api_error.h"
 
+#include "mirror_manager/json_text.h"
+
 namespace ovse::manager::daemon {
 
 ApiError fromFieldError(const FieldError& e) { return ApiError{400, e.message, e.path, {}}; }
@@ -38,29 +40,20 @@ HttpResponse errorResponse(const ApiError& e) {
 HttpResponse jsonResponse(int status, const nlohmann::json& body) {
   HttpResponse r;
   r.status = status;
-  r.body = body.dump(2) + "\n";
+  // Replacing invalid UTF-8: messages echo request text (a percent-decoded path may hold any
+  // byte), and a strict dump() would throw out of the handler.
+  r.body = dumpJson(body, 2) + "\n";
   return r;
 }
 
 std::expected<nlohmann::json, ApiError> parseJsonObject(std::string_view body) {
   if (body.empty()) return std::unexpected(ApiError{400, "the request body is empty", "", {}});
-  // A parse without exceptions only says "discarded"; parse again with them to get where it
-  // failed (only for bodies already known to be malformed).
-  auto j = nlohmann::json::parse(body, nullptr, false);
-  if (j.is_discarded()) {
-    std::string why = "malformed JSON";
-    try {
-      auto again = nlohmann::json::parse(body);
-      (void)again;
-    } catch (const nlohmann::json::parse_error& e) {
-      why += " at byte " + std::to_string(e.byte);
-    }
-    return std::unexpected(ApiError{400, why, "", {}});
-  }
-  if (!j.is_object()) {
+  auto j = parseJson(body);
+  if (!j) return std::unexpected(ApiError{400, j.error().message(), "", {}});
+  if (!j->is_object()) {
     return std::unexpected(ApiError{400, "the request body is not a JSON object", "", {}});
   }
-  return j;
+  return std::move(*j);
 }
 
 }  // namespace ovse::manager::daemon

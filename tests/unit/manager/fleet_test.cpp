@@ -106,7 +106,11 @@ TEST(FleetInventory, ErrorsNameTheEntryAndField) {
             "hosts[0].colour: unknown field");
   EXPECT_EQ(parseInventory(R"([{"name": 3, "db": "tcp:x:1"}])").error(),
             "hosts[0].name: not a string");
-  EXPECT_EQ(parseInventory("{").error(), "hosts: not valid JSON");
+  EXPECT_EQ(parseInventory("{").error(),
+            "hosts: malformed JSON at byte 2: syntax error while parsing object key - unexpected "
+            "end of input; expected string literal");
+  EXPECT_EQ(parseInventory(std::string(100'000, '[')).error(),
+            "hosts: JSON nested deeper than 64 levels at byte 65");
   EXPECT_EQ(parseInventory("{}").error(), "hosts: not a JSON array");
 }
 

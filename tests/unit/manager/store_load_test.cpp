@@ -113,5 +113,27 @@ TEST_F(StoreLoadTest, LoadsAValidFile) {
   EXPECT_EQ(openError(R"({"schema_version": 1})"), "ok");  // no sessions yet
 }
 
+TEST_F(StoreLoadTest, DeeplyNestedFileIsAnErrorNotACrash) {
+  // 100k nested arrays once overflowed the stack in nlohmann's recursive copy and destructor.
+  const std::string text = "{\"schema_version\": 1,\n\"sessions\": " + std::string(100'000, '[') +
+                           std::string(100'000, ']') + "}";
+  EXPECT_EQ(openError(text), path_.string() + ":2:76: JSON nested deeper than 64 levels");
+  EXPECT_EQ(fileText(), text);
+}
+
+TEST(SessionsFromStoreText, ChecksABufferAsOpenChecksAFile) {
+  auto sessions = sessionsFromStoreText(R"({"schema_version": 1, "sessions": [
+      {"name": "a", "type": "local", "destination": {"port": "t"}}]})",
+                                        "mem.json");
+  ASSERT_TRUE(sessions) << sessions.error();
+  ASSERT_EQ(sessions->size(), 1u);
+  EXPECT_EQ((*sessions)[0].name, "a");
+  EXPECT_EQ(sessionsFromStoreText("[", "mem.json").error(),
+            "mem.json:1:2: syntax error while parsing value - unexpected end of input; expected "
+            "'[', '{', or a literal");
+  EXPECT_EQ(sessionsFromStoreText(R"({"schema_version": 1, "sessions": {}})", "mem.json").error(),
+            "mem.json: sessions: expected an array, got {}");
+}
+
 }  // namespace
 }  // namespace ovse::manager

@@ -1,6 +1,7 @@
 // Errors of the REST API and JSON bodies: every error response is
 // `{"error": "<message>", "path": "<field path>"}` (path omitted when no field is concerned),
-// and request bodies are parsed here (malformed JSON is a 400 naming line and column).
+// and request bodies are parsed here (malformed or too deeply nested JSON is a 400 naming the
+// byte).
 #pragma once
 
 #include <expected>
@@ -32,11 +33,13 @@ ApiError fromIssues(std::vector<Issue> issues);
 /// The JSON response for `e`: {"error", "path"?, "issues"?}.
 HttpResponse errorResponse(const ApiError& e);
 
-/// A JSON response with `status` and `body` (pretty-printed, newline-terminated).
+/// A JSON response with `status` and `body` (pretty-printed, newline-terminated; invalid UTF-8
+/// in strings replaced by U+FFFD, so it never throws).
 HttpResponse jsonResponse(int status, const nlohmann::json& body);
 
-/// Parses a request body that must be one JSON object. Empty or malformed bodies, and anything
-/// but an object, are 400s (malformed JSON names the byte offset). Never throws.
+/// Parses a request body that must be one JSON object (through parseJson(): nested at most
+/// kMaxJsonDepth levels). Empty, malformed or too deep bodies, and anything but an object, are
+/// 400s naming the byte where parsing stopped. Never throws.
 std::expected<nlohmann::json, ApiError> parseJsonObject(std::string_view body);
 
 }  // namespace ovse::manager::daemon
