@@ -10,6 +10,7 @@
 #include "capture_owners.h"
 #include "capture_run.h"
 #include "flow_filter_flags.h"
+#include "mirror_manager/json_text.h"
 #include "table.h"
 
 namespace ovse::cli {
@@ -83,7 +84,7 @@ int printPoints(const CaptureOptions& o) {
       j["ovs"] = p.ovs_meaning;
       list.push_back(j);
     }
-    std::cout << list.dump(2) << '\n';
+    std::cout << manager::dumpJson(list, 2) << '\n';
     return 0;
   }
   Table table({"POINT", "ON OVS", "MEANING"});
@@ -119,7 +120,7 @@ int listRunning(const CaptureOptions& o, ovs::OvsdbClient& client) {
       j["ports"] = c.rows.ports;
       list.push_back(j);
     }
-    std::cout << list.dump(2) << '\n';
+    std::cout << manager::dumpJson(list, 2) << '\n';
     return 0;
   }
   Table table({"PID", "STATE", "SOURCES", "MIRRORS", "PORTS", "OWNER"});

@@ -15,6 +15,7 @@
 #include "capture_owners.h"
 #include "capture_report.h"
 #include "erspan/collector/run.h"
+#include "mirror_manager/json_text.h"
 
 namespace ovse::cli {
 namespace {
@@ -203,7 +204,7 @@ int captureWith(const CaptureOptions& o, const CapturePlanFlags& flags,
   if (!end.message.empty()) say(end.message);
   std::ostream& text = o.output == "-" ? std::cerr : std::cout;
   if (o.json) {
-    text << captureSummaryJson(**io, sw, labels, end).dump(2) << '\n';
+    text << manager::dumpJson(captureSummaryJson(**io, sw, labels, end), 2) << '\n';
   } else {
     printCaptureSummary(text, **io, sw, labels, end);
   }

@@ -9,6 +9,7 @@
 
 #include "collect_report.h"
 #include "erspan/collector/run.h"
+#include "mirror_manager/json_text.h"
 
 namespace ovse::cli {
 namespace {
@@ -104,7 +105,7 @@ int runCollect(CollectArgs& args) {
     if (tty && final) std::cerr << '\n';
     if (!final) return;
     if (args.json) {
-      text << collectStatsJson(collector).dump(2) << '\n';
+      text << manager::dumpJson(collectStatsJson(collector), 2) << '\n';
     } else {
       printCollectSummary(text, collector);
     }

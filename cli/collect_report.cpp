@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "mirror_manager/json_text.h"
 #include "table.h"
 
 namespace ovse::cli {
@@ -31,13 +32,20 @@ const char* typeName(erspan::ErspanType type) {
 
 nlohmann::json sessionJson(const Session& s) {
   const auto seq = s.seq.counters();
-  return {{"exporter", s.exporter_text},      {s.key.gre ? "gre_key" : "session_id", s.key.id},
-          {"type", typeName(s.last_type)},    {"interface", s.label},
-          {"packets", s.packet_count},        {"bytes", s.byte_count},
-          {"written", s.written_count},       {"filtered", s.filtered_count},
-          {"dropped", s.dropped_count},       {"lost", seq.lost_count},
-          {"reordered", seq.reordered_count}, {"duplicated", seq.duplicate_count},
-          {"stale", seq.stale_count},         {"restarts", seq.restart_count},
+  return {{"exporter", s.exporter_text},
+          {s.key.gre ? "gre_key" : "session_id", s.key.id},
+          {"type", typeName(s.last_type)},
+          {"interface", s.label},
+          {"packets", s.packet_count},
+          {"bytes", s.byte_count},
+          {"written", s.written_count},
+          {"filtered", s.filtered_count},
+          {"dropped", s.dropped_count},
+          {"lost", seq.lost_count},
+          {"reordered", seq.reordered_count},
+          {"duplicated", seq.duplicate_count},
+          {"stale", seq.stale_count},
+          {"restarts", seq.restart_count},
           {"sequence_scope", erspan::collector::scopeName(s.seq.scope())}};
 }
 
@@ -50,7 +58,6 @@ nlohmann::json notOursJson(const erspan::collector::CollectorCounters& c) {
   if (c.unsupported_link_type != 0) reasons["unsupported link type"] = c.unsupported_link_type;
   return reasons;
 }
-
 
 }  // namespace
 
@@ -103,7 +110,7 @@ bool writeJsonFile(const std::string& path, const nlohmann::json& doc) {
   const std::string tmp = path + ".tmp";
   const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return false;
-  const std::string text = doc.dump(2) + "\n";
+  const std::string text = manager::dumpJson(doc, 2) + "\n";
   const bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   close(fd);
   return ok && rename(tmp.c_str(), path.c_str()) == 0;

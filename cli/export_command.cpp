@@ -15,6 +15,7 @@
 #include "export_options.h"
 #include "export_stats.h"
 #include "flow_filter_flags.h"
+#include "mirror_manager/json_text.h"
 
 namespace ovse::cli {
 namespace {
@@ -101,13 +102,13 @@ std::expected<std::vector<ex::SinkTarget>, Failure> openSinks(const ExportArgs& 
     return sinks;
   }
   for (const Remote& r : remotes) {
-    auto sender = io::CollectorSender::open({.remote = r.address,
-                                             .source = r.source,
-                                             .dscp = static_cast<std::uint8_t>(a.dscp),
-                                             .ttl = static_cast<std::uint8_t>(a.ttl),
-                                             .max_packet_bytes = r.mtu},
-                                            a.tx_path == "kernel" ? io::SendPath::kKernel
-                                                                  : io::SendPath::kLink);
+    auto sender = io::CollectorSender::open(
+        {.remote = r.address,
+         .source = r.source,
+         .dscp = static_cast<std::uint8_t>(a.dscp),
+         .ttl = static_cast<std::uint8_t>(a.ttl),
+         .max_packet_bytes = r.mtu},
+        a.tx_path == "kernel" ? io::SendPath::kKernel : io::SendPath::kLink);
     if (!sender) return std::unexpected(Failure{sender.error(), kExitRuntime});
     sinks.push_back({std::move(*sender), r.source, r.address, r.mtu});
   }
@@ -194,7 +195,7 @@ std::expected<int, Failure> runExport(const ExportArgs& a) {
     std::cerr << "mirrorctl export: cannot write --stats-json " << a.stats_json << '\n';
   }
   if (a.json) {
-    std::cout << stats.dump(2) << '\n';
+    std::cout << manager::dumpJson(stats, 2) << '\n';
   } else {
     std::cerr << exportSummary(stats);
   }

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "mirror_manager/json_text.h"
+
 namespace ovse::cli {
 namespace {
 
@@ -88,16 +90,21 @@ std::string exportSummary(const nlohmann::json& stats) {
   std::string out = "export summary (" + std::to_string(stats["elapsed_s"].get<double>()) + " s)\n";
   for (const auto& in : stats["inputs"]) {
     out += "  input " + in["name"].get<std::string>() + " (" + in["direction"].get<std::string>() +
-           "): received " + in["received"].dump() + ", filtered out " + in["filtered_out"].dump() +
-           ", sampled out " + in["sampled_out"].dump() + ", truncated " + in["truncated"].dump() +
-           ", rate-dropped " + in["rate_dropped"].dump() + ", exported " + in["exported"].dump();
-    if (in.contains("kernel_dropped")) out += ", kernel dropped " + in["kernel_dropped"].dump();
+           "): received " + manager::dumpJson(in["received"]) + ", filtered out " +
+           manager::dumpJson(in["filtered_out"]) + ", sampled out " +
+           manager::dumpJson(in["sampled_out"]) + ", truncated " +
+           manager::dumpJson(in["truncated"]) + ", rate-dropped " +
+           manager::dumpJson(in["rate_dropped"]) + ", exported " +
+           manager::dumpJson(in["exported"]);
+    if (in.contains("kernel_dropped"))
+      out += ", kernel dropped " + manager::dumpJson(in["kernel_dropped"]);
     out += "\n";
   }
   for (const auto& o : stats["outputs"]) {
-    out += "  output " + o["name"].get<std::string>() + ": sent " + o["sent"].dump() + " (" +
-           o["sent_bytes"].dump() + " bytes), errors " + o["send_errors"].dump();
-    if (!o["errors_by_errno"].empty()) out += " " + o["errors_by_errno"].dump();
+    out += "  output " + o["name"].get<std::string>() + ": sent " + manager::dumpJson(o["sent"]) +
+           " (" + manager::dumpJson(o["sent_bytes"]) + " bytes), errors " +
+           manager::dumpJson(o["send_errors"]);
+    if (!o["errors_by_errno"].empty()) out += " " + manager::dumpJson(o["errors_by_errno"]);
     out += "\n";
   }
   return out;
@@ -108,7 +115,7 @@ bool writeStatsFile(const std::string& path, const nlohmann::json& stats) {
   {
     std::ofstream f(tmp, std::ios::trunc);
     if (!f) return false;
-    f << stats.dump(2) << '\n';
+    f << manager::dumpJson(stats, 2) << '\n';
     if (!f) return false;
   }
   std::error_code ec;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "capture_owners.h"
+#include "mirror_manager/json_text.h"
 #include "ovsdb_flags.h"
 
 namespace ovse::cli {
@@ -55,7 +56,7 @@ int runGc(GcArgs& a) {
     }
     nlohmann::json out;
     out[a.dry_run ? "would_remove" : "removed"] = list;
-    std::cout << out.dump(2) << '\n';
+    std::cout << manager::dumpJson(out, 2) << '\n';
     return 0;
   }
   for (const auto& d : dead) {

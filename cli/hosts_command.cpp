@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "mirror_manager/fleet/fleet.h"
+#include "mirror_manager/json_text.h"
 #include "store_flag.h"
 #include "table.h"
 
@@ -87,7 +88,7 @@ void printJson(const manager::Fleet& fleet) {
   for (const auto& h : fleet.hosts()) out["hosts"].push_back(manager::hostReportJson(h));
   out["sessions"] = nlohmann::json::array();
   for (const auto& s : fleet.sessions()) out["sessions"].push_back(manager::fleetStatusJson(s));
-  std::cout << out.dump(2) << '\n';
+  std::cout << manager::dumpJson(out, 2) << '\n';
 }
 
 // One line per change of a host's link or a session's state, for the --reconcile log.

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <thread>
 
+#include "mirror_manager/json_text.h"
 #include "mirror_manager/ovn_plan.h"
 #include "mirror_manager/reconciler.h"
 #include "mirror_manager/switch_report.h"
@@ -43,7 +44,7 @@ void print(const manager::OvnPlan& plan, bool json) {
       out["sessions"].push_back(std::move(j));
     }
     out["rows"] = plan.mirrors.size();
-    std::cout << out.dump(2) << std::endl;
+    std::cout << manager::dumpJson(out, 2) << std::endl;
     return;
   }
   Table table({"SESSION", "STATE", "NB MIRROR ROWS", "WHY"});

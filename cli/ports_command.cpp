@@ -5,6 +5,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "mirror_manager/json_text.h"
 #include "mirror_manager/switch_report.h"
 #include "ovsdb_flags.h"
 #include "table.h"
@@ -25,7 +26,7 @@ void printJson(const std::string& remote, const std::vector<PortView>& ports) {
   nlohmann::json out;
   out["remote"] = remote;
   out["ports"] = manager::portsJson(ports);
-  std::cout << out.dump(2) << '\n';
+  std::cout << manager::dumpJson(out, 2) << '\n';
 }
 
 void printTable(const std::vector<PortView>& ports) {
@@ -33,7 +34,8 @@ void printTable(const std::vector<PortView>& ports) {
   for (const auto& view : ports) {
     for (const auto* iface : view.interfaces) {
       std::string mac = iface->attachedMac().empty() ? iface->mac_in_use : iface->attachedMac();
-      table.addRow({view.bridge->name, view.port->name, iface->name, manager::interfaceTypeName(*iface),
+      table.addRow({view.bridge->name, view.port->name, iface->name,
+                    manager::interfaceTypeName(*iface),
                     iface->ofport ? std::to_string(*iface->ofport) : "", mac, iface->ifaceId(),
                     iface->vmUuid()});
     }

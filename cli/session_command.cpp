@@ -4,10 +4,12 @@
 
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
 
 #include "mirror_manager/apply.h"
 #include "mirror_manager/collector_routes.h"
+#include "mirror_manager/json_text.h"
 #include "mirror_manager/session_json.h"
 #include "mirror_manager/validation.h"
 #include "ovsdb_flags.h"
@@ -48,9 +50,11 @@ std::expected<nlohmann::json, std::string> readJsonFile(const std::string& path)
   if (path != "-") file.open(path);
   std::istream& in = path == "-" ? std::cin : file;
   if (!in) return std::unexpected("--from-json " + path + ": cannot open");
-  auto j = nlohmann::json::parse(in, nullptr, false);
-  if (j.is_discarded()) return std::unexpected("--from-json " + path + ": not valid JSON");
-  return j;
+  // Read whole, then parse with the depth limit: deep nesting once crashed this command.
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  auto j = manager::parseJson(text);
+  if (!j) return std::unexpected("--from-json " + path + ": " + j.error().message());
+  return std::move(*j);
 }
 
 // Connects to OVS, reconciles the whole store once and prints how `name` ended up.
@@ -69,7 +73,9 @@ int applyStore(const SessionStore& store, const SessionArgs& a, const std::strin
   for (const auto& status : out.statuses) {
     if (status.name != name) continue;
     if (a.json) {
-      std::cout << nlohmann::json{{"name", name}, {"status", statusJson(status)}}.dump(2) << '\n';
+      std::cout << manager::dumpJson(nlohmann::json{{"name", name}, {"status", statusJson(status)}},
+                                     2)
+                << '\n';
     } else {
       printSessionDetails(std::cout, *store.find(name), &status, (*client)->snapshot().get());
     }
@@ -181,7 +187,7 @@ int runList(SessionArgs& a) {
     if (seen.state) entry["mirrored_packets"] = mirrorCounters(*seen.state, s.name).packets;
     list.push_back(entry);
   }
-  std::cout << list.dump(2) << '\n';
+  std::cout << manager::dumpJson(list, 2) << '\n';
   return 0;
 }
 
@@ -201,7 +207,7 @@ int runShow(SessionArgs& a, bool stats_only) {
       auto c = mirrorCounters(*seen.state, a.name);
       j["mirrored"] = {{"packets", c.packets}, {"bytes", c.bytes}, {"rows", c.per_row}};
     }
-    std::cout << j.dump(2) << '\n';
+    std::cout << manager::dumpJson(j, 2) << '\n';
     return 0;
   }
   printSessionDetails(std::cout, *s, status, seen.state.get());

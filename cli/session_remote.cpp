@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "mirror_manager/daemon/auth.h"
+#include "mirror_manager/json_text.h"
 #include "mirror_manager/session_json.h"
 #include "rest_client.h"
 #include "session_view.h"
@@ -19,7 +20,8 @@ int fail(const std::string& message) {
 std::vector<std::string> strings(const nlohmann::json& j, const char* key) {
   std::vector<std::string> out;
   if (j.contains(key) && j[key].is_array()) {
-    for (const auto& v : j[key]) out.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+    for (const auto& v : j[key])
+      out.push_back(v.is_string() ? v.get<std::string>() : manager::dumpJson(v));
   }
   return out;
 }
@@ -79,7 +81,7 @@ std::string sessionPath(const std::string& name) { return "/sessions/" + escapeP
 // Prints one {"session", "status", "mirrored"} reply like the local commands do.
 int printReply(const RemoteFlags& f, const nlohmann::json& body) {
   if (f.json) {
-    std::cout << body.dump(2) << '\n';
+    std::cout << manager::dumpJson(body, 2) << '\n';
     return 0;
   }
   auto session = manager::sessionFromJson(body.value("session", nlohmann::json::object()));
@@ -117,7 +119,7 @@ int remoteEnable(const RemoteFlags& f, const std::string& name, bool enabled) {
 
 int remoteDelete(const RemoteFlags& f, const std::string& name) {
   auto r = call(f, "DELETE", sessionPath(name));
-  if (r && f.json) std::cout << r->body.dump(2) << '\n';
+  if (r && f.json) std::cout << manager::dumpJson(r->body, 2) << '\n';
   return r ? 0 : 1;
 }
 
@@ -126,7 +128,7 @@ int remoteList(const RemoteFlags& f) {
   if (!r) return 1;
   const nlohmann::json list = r->body.value("sessions", nlohmann::json::array());
   if (f.json) {
-    std::cout << list.dump(2) << '\n';
+    std::cout << manager::dumpJson(list, 2) << '\n';
     return 0;
   }
   std::vector<manager::Session> sessions;
@@ -146,7 +148,7 @@ int remoteShow(const RemoteFlags& f, const std::string& name, bool stats_only) {
   if (!r) return 1;
   if (!stats_only) return printReply(f, r->body);
   if (f.json) {
-    std::cout << r->body.dump(2) << '\n';
+    std::cout << manager::dumpJson(r->body, 2) << '\n';
   } else {
     std::cout << "state:        " << r->body.value("state", "unknown") << '\n'
               << "mirrored:     " << r->body["mirrored"].value("packets", 0) << " packets, "
