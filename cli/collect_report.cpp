@@ -32,20 +32,13 @@ const char* typeName(erspan::ErspanType type) {
 
 nlohmann::json sessionJson(const Session& s) {
   const auto seq = s.seq.counters();
-  return {{"exporter", s.exporter_text},
-          {s.key.gre ? "gre_key" : "session_id", s.key.id},
-          {"type", typeName(s.last_type)},
-          {"interface", s.label},
-          {"packets", s.packet_count},
-          {"bytes", s.byte_count},
-          {"written", s.written_count},
-          {"filtered", s.filtered_count},
-          {"dropped", s.dropped_count},
-          {"lost", seq.lost_count},
-          {"reordered", seq.reordered_count},
-          {"duplicated", seq.duplicate_count},
-          {"stale", seq.stale_count},
-          {"restarts", seq.restart_count},
+  return {{"exporter", s.exporter_text},      {s.key.gre ? "gre_key" : "session_id", s.key.id},
+          {"type", typeName(s.last_type)},    {"interface", s.label},
+          {"packets", s.packet_count},        {"bytes", s.byte_count},
+          {"written", s.written_count},       {"filtered", s.filtered_count},
+          {"dropped", s.dropped_count},       {"lost", seq.lost_count},
+          {"reordered", seq.reordered_count}, {"duplicated", seq.duplicate_count},
+          {"stale", seq.stale_count},         {"restarts", seq.restart_count},
           {"sequence_scope", erspan::collector::scopeName(s.seq.scope())}};
 }
 
@@ -58,6 +51,7 @@ nlohmann::json notOursJson(const erspan::collector::CollectorCounters& c) {
   if (c.unsupported_link_type != 0) reasons["unsupported link type"] = c.unsupported_link_type;
   return reasons;
 }
+
 
 }  // namespace
 

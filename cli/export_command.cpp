@@ -102,13 +102,13 @@ std::expected<std::vector<ex::SinkTarget>, Failure> openSinks(const ExportArgs& 
     return sinks;
   }
   for (const Remote& r : remotes) {
-    auto sender = io::CollectorSender::open(
-        {.remote = r.address,
-         .source = r.source,
-         .dscp = static_cast<std::uint8_t>(a.dscp),
-         .ttl = static_cast<std::uint8_t>(a.ttl),
-         .max_packet_bytes = r.mtu},
-        a.tx_path == "kernel" ? io::SendPath::kKernel : io::SendPath::kLink);
+    auto sender = io::CollectorSender::open({.remote = r.address,
+                                             .source = r.source,
+                                             .dscp = static_cast<std::uint8_t>(a.dscp),
+                                             .ttl = static_cast<std::uint8_t>(a.ttl),
+                                             .max_packet_bytes = r.mtu},
+                                            a.tx_path == "kernel" ? io::SendPath::kKernel
+                                                                  : io::SendPath::kLink);
     if (!sender) return std::unexpected(Failure{sender.error(), kExitRuntime});
     sinks.push_back({std::move(*sender), r.source, r.address, r.mtu});
   }

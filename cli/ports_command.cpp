@@ -34,8 +34,7 @@ void printTable(const std::vector<PortView>& ports) {
   for (const auto& view : ports) {
     for (const auto* iface : view.interfaces) {
       std::string mac = iface->attachedMac().empty() ? iface->mac_in_use : iface->attachedMac();
-      table.addRow({view.bridge->name, view.port->name, iface->name,
-                    manager::interfaceTypeName(*iface),
+      table.addRow({view.bridge->name, view.port->name, iface->name, manager::interfaceTypeName(*iface),
                     iface->ofport ? std::to_string(*iface->ofport) : "", mac, iface->ifaceId(),
                     iface->vmUuid()});
     }

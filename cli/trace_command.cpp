@@ -1,7 +1,7 @@
 // `mirrorctl trace`: resolve the port the pktcap-uw way, build the flow, run ofproto/trace through
 // libopenvswitch's unixctl client, then say where the packet goes and which mirrors copy it.
-// OVS 3.1's trace has no mirror step: mirror copies show only as extra outputs in the datapath
-// actions, so they are matched against the Mirror rows' output ports.
+// Reading OVS's reply (outputs, native tunnel pushes, which Mirror rows they are) is
+// ovs-plugin's (ovs_plugin/trace_reading.h); this file parses flags, calls and prints.
 #include "trace_command.h"
 
 #include <iostream>
@@ -12,6 +12,7 @@
 #include "mirror_manager/capture_plan.h"
 #include "mirror_manager/json_text.h"
 #include "mirror_manager/reconciler.h"
+#include "ovs_plugin/trace_reading.h"
 #include "ovs_plugin/vswitchd_control.h"
 #include "ovsdb_flags.h"
 #include "trace_flow.h"
@@ -32,32 +33,39 @@ struct TraceArgs {
 /// The trace's reading: outputs by name and the mirrors behind them.
 struct TraceReading {
   std::string bridge, port, flow, trace;
-  DatapathActions actions;
+  ovs::DatapathActions actions;
   std::vector<std::string> forwarded;  ///< outputs that are no mirror's output port
   nlohmann::json mirrors = nlohmann::json::array();
+  nlohmann::json unmatched_tunnels = nlohmann::json::array();
 };
 
 using ovs::valueOf;
 
+nlohmann::json tunnelJson(const ovs::TunnelPush& push) {
+  nlohmann::json j;
+  j["encapsulation"] = push.kind;
+  j["collector"] = push.remote_ip;
+  j["local_ip"] = push.local_ip;
+  j["session_id"] = push.key ? nlohmann::json(*push.key) : nlohmann::json(nullptr);
+  if (push.erspan_version) j["erspan_version"] = *push.erspan_version;
+  return j;
+}
+
 void readMirrors(const ovs::SwitchState& state, const std::map<std::uint32_t, std::string>& ports,
                  TraceReading& r) {
-  for (std::uint32_t dp : r.actions.outputs) {
-    auto it = ports.find(dp);
-    const std::string name = it == ports.end() ? "datapath port " + std::to_string(dp) : it->second;
-    bool mirror_output = false;
-    for (const auto& m : state.mirrors) {
-      const ovs::Port* out = m.output_port ? state.portByUuid(*m.output_port) : nullptr;
-      if (out == nullptr || out->name != name) continue;
-      mirror_output = true;
-      nlohmann::json j;
-      j["mirror"] = m.name;
-      j["output_port"] = name;
-      j["session"] = valueOf(m.external_ids, manager::kSessionKey);
-      j["owner"] = valueOf(m.external_ids, manager::kOwnerKey);
-      r.mirrors.push_back(j);
-    }
-    if (!mirror_output) r.forwarded.push_back(name);
+  ovs::TraceOutputs outputs = ovs::classifyOutputs(state, r.actions, ports);
+  r.forwarded = outputs.forwarded;
+  for (const auto& m : outputs.mirrors) {
+    nlohmann::json j;
+    j["mirror"] = m.mirror;
+    j["output_port"] = m.output_port;
+    j["session"] = valueOf(m.external_ids, manager::kSessionKey);
+    j["owner"] = valueOf(m.external_ids, manager::kOwnerKey);
+    if (m.tunnel) j["tunnel"] = tunnelJson(*m.tunnel);
+    r.mirrors.push_back(j);
   }
+  for (const auto* push : outputs.unmatched_tunnels)
+    r.unmatched_tunnels.push_back(tunnelJson(*push));
 }
 
 std::expected<TraceReading, std::string> trace(const TraceArgs& a, const ovs::SwitchState& state) {
@@ -96,13 +104,25 @@ std::expected<TraceReading, std::string> trace(const TraceArgs& a, const ovs::Sw
   auto reply = control->call("ofproto/trace", {r.bridge, r.flow});
   if (!reply) return std::unexpected(reply.error());
   r.trace = *reply;
-  auto actions = parseDatapathActions(r.trace);
+  auto actions = ovs::parseDatapathActions(r.trace);
   if (!actions) return std::unexpected(actions.error());
   r.actions = *actions;
   auto dpif = control->call("dpif/show", {});
   if (!dpif) return std::unexpected(dpif.error());
-  readMirrors(state, parseDpifShow(*dpif, r.bridge), r);
+  readMirrors(state, ovs::parseDpifShow(*dpif, r.bridge), r);
   return r;
+}
+
+// "erspan v2 to collector 192.0.2.10, session ID 7".
+std::string describeTunnel(const nlohmann::json& t) {
+  std::string text = t["encapsulation"].get<std::string>();
+  if (t.contains("erspan_version")) text += " v" + std::to_string(t["erspan_version"].get<int>());
+  text += " to collector " + t["collector"].get<std::string>();
+  if (!t["session_id"].is_null()) {
+    text += (t["encapsulation"] == "gre" ? ", GRE key " : ", session ID ") +
+            std::to_string(t["session_id"].get<std::uint32_t>());
+  }
+  return text;
 }
 
 void print(const TraceReading& r) {
@@ -116,11 +136,16 @@ void print(const TraceReading& r) {
   if (r.mirrors.empty()) std::cout << "  mirrored: no (no output goes to a mirror's port)\n";
   for (const auto& m : r.mirrors) {
     std::cout << "  mirrored by " << m["mirror"].get<std::string>() << " to port "
-              << m["output_port"].get<std::string>() << "\n";
+              << m["output_port"].get<std::string>();
+    if (m.contains("tunnel")) std::cout << ": " << describeTunnel(m["tunnel"]);
+    std::cout << "\n";
+  }
+  for (const auto& t : r.unmatched_tunnels) {
+    std::cout << "  tunnel copy of no Mirror row here: " << describeTunnel(t) << "\n";
   }
   std::cout << "  (OVS's trace has no mirror step: mirror copies are read from the datapath "
-               "actions' outputs to Mirror output ports; RSPAN mirrors (output_vlan) show as "
-               "plain outputs)\n";
+               "actions' outputs to Mirror output ports and their native tunnel pushes; RSPAN "
+               "mirrors (output_vlan) show as plain outputs)\n";
 }
 
 int runTrace(TraceArgs& a) {
@@ -146,6 +171,7 @@ int runTrace(TraceArgs& a) {
   j["dropped"] = r->actions.dropped;
   j["forwarded_to"] = r->forwarded;
   j["mirrors"] = r->mirrors;
+  j["unmatched_tunnels"] = r->unmatched_tunnels;
   j["trace"] = r->trace;
   std::cout << manager::dumpJson(j, 2) << '\n';
   return 0;

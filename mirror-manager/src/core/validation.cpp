@@ -164,17 +164,32 @@ void checkExporterOnly(const Session& s, IssueSink& out) {
   }
 }
 
+// OVS's output_vlan (the only native RSPAN) sets the copy's outer 802.1Q tag to the RSPAN VLAN:
+// a tagged frame leaves with its VLAN replaced, not with a second tag above it (measured: a VLAN-5
+// frame leaves as VLAN 999 only). Storing the option would promise what no row can do.
+void checkRspanOptions(const Session& s, IssueSink& out) {
+  const auto* rspan = std::get_if<RspanDestination>(&s.destination);
+  if (rspan == nullptr || !rspan->preserve_original_vlan) return;
+  out.error("destination.preserve_original_vlan",
+            "true is not supported: OVS's output_vlan replaces the mirrored frame's VLAN tag with "
+            "VLAN " +
+                std::to_string(rspan->vlan) +
+                "; native RSPAN cannot keep the original tag inside (mirror to an ERSPAN "
+                "collector to keep it)");
+}
+
 }  // namespace
 
 std::vector<Issue> validateSession(const Session& s, std::span<const Session> others,
-                                   std::string_view replacing) {
+                                   std::string_view replacing, const ValidationContext& context) {
   IssueSink out;
   const Peers peers{others, replacing};
   checkName(s, peers, out);
   checkSelection(s, out);
   checkSnaplen(s, out);
-  detail::checkDestination(s, peers, out);
+  detail::checkDestination(s, peers, context, out);
   checkExporterOnly(s, out);
+  checkRspanOptions(s, out);
   return std::move(out.issues);
 }
 

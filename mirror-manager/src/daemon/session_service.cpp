@@ -32,8 +32,12 @@ ApiError noSuchSession(const std::string& name) {
   return ApiError{404, "no session named " + name, "name", {}};
 }
 
-SessionService::SessionService(SessionStore store, ovs::SwitchBackend& backend, LogSink log)
-    : store_(std::move(store)), backend_(backend), log_(std::move(log)) {}
+SessionService::SessionService(SessionStore store, ovs::SwitchBackend& backend, LogSink log,
+                               ValidationContext context)
+    : store_(std::move(store)),
+      backend_(backend),
+      log_(std::move(log)),
+      context_(std::move(context)) {}
 
 const ApplyOutcome& SessionService::reconcileNow() {
   last_ = reconcileAndApply(store_.sessions(), backend_, scope());
@@ -77,7 +81,9 @@ bool SessionService::reload() {
 
 std::expected<SessionReply, ApiError> SessionService::commit(Session s,
                                                              std::string_view replacing) {
-  auto issues = validateSession(s, store_.sessions(), replacing);
+  // An absolute capture file inside the capture directory is stored (and shown) relative.
+  normalizeCaptureFile(s, context_);
+  auto issues = validateSession(s, store_.sessions(), replacing, context_);
   if (hasErrors(issues)) return std::unexpected(fromIssues(std::move(issues)));
   SessionStore before = store_;
   bool created = store_.upsert(s);
@@ -155,6 +161,8 @@ std::vector<SessionStatus> SessionService::observe() const {
 ReconcileScope SessionService::scope() const {
   ReconcileScope scope;
   scope.collector_routes = collectorRoutes(store_.sessions());
+  scope.flow_purge_problem = backend_.flowPurgeProblem();
+  scope.validation = context_;
   return scope;
 }
 
