@@ -2,6 +2,7 @@
 // reconciles OVS against it once; with --server it asks the daemon to (session_remote.h).
 #include "session_command.h"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -9,6 +10,7 @@
 
 #include "mirror_manager/apply.h"
 #include "mirror_manager/collector_routes.h"
+#include "mirror_manager/daemon/listen_address.h"
 #include "mirror_manager/json_text.h"
 #include "mirror_manager/session_json.h"
 #include "mirror_manager/validation.h"
@@ -30,12 +32,15 @@ struct SessionArgs {
   bool json = false;
   bool no_apply = false;
   std::string name;
-  SessionFlags flags;      // create
-  SessionFlags set_flags;  // set
-  RemoteFlags remote;      // --server: the daemon does the work
+  SessionFlags flags;           // create
+  SessionFlags set_flags;       // set
+  RemoteFlags remote;           // --server: the daemon does the work
+  bool explicit_local = false;  // --store or --db given: that store, in-process
+  std::string capture_dir{manager::kDefaultCaptureDir};  // where capture files must be
 
   bool viaServer() {
     remote.json = json;
+    remote.server = defaultServer(remote.server, explicit_local);
     return !remote.server.empty();
   }
 };
@@ -57,6 +62,11 @@ std::expected<nlohmann::json, std::string> readJsonFile(const std::string& path)
   return std::move(*j);
 }
 
+// What validation needs here: the capture directory (--capture-dir, absolute).
+manager::ValidationContext validationContext(const SessionArgs& a) {
+  return {std::filesystem::absolute(a.capture_dir).lexically_normal().string()};
+}
+
 // Connects to OVS, reconciles the whole store once and prints how `name` ended up.
 int applyStore(const SessionStore& store, const SessionArgs& a, const std::string& name) {
   if (a.no_apply) return 0;
@@ -69,6 +79,7 @@ int applyStore(const SessionStore& store, const SessionArgs& a, const std::strin
   if (!state) return fail("saved to " + a.store + ", not applied: " + state.error());
   manager::ReconcileScope scope;
   scope.collector_routes = manager::collectorRoutes(store.sessions());
+  scope.validation = validationContext(a);
   auto out = manager::reconcileAndApply(store.sessions(), **client, scope);
   for (const auto& status : out.statuses) {
     if (status.name != name) continue;
@@ -84,9 +95,13 @@ int applyStore(const SessionStore& store, const SessionArgs& a, const std::strin
   return 0;
 }
 
-// Validates `s` against the other stored sessions, prints the issues; false on errors.
-bool validate(const Session& s, const SessionStore& store, std::string_view replacing) {
-  auto issues = manager::validateSession(s, store.sessions(), replacing);
+// Validates `s` against the other stored sessions (a capture file put in its stored form, relative
+// to the capture directory), prints the issues; false on errors.
+bool validate(Session& s, const SessionStore& store, std::string_view replacing,
+              const SessionArgs& a) {
+  const manager::ValidationContext context = validationContext(a);
+  manager::normalizeCaptureFile(s, context);
+  auto issues = manager::validateSession(s, store.sessions(), replacing, context);
   for (const auto& issue : issues) std::cerr << "mirrorctl session: " << issue.text() << '\n';
   return !manager::hasErrors(issues);
 }
@@ -113,7 +128,7 @@ int runCreate(SessionArgs& a) {
   if (store->find(session->name)) {
     return fail("name: session " + session->name + " exists already (use `session set`)");
   }
-  if (!validate(*session, *store, {})) return 1;
+  if (!validate(*session, *store, {}, a)) return 1;
   store->upsert(*session);
   return saveAndApply(*store, a, session->name);
 }
@@ -128,7 +143,7 @@ int runSet(SessionArgs& a) {
   if (auto overlay = overlaySessionFlags(j, a.set_flags); !overlay) return fail(overlay.error());
   auto session = manager::sessionFromJson(j);
   if (!session) return fail(session.error().text());
-  if (!validate(*session, *store, a.name)) return 1;
+  if (!validate(*session, *store, a.name, a)) return 1;
   store->upsert(*session);
   return saveAndApply(*store, a, session->name);
 }
@@ -167,6 +182,7 @@ Observed observe(const SessionStore& store, const SessionArgs& a) {
   }
   manager::ReconcileScope scope;
   scope.collector_routes = manager::collectorRoutes(store.sessions());
+  scope.validation = validationContext(a);
   return {*state, manager::reconcile(store.sessions(), **state, scope).statuses};
 }
 
@@ -221,8 +237,20 @@ CLI::App* addLeaf(CLI::App* parent, const std::string& name, const std::string& 
   addStoreFlag(*cmd, args->store);
   cmd->add_flag("--json", args->json, "JSON output for scripts");
   cmd->add_option("--server", args->remote.server,
-                  "talk to the daemon at http://HOST:PORT instead of the store and OVS");
-  cmd->add_option("--token-file", args->remote.token_file, "bearer token for --server");
+                  "the daemon to talk to: unix:PATH or http://HOST:PORT; \"none\": the store "
+                  "and OVS in-process (default: $OVSE_SERVER, else the daemon's socket " +
+                      std::string(manager::daemon::kDefaultSocketPath) +
+                      " when one answers and neither --store nor --db is given)");
+  cmd->add_option("--token-file", args->remote.token_file,
+                  "bearer token for an http:// --server (default: " +
+                      std::string(manager::daemon::kDefaultTokenFile) + " when readable)");
+  cmd->add_option("--capture-dir", args->capture_dir,
+                  "without a daemon: the directory capture files must be in (as serve's)")
+      ->capture_default_str();
+  cmd->parse_complete_callback([args, cmd] {
+    args->explicit_local =
+        cmd->count("--store") > 0 || cmd->count("--db") > 0 || std::getenv("OVSE_STORE") != nullptr;
+  });
   if (with_name) cmd->add_option("name", args->name, "session name")->required();
   return cmd;
 }

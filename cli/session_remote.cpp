@@ -1,9 +1,13 @@
 // The session subcommands over the daemon's REST API (see session_remote.h).
 #include "session_remote.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <iostream>
 
 #include "mirror_manager/daemon/auth.h"
+#include "mirror_manager/daemon/listen_address.h"
 #include "mirror_manager/json_text.h"
 #include "mirror_manager/session_json.h"
 #include "rest_client.h"
@@ -51,8 +55,14 @@ std::optional<RestReply> call(const RemoteFlags& f, std::string_view method,
                               const std::optional<nlohmann::json>& body = std::nullopt) {
   auto server = parseServerUrl(f.server);
   if (!server) return fail(server.error()), std::nullopt;
-  if (!f.token_file.empty()) {
-    auto token = manager::daemon::loadToken(f.token_file);
+  // Over TCP the daemon wants its token: the one given, else the package's when we can read it.
+  std::string token_file = f.token_file;
+  const std::string default_token(manager::daemon::kDefaultTokenFile);
+  if (token_file.empty() && server->socket_path.empty() &&
+      ::access(default_token.c_str(), R_OK) == 0)
+    token_file = default_token;
+  if (!token_file.empty()) {
+    auto token = manager::daemon::loadToken(token_file);
     if (!token) return fail(token.error()), std::nullopt;
     server->token = *token;
   }
@@ -96,6 +106,17 @@ int printReply(const RemoteFlags& f, const nlohmann::json& body) {
 }
 
 }  // namespace
+
+std::string defaultServer(const std::string& given, bool explicit_local) {
+  if (!given.empty()) return given == "none" ? "" : given;
+  if (const char* env = std::getenv("OVSE_SERVER")) {
+    return std::string_view(env) == "none" ? "" : std::string(env);
+  }
+  // A command that names its own store or OVSDB means that one, not whatever daemon runs here.
+  if (explicit_local) return "";
+  const std::string socket(manager::daemon::kDefaultSocketPath);
+  return socketAnswers(socket) ? "unix:" + socket : "";
+}
 
 int remoteCreate(const RemoteFlags& f, const nlohmann::json& session) {
   auto r = call(f, "POST", "/sessions", session);

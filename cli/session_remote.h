@@ -11,11 +11,16 @@ namespace ovse::cli {
 
 /// The flags every remote call needs.
 struct RemoteFlags {
-  std::string server;      ///< --server http://HOST:PORT
+  std::string server;      ///< --server unix:PATH | http://HOST:PORT ("" = the store, in-process)
   std::string token_file;  ///< --token-file, for daemons that need a bearer token
   double timeout_s = 10.0;
   bool json = false;
 };
+
+/// The daemon to talk to when --server was not given: $OVSE_SERVER, else the default socket when
+/// a daemon answers there, unless the command named a store or OVSDB of its own
+/// (`explicit_local`). "none" (from the flag or the variable) means the store, in-process.
+std::string defaultServer(const std::string& given, bool explicit_local);
 
 /// POST /sessions with `session` (the JSON built from the flags).
 int remoteCreate(const RemoteFlags& f, const nlohmann::json& session);

@@ -46,14 +46,14 @@ ctl() { "$mirrorctl" "$@" --db "$DB" --store "$dir/sessions.json"; }
 "$mirrorctl" ports --db "$DB" --bridge br0
 
 say "mirrorctl serve (keeps OVS matching the session store)"
-"$mirrorctl" serve --db "$DB" --store "$dir/sessions.json" 2>"$dir/serve.log" &
+"$mirrorctl" serve --db "$DB" --store "$dir/sessions.json" --listen "unix:$dir/api.sock" 2>"$dir/serve.log" &
 pids+=($!)
 
 say "mirrorctl collect on the analyzer, writing $captures/demo.pcapng"
 mkdir -p "$captures"
 rm -f "$captures/demo.pcapng"
 # Not through ns(): $! must be the collector itself, so SIGINT reaches it.
-ip netns exec "$PREFIX-analyzer" "$mirrorctl" collect -i eth0 -w "$captures/demo.pcapng" --json \
+ip netns exec "$PREFIX-analyzer" "$mirrorctl" collect -i eth0 --allow 10.99.0.1 -w "$captures/demo.pcapng" --json \
   >"$dir/collect.json" 2>"$dir/collect.log" &
 collector=$!
 pids+=($collector)

@@ -53,7 +53,7 @@ gre_sink "$PREFIX-col" eth1
 for _ in $(seq 50); do [[ $(hv cat /sys/class/net/br-ul/mtu) == 9000 ]] && break; sleep 0.1; done
 
 # The daemon runs where ovs-vswitchd runs, beside the internal ports the exporter reads.
-ip netns exec "$HV_NS" "$mirrorctl" serve --db "$DB" --store "$dir/sessions.json" --listen 127.0.0.1:0 \
+ip netns exec "$HV_NS" "$mirrorctl" serve --db "$DB" --store "$dir/sessions.json" --listen "unix:$dir/api.sock" \
   2>"$dir/serve.log" &
 pids+=($!)
 ctl() { "$mirrorctl" "$@" --db "$DB" --store "$dir/sessions.json"; }

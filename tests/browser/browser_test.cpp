@@ -43,7 +43,7 @@ TEST(WebWizard, CreatesAnErspanSessionAndShowsServerErrorsBesideTheField) {
   std::filesystem::create_directories(artifacts);
 
   auto r = run({"node", sourcePath("tests/browser/wizard.mjs").string(), daemon.url(),
-                artifacts.string(), "10.99.0.2"});
+                artifacts.string(), "10.99.0.2", daemon.token()});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err << daemon.logText();
   auto seen = nlohmann::json::parse(r.out);
   EXPECT_EQ(seen["state"], "active");

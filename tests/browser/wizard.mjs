@@ -2,14 +2,16 @@
 // keyboard through the type and name steps, pick a VM port with a direction, enter an invalid
 // ERSPAN session ID and expect the server's error beside that field, fix it, finish, and see the
 // session listed as active; then edit it ("Edit settings"): the wizard comes prefilled, and the
-// changes are saved with what was not changed. Usage: node wizard.mjs BASE_URL OUT_DIR COLLECTOR_IP
+// changes are saved with what was not changed. The daemon listens on TCP, so the page first
+// asks for the token (kept in the tab's sessionStorage).
+// Usage: node wizard.mjs BASE_URL OUT_DIR COLLECTOR_IP TOKEN
 // Prints one JSON line with what it saw; exits non-zero on the first failed expectation.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const [base, outDir, collectorIp] = process.argv.slice(2);
+const [base, outDir, collectorIp, token] = process.argv.slice(2);
 const seen = { steps: [] };
 
 function expect(cond, what) {
@@ -30,6 +32,12 @@ const page = context.pages()[0] || await context.newPage();
 page.setDefaultTimeout(10000);
 try {
   await page.goto(base + '/');
+  // Sign in: the first API call is refused (401) and the token panel appears.
+  await page.getByLabel('API token (the daemon\'s --token-file)').waitFor();
+  await page.getByLabel('API token (the daemon\'s --token-file)').fill(token);
+  await page.getByRole('button', { name: 'Use token' }).click();
+  expect(await page.evaluate(() => sessionStorage.getItem('ovse-token')) === token,
+         'the token is kept in the tab\'s session storage');
   await page.getByRole('button', { name: 'New Port Mirroring Session…' }).click();
 
   // 1 Select session type, by keyboard: the first type has focus; arrows move, Enter goes on.

@@ -7,7 +7,9 @@
 #include <cstddef>
 #include <filesystem>
 #include <string>
+#include <vector>
 
+#include "mirror_manager/validation.h"
 #include "ovs_plugin/ovsdb_client.h"
 
 namespace ovse::manager {
@@ -19,10 +21,20 @@ struct ServeOptions {
   std::chrono::milliseconds store_poll{250};
   /// Back-off after OVSDB refused a transaction, before trying again without a change.
   std::chrono::milliseconds retry_after{2000};
-  /// ADDR:PORT for HTTP (see daemon/listen_address.h); "" = no HTTP server.
-  std::string listen = "127.0.0.1:8470";
-  /// File holding the bearer token; required when `listen` is not a loopback address.
+  /// Where the API listens: "unix:PATH" and/or ADDR:PORT (see daemon/listen_address.h);
+  /// empty = no HTTP server.
+  std::vector<std::string> listen{"unix:/run/ovs-erspan/api.sock"};
+  /// The group that may connect to unix sockets (mode 0660); when it does not exist, root only.
+  std::string socket_group = "ovs-erspan";
+  /// File holding the bearer token; required as soon as one listener is TCP (loopback too).
   std::filesystem::path token_file;
+  /// Host names TCP requests may carry in Host/Origin besides the listen addresses.
+  std::vector<std::string> allow_hosts;
+  /// Open connections per listener; more are answered 503.
+  std::size_t max_connections = 64;
+  /// Capture sessions' files are created only inside this directory (made 0700 when missing),
+  /// opened relative to it without following symbolic links; absolute.
+  std::string capture_dir{kDefaultCaptureDir};
   /// The web UI's files; empty: the installed copy, else the source tree's.
   std::filesystem::path web_root;
   /// Largest request body accepted (413 above).
@@ -30,8 +42,8 @@ struct ServeOptions {
 };
 
 /// Runs until SIGTERM or SIGINT (SIGHUP reloads the store). OVS mirrors stay in place on exit:
-/// they are the user's configuration. Logs "listening on http://ADDR:PORT" once the HTTP server
-/// is up. Returns the process exit code.
+/// they are the user's configuration. Logs "listening on http://ADDR:PORT" or "listening on
+/// unix:PATH" once each listener is up. Returns the process exit code.
 int runServe(const ServeOptions& options);
 
 }  // namespace ovse::manager

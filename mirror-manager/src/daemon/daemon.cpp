@@ -19,6 +19,7 @@
 #include "mirror_manager/daemon/api.h"
 #include "mirror_manager/daemon/auth.h"
 #include "mirror_manager/daemon/listen_address.h"
+#include "mirror_manager/daemon/request_guard.h"
 #include "mirror_manager/serve.h"
 #include "sd_notify.h"
 #include "web_root.h"
@@ -53,28 +54,27 @@ class Daemon {
          ApiOptions api_options)
       : options_(options),
         client_(std::move(client)),
-        service_(std::move(store), *client_, logLine),
+        service_(std::move(store), *client_, logLine, ValidationContext{options.capture_dir}),
         exports_(logLine),
-        captures_(logLine),
+        captures_(logLine, options.capture_dir),
         api_(service_, withPipelineFigures(std::move(api_options))),
         signals_(io_, SIGTERM, SIGINT, SIGHUP),
         store_timer_(io_),
         retry_timer_(io_),
         pipeline_timer_(io_) {}
 
-  // Binds the HTTP server (if asked for); false after logging why.
-  bool listen(const asio::ip::tcp::endpoint& endpoint) {
-    auto server = HttpServer::listen(io_, endpoint, options_.body_limit_bytes,
-                                     [this](const HttpRequest& r) { return handle(r); });
+  // Binds one listener; false after logging why.
+  bool listen(const ListenAddress& address) {
+    HttpLimits limits{options_.body_limit_bytes, options_.max_connections};
+    auto server =
+        HttpServer::listen(io_, address, options_.socket_group, limits, service_.counters().http,
+                           [this](const HttpRequest& r) { return handle(r); });
     if (!server) {
       std::cerr << "mirrorctl serve: " << server.error() << '\n';
       return false;
     }
-    server_ = std::move(*server);
-    auto bound = server_->localEndpoint();
-    std::string host = bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
-                                               : bound.address().to_string();
-    logLine("listening on http://" + host + ":" + std::to_string(bound.port()));
+    logLine("listening on " + (*server)->url());
+    servers_.push_back(std::move(*server));
     return true;
   }
 
@@ -89,14 +89,28 @@ class Daemon {
     asio::post(io_, [this] { reconcile(); });
     watcher_ = std::thread([this] { watchOvsdb(); });
     sdNotify("READY=1");
-    io_.run();
+    runLoop();
     stopping_ = true;
     watcher_.join();
+    for (auto& server : servers_) server->stop();
     logLine(std::string("stopping on ") + strsignal(stop_signal_) + "; OVS mirrors stay in place");
     return 0;
   }
 
  private:
+  // A handler's exception is already answered as a 500 by the HTTP server; this is the last
+  // net for any other completion handler, so one bad event never takes the daemon down.
+  void runLoop() {
+    for (;;) {
+      try {
+        io_.run();
+        return;
+      } catch (const std::exception& e) {
+        logLine(std::string("internal error (the daemon goes on): ") + e.what());
+      }
+    }
+  }
+
   ApiOptions withPipelineFigures(ApiOptions options) {
     options.exporter = [this](const std::string& name) { return exports_.figures(name); };
     options.capture = [this](const std::string& name) { return captures_.figures(name); };
@@ -129,12 +143,13 @@ class Daemon {
     signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
       if (ec) return;
       if (sig == SIGHUP) {
+        logLine("SIGHUP: reloading " + options_.store.string());
         if (service_.reload()) reconcile();
         return waitForSignal();
       }
       stop_signal_ = sig;
       sdNotify("STOPPING=1");
-      if (server_) server_->stop();
+      for (auto& server : servers_) server->stop();
       store_timer_.cancel();
       retry_timer_.cancel();
       pipeline_timer_.cancel();
@@ -208,7 +223,7 @@ class Daemon {
   asio::steady_timer store_timer_;
   asio::steady_timer retry_timer_;
   asio::steady_timer pipeline_timer_;
-  std::unique_ptr<HttpServer> server_;
+  std::vector<std::unique_ptr<HttpServer>> servers_;
   std::thread watcher_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> reconciled_seqno_{0};
@@ -218,28 +233,41 @@ class Daemon {
   int stop_signal_ = SIGTERM;
 };
 
-// The HTTP endpoint and API options from the flags; an error names the flag.
-std::expected<std::pair<asio::ip::tcp::endpoint, ApiOptions>, std::string> httpSettings(
+// The listeners and API options from the flags; an error names the flag.
+std::expected<std::pair<std::vector<ListenAddress>, ApiOptions>, std::string> httpSettings(
     const ServeOptions& options) {
-  auto listen = parseListenAddress(options.listen);
-  if (!listen) return std::unexpected(listen.error());
-  boost::system::error_code ec;
-  auto address = asio::ip::make_address(listen->host, ec);
-  if (ec)
-    return std::unexpected("--listen " + options.listen + ": " + listen->host +
-                           " is not an IP address");
+  std::vector<ListenAddress> listeners;
   ApiOptions api;
+  bool tcp = false;
+  for (const auto& text : options.listen) {
+    if (text.empty()) continue;
+    auto listen = parseListenAddress(text);
+    if (!listen) return std::unexpected(listen.error());
+    if (!listen->is_unix) {
+      boost::system::error_code ec;
+      auto address = asio::ip::make_address(listen->host, ec);
+      if (ec)
+        return std::unexpected("--listen " + text + ": " + listen->host + " is not an IP address");
+      tcp = true;
+      api.hosts.addresses.push_back(address.to_string());
+      if (address.is_loopback() || address.is_unspecified()) api.hosts.names.push_back("localhost");
+    }
+    listeners.push_back(*listen);
+  }
+  for (const auto& name : options.allow_hosts) api.hosts.names.push_back(hostPart(name));
   if (!options.token_file.empty()) {
     auto token = loadToken(options.token_file);
     if (!token) return std::unexpected(token.error());
     api.token = *token;
-  } else if (!address.is_loopback()) {
-    return std::unexpected("--listen " + options.listen +
-                           " is not a loopback address: --token-file is required");
+  } else if (tcp) {
+    // Loopback is no boundary on a shared host: any local user (or a browser page) reaches it.
+    return std::unexpected(
+        "--listen on TCP needs --token-file (every local user can reach a TCP port, loopback "
+        "included); use --listen unix:PATH for access by file mode");
   }
   api.web_root = resolveWebRoot(options.web_root);
   api.ovsdb_remote = options.connect.remote;
-  return std::pair{asio::ip::tcp::endpoint(address, listen->port), std::move(api)};
+  return std::pair{std::move(listeners), std::move(api)};
 }
 
 }  // namespace
@@ -269,7 +297,9 @@ int runServe(const ServeOptions& options) {
   Daemon daemon(options, std::move(*store), std::move(*client), std::move(http->second));
   logLine("serving " + std::to_string(count) + " session(s) from " + options.store.string() +
           " on " + connect.remote);
-  if (!options.listen.empty() && !daemon.listen(http->first)) return 1;
+  for (const auto& address : http->first) {
+    if (!daemon.listen(address)) return 1;
+  }
   return daemon.run();
 }
 

@@ -112,10 +112,10 @@ TEST_F(DaemonTest, ExpectContinueIsAnsweredAtOnce) {
     TempDir tmp;
     std::ofstream(tmp.path() / "in") << body;
     auto started = std::chrono::steady_clock::now();
-    auto r = run({"curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10",
-                  "-H", "Content-Type: application/json", "-H", "Expect: 100-continue",
+    auto r = run({"curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10", "-H",
+                  "Content-Type: application/json", "-H", "Expect: 100-continue",
                   "--expect100-timeout", "5", "--data-binary", "@" + (tmp.path() / "in").string(),
-                  d->url() + "/api/v1/sessions"});
+                  "-H", "Authorization: Bearer " + d->token(), d->url() + "/api/v1/sessions"});
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return std::pair{r.out, seconds};
@@ -159,14 +159,25 @@ TEST_F(DaemonTest, ErrorStatusesCarryMessageAndPath) {
   EXPECT_EQ(d->http("GET", "/api/v1/health").status, 200);
 }
 
-TEST_F(DaemonTest, NonLoopbackBindNeedsATokenAndRequestsWithoutItGet401) {
-  auto refused = run({OVSE_MIRRORCTL, "serve", "--db", sandbox_->dbRemote(), "--store",
-                      store().string(), "--listen", "0.0.0.0:0"});
-  EXPECT_EQ(refused.exit_code, 1);
-  EXPECT_NE(refused.err.find("--token-file is required"), std::string::npos) << refused.err;
+TEST_F(DaemonTest, TcpNeedsAPrivateTokenLoopbackIncludedAndRequestsWithoutItGet401) {
+  for (const char* address : {"0.0.0.0:0", "127.0.0.1:0"}) {
+    auto refused = run({OVSE_MIRRORCTL, "serve", "--db", sandbox_->dbRemote(), "--store",
+                        store().string(), "--listen", address});
+    EXPECT_EQ(refused.exit_code, 1);
+    EXPECT_NE(refused.err.find("needs --token-file"), std::string::npos) << refused.err;
+  }
+  const auto token = tmp_.path() / "token";
+  std::ofstream(token) << "t0ken-123\n";
+  std::filesystem::permissions(token, std::filesystem::perms(0644));
+  auto readable =
+      run({OVSE_MIRRORCTL, "serve", "--db", sandbox_->dbRemote(), "--store", store().string(),
+           "--listen", "127.0.0.1:0", "--token-file", token.string()});
+  EXPECT_EQ(readable.exit_code, 1);
+  EXPECT_NE(readable.err.find("other users can access it (mode 0644)"), std::string::npos)
+      << readable.err;
+  std::filesystem::permissions(token, std::filesystem::perms(0600));
 
-  std::ofstream(tmp_.path() / "token") << "t0ken-123\n";
-  auto d = start({"--listen", "0.0.0.0:0", "--token-file", (tmp_.path() / "token").string()});
+  auto d = start({"--listen", "0.0.0.0:0", "--token-file", token.string()});
   std::string local = "http://127.0.0.1:" + d->port();
   EXPECT_EQ(DaemonProcess::curl("GET", local + "/api/v1/sessions", "", {}).status, 401);
   EXPECT_EQ(
@@ -177,31 +188,33 @@ TEST_F(DaemonTest, NonLoopbackBindNeedsATokenAndRequestsWithoutItGet401) {
                 .status,
             200);
   EXPECT_EQ(DaemonProcess::curl("GET", local + "/", "", {}).status, 200) << "the UI's files";
-  auto cli =
-      ctl({"session", "list", "--server", local, "--token-file", (tmp_.path() / "token").string()});
+  auto cli = ctl({"session", "list", "--server", local, "--token-file", token.string()});
   EXPECT_EQ(cli.exit_code, 0) << cli.err;
+  auto no_token = ctl({"session", "list", "--server", local});
+  EXPECT_EQ(no_token.exit_code, 1);
+  EXPECT_NE(no_token.err.find("bearer token"), std::string::npos) << no_token.err;
 }
 
 TEST_F(DaemonTest, CliSessionCommandsTalkToTheDaemonWithServer) {
   auto d = start();
   auto created = ctl({"session", "create", "viacli", "--type", "local", "--source", "iface_id=vm-a",
-                      "--dest-port", "analyzer", "--server", d->url()});
+                      "--dest-port", "analyzer", "--server", d->server()});
   ASSERT_EQ(created.exit_code, 0) << created.err;
   EXPECT_NE(created.out.find("state:        active"), std::string::npos) << created.out;
   EXPECT_EQ(mirrorColumn("viacli", "name"), "viacli\n");
   auto set = ctl({"session", "set", "viacli", "--mirrored-packet-length", "90", "--server",
-                  d->url(), "--json"});
+                  d->server(), "--json"});
   ASSERT_EQ(set.exit_code, 0) << set.err;
   EXPECT_EQ(json::parse(set.out)["session"]["mirrored_packet_length"], 90);
   auto invalid = ctl({"session", "create", "bad", "--type", "erspan", "--source", "iface_id=vm-a",
-                      "--remote-ip", "10.0.0.9", "--session-id", "1500", "--server", d->url()});
+                      "--remote-ip", "10.0.0.9", "--session-id", "1500", "--server", d->server()});
   EXPECT_EQ(invalid.exit_code, 1);
   EXPECT_NE(invalid.err.find("destination.session_id: 1500 is above 1023"), std::string::npos);
-  auto list = ctl({"session", "list", "--server", d->url()});
+  auto list = ctl({"session", "list", "--server", d->server()});
   EXPECT_NE(list.out.find("viacli"), std::string::npos);
-  EXPECT_EQ(ctl({"session", "delete", "viacli", "--server", d->url()}).exit_code, 0);
+  EXPECT_EQ(ctl({"session", "delete", "viacli", "--server", d->server()}).exit_code, 0);
   EXPECT_EQ(mirrorColumn("viacli", "name"), "");
-  EXPECT_EQ(ctl({"session", "show", "viacli", "--server", d->url()}).exit_code, 1);
+  EXPECT_EQ(ctl({"session", "show", "viacli", "--server", d->server()}).exit_code, 1);
 }
 
 TEST_F(DaemonTest, SigtermLeavesMirrorsAndSighupReloadsTheStore) {
@@ -233,11 +246,11 @@ TEST_F(DaemonTest, ExporterBackedSessionRunsItsPipelineAcrossAVswitchdRestart) {
   auto d = std::make_unique<DaemonProcess>(sandbox_->dbRemote(), store(),
                                            tmp_.path() / "serve-exporter.log",
                                            std::vector<std::string>{}, sandbox_->netns("hv"));
-  auto created = d->http(
-      "POST", "/api/v1/sessions",
-      R"({"name":"x","type":"erspan","sources":[{"iface_id":"vm-a","direction":"both"}],)"
-      R"("destination":{"remote_ip":"10.99.0.2","version":3,"session_id":55,"hwid":4,)"
-      R"("backend":"exporter"}})");
+  auto created =
+      d->http("POST", "/api/v1/sessions",
+              R"({"name":"x","type":"erspan","sources":[{"iface_id":"vm-a","direction":"both"}],)"
+              R"("destination":{"remote_ip":"10.99.0.2","version":3,"session_id":55,"hwid":4,)"
+              R"("backend":"exporter"}})");
   ASSERT_EQ(created.status, 201) << created.body;
   auto exporterRunning = [&] {
     for (int i = 0; i < 50; ++i) {
@@ -250,15 +263,15 @@ TEST_F(DaemonTest, ExporterBackedSessionRunsItsPipelineAcrossAVswitchdRestart) {
     return false;
   };
   auto mirroredPings = [&](int round) {
-    PacketCapture cap(*sandbox_, "col", "eth0", tmp_.path() / ("x" + std::to_string(round) + ".pcap"),
-                      "ip proto 47");
+    PacketCapture cap(*sandbox_, "col", "eth0",
+                      tmp_.path() / ("x" + std::to_string(round) + ".pcap"), "ip proto 47");
     auto ping = sandbox_->exec("vm1", {"ping", "-c", "5", "-i", "0.1", "-W", "2", "10.0.0.2"});
     EXPECT_EQ(ping.exit_code, 0) << ping.out << ping.err;
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     int requests = 0, replies = 0;
-    for (const auto& row :
-         cap.fields({"erspan.version", "erspan.spanid", "erspan.hw", "erspan.direction", "icmp.type"},
-                    "icmp")) {
+    for (const auto& row : cap.fields(
+             {"erspan.version", "erspan.spanid", "erspan.hw", "erspan.direction", "icmp.type"},
+             "icmp")) {
       EXPECT_EQ(row[0], "2");
       EXPECT_EQ(row[1], "55");
       EXPECT_EQ(row[2], "4");
