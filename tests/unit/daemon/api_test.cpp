@@ -248,5 +248,55 @@ TEST_F(DaemonApi, MetricsCountResponsesAndSessions) {
   EXPECT_GE(p.value("ovs_erspan_reconcile_runs_total"), 1);
 }
 
+// Issue #16: a percent-decoded target holding invalid UTF-8 was echoed in the 404 message, and the
+// strict JSON serialiser threw out of the handler, killing `serve`.
+TEST_F(DaemonApi, InvalidUtf8InTheTargetIsA404WithValidJson) {
+  for (const std::string target :
+       {"/%FF", "/metrics%FF", "/api/v1/sessions/%FF", "/api/v1/sessions/%FF/stats", "/%C3",
+        "/api/v1/sessions/a%FFb"}) {
+    HttpResponse r;
+    ASSERT_NO_THROW(r = call("GET", target)) << target;
+    EXPECT_EQ(r.status, 404) << target;
+    EXPECT_EQ(r.content_type, "application/json");
+    ASSERT_TRUE(json::accept(r.body)) << target << ": " << r.body;
+    // The invalid byte is replaced by U+FFFD, the rest of the message kept.
+    EXPECT_NE(body(r)["error"].get<std::string>().find("\xEF\xBF\xBD"), std::string::npos)
+        << r.body;
+  }
+}
+
+TEST_F(DaemonApi, InvalidUtf8InANameToWriteIsAnsweredInValidJson) {
+  for (const std::string method : {"PUT", "PATCH", "DELETE"}) {
+    auto r = call(method, "/api/v1/sessions/%FF", kLocal);
+    EXPECT_GE(r.status, 400) << method;
+    EXPECT_TRUE(json::accept(r.body)) << method << ": " << r.body;
+  }
+  auto enable = call("POST", "/api/v1/sessions/%FF/enable");
+  EXPECT_EQ(enable.status, 404);
+  EXPECT_TRUE(json::accept(enable.body)) << enable.body;
+}
+
+// Issue #16: 100k nested arrays in a body (with a large --body-limit) overflowed the stack.
+TEST_F(DaemonApi, DeeplyNestedBodiesAreA400NamingTheByte) {
+  ASSERT_EQ(call("POST", "/api/v1/sessions", kLocal).status, 201);
+  const std::string arrays = std::string(100'000, '[') + std::string(100'000, ']');
+  std::string objects;
+  for (int i = 0; i < 100'000; ++i) objects += R"({"a":)";
+  objects += "1" + std::string(100'000, '}');
+  for (const auto& [method, target] :
+       std::vector<std::pair<std::string, std::string>>{{"POST", "/api/v1/sessions"},
+                                                        {"PUT", "/api/v1/sessions/web"},
+                                                        {"PATCH", "/api/v1/sessions/web"}}) {
+    auto r = call(method, target, arrays);
+    EXPECT_EQ(r.status, 400) << method;
+    EXPECT_EQ(body(r)["error"], "JSON nested deeper than 64 levels at byte 65") << r.body;
+    r = call(method, target, R"({"name": "web", "destination": )" + objects + "}");
+    EXPECT_EQ(r.status, 400) << method;
+    EXPECT_EQ(body(r)["error"], "JSON nested deeper than 64 levels at byte 347") << r.body;
+  }
+  // A patch within the limit still works.
+  EXPECT_EQ(call("PATCH", "/api/v1/sessions/web", R"({"enabled": false})").status, 200);
+}
+
 }  // namespace
 }  // namespace ovse::manager::daemon
