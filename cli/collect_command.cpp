@@ -58,6 +58,7 @@ std::string finishConfig(CollectArgs& args) {
     if (!allow) return allow.error();
     c.allow = *allow;
   }
+  if (auto trust = ec::checkExporterTrust(c); !trust) return trust.error();
   if (!args.sessions.empty()) {
     auto sessions = ec::parseSessionList(args.sessions);
     if (!sessions) return sessions.error();
@@ -82,7 +83,7 @@ void printStartup(const CollectArgs& args, std::ostream& out) {
       << (c.read_path.empty() ? "listening on " + c.interface : "reading " + c.read_path)
       << (c.write_pattern.empty() ? "" : ", writing " + c.write_pattern)
       << (c.tap_name.empty() ? "" : ", re-injecting into TAP " + c.tap_name) << "; "
-      << (c.allow.empty() ? "accepting ERSPAN/GRE from ANY exporter (no --allow)"
+      << (c.allow.empty() ? "accepting ERSPAN/GRE from ANY exporter (--allow-any)"
                           : "accepting exporters in --allow " + args.allow)
       << "\n";
 }
@@ -127,7 +128,13 @@ void addInputFlags(CLI::App& cmd, CollectArgs& a) {
   cmd.add_option("-s,--snaplen", a.config.snap_len_bytes, "outer bytes kept (default 262144)")
       ->check(CLI::Range(64, 262144));
   cmd.add_flag("-p,--promisc", a.config.promiscuous, "promiscuous mode");
-  cmd.add_option("--allow", a.allow, "accept only these exporters: CIDR[,CIDR...]");
+  cmd.add_option("--allow", a.allow,
+                 "accept only these exporters: CIDR[,CIDR...] (this or --allow-any is required)");
+  cmd.add_flag("--allow-any", a.config.allow_any,
+               "accept ERSPAN/GRE from every source address (isolated capture networks)");
+  cmd.add_option("--max-sessions", a.config.max_sessions,
+                 "sessions tracked at most; packets of more are counted and dropped (default 4096)")
+      ->check(CLI::Range(1u, ec::kMaxSessionsLimit));
   cmd.add_option("--session", a.sessions, "keep only these sessions: ID, IPv4:ID, [IPv6]:ID,...");
   cmd.add_option("--filter", a.config.inner_filter, "BPF applied to the inner Ethernet frames");
   cmd.add_option("--time", a.time, "timestamps: arrival (default) or exporter (Type III)")
@@ -146,6 +153,10 @@ void addOutputFlags(CLI::App& cmd, CollectArgs& a) {
       ->check(CLI::Range(1, 1 << 30));
   cmd.add_option("-W", a.config.max_files, "keep at most N files per output (ring)")
       ->check(CLI::Range(1, 1 << 20));
+  cmd.add_option("--max-outputs", a.config.max_outputs,
+                 "files open at most; the least recently written is closed and its session goes "
+                 "on in a new file (default 256)")
+      ->check(CLI::Range(1u, ec::kMaxOutputsLimit));
   cmd.add_option("--tap", a.config.tap_name, "re-inject inner frames into this TAP device");
   cmd.add_option("--stats-json", a.stats_json, "write statistics JSON here every second");
   cmd.add_flag("--json", a.json, "final summary as JSON");

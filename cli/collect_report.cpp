@@ -81,6 +81,8 @@ nlohmann::json collectStatsJson(const Collector& collector) {
     doc["written"] = out->counters().written_count;
     doc["write_dropped"] = out->counters().dropped_count;
     doc["write_errors"] = out->counters().write_error_count;
+    doc["files_opened"] = out->counters().files_opened;
+    doc["files_closed_for_max_outputs"] = out->counters().evicted_count;
     doc["file_bytes"] = out->counters().written_bytes + out->currentBytes();
     doc["files"] = out->paths();
   }
@@ -115,14 +117,16 @@ void printCollectSummary(std::ostream& out, const Collector& collector) {
   out << "packets read " << c.frames_read << ", decapsulated " << c.decapsulated << ", not ours "
       << c.notOursTotal() << ", rejected exporter " << c.rejected_exporter << ", session filtered "
       << c.session_filtered << ", inner filtered " << c.inner_filtered << ", not Ethernet "
-      << c.not_ethernet << "\n";
+      << c.not_ethernet << ", over --max-sessions " << c.session_limit << "\n";
   const nlohmann::json reasons = notOursJson(c);
   for (const auto& [reason, count] : reasons.items()) {
     out << "  not ours: " << reason << ": " << count << "\n";
   }
   if (const auto* o = collector.outputs()) {
     out << "written " << o->counters().written_count << " frames in " << o->counters().files_opened
-        << " file(s), dropped by write errors " << o->counters().dropped_count << "\n";
+        << " file(s) (" << o->counters().evicted_count
+        << " closed for --max-outputs), dropped by write errors " << o->counters().dropped_count
+        << "\n";
   }
   out << "capture: received " << c.capture.received_count << ", kernel dropped "
       << c.capture.kernel_drop_count << "\n";

@@ -106,4 +106,18 @@ std::expected<std::vector<SessionSelector>, std::string> parseSessionList(std::s
   return out;
 }
 
+std::expected<void, std::string> checkExporterTrust(const CollectorConfig& config) {
+  if (!config.allow.empty() && config.allow_any) {
+    return std::unexpected(
+        std::string("give either --allow CIDR[,CIDR...] or --allow-any, not both"));
+  }
+  if (config.allow.empty() && !config.allow_any) {
+    // Every source address would cost a session and a file: trust must be stated.
+    return std::unexpected(std::string(
+        "no exporter is trusted: give --allow CIDR[,CIDR...] with your exporters' addresses, or "
+        "--allow-any to accept ERSPAN/GRE from every source address"));
+  }
+  return {};
+}
+
 }  // namespace ovse::erspan::collector

@@ -5,6 +5,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <ctime>
 #include <filesystem>
 
@@ -28,16 +29,20 @@ bool enoughSpace(const std::string& path) {
 /// One output stream: the current file and its rotation state.
 struct OutputSet::Slot {
   std::unique_ptr<CaptureWriter> writer;
+  std::size_t id = 0;                ///< index in slots_ (and in the LRU)
   const Session* session = nullptr;  ///< the session of a per-session slot
   std::uint32_t file_number = 0;     ///< files opened so far
-  std::deque<std::string> ring;      ///< paths kept, oldest first (for -W)
+  /// Paths kept, oldest first; only with -W (else a session reopened for --max-outputs over
+  /// days would list every file it ever had).
+  std::deque<std::string> ring;
+  std::string opened_path;  ///< path of the latest file opened (its directory is checked for space)
   /// Time of the first frame of the current file (until then, of its opening: a file opened at
   /// start, on the wall clock, is timed by its first frame's time when replaying old captures).
   std::uint64_t opened_ns = 0;
-  bool empty = true;  ///< no frame written to the current file yet
-  bool failed = false;               ///< waiting to resume after an error
-  std::uint64_t retry_ns = 0;        ///< next resume attempt
-  std::string last_path;             ///< path of the current / last file
+  bool empty = true;           ///< no frame written to the current file yet
+  bool failed = false;         ///< waiting to resume after an error
+  std::uint64_t retry_ns = 0;  ///< next resume attempt
+  std::string last_path;       ///< path of the current / last file
 };
 
 std::string expandPattern(const std::string& pattern, const Session* session,
@@ -121,7 +126,8 @@ OutputSet::OutputSet(const CollectorConfig& config, const SessionTable& sessions
       log_(std::move(log)),
       per_session_(patternIsPerSession(config.write_pattern)),
       rotating_(config.rotate_bytes != 0 || config.rotate_seconds != 0 || config.max_files != 0),
-      write_behind_(config.write_behind ? std::make_unique<WriteBehind>() : nullptr) {}
+      write_behind_(config.write_behind ? std::make_unique<WriteBehind>() : nullptr),
+      lru_(std::max<std::uint32_t>(config.max_outputs, 1), kOutputBufferBudgetBytes) {}
 
 OutputSet::~OutputSet() = default;
 
@@ -147,9 +153,17 @@ OutputSet::Slot& OutputSet::slotFor(const Session& session) {
   auto& slot = slots_[session.index];
   if (!slot) {
     slot = std::make_unique<Slot>();
+    slot->id = session.index;
     slot->session = &session;
   }
   return *slot;
+}
+
+void OutputSet::makeRoom(std::uint64_t buffer_bytes, std::uint64_t now_ns) {
+  while (auto victim = lru_.victimFor(buffer_bytes)) {
+    closeSlot(*slots_[*victim], now_ns, true);
+    ++counters_.evicted_count;
+  }
 }
 
 bool OutputSet::open(Slot& slot, const Session* session, std::uint64_t time_ns) {
@@ -159,8 +173,17 @@ bool OutputSet::open(Slot& slot, const Session* session, std::uint64_t time_ns) 
   if (path != "-" && (rotating_ || slot.file_number > 0)) {
     path = numberedPath(path, slot.file_number);
   }
-  auto writer = CaptureWriter::create(path, config_.format, config_.write_buffer_bytes,
-                                      config_.snap_len_bytes, write_behind_.get());
+  // Large buffers written behind while few outputs hold them; beyond that (many sessions, e.g. a
+  // flood of exporters) the smallest buffer, written inline, so memory stays bounded.
+  const std::uint64_t full_bytes =
+      std::max<std::uint64_t>(config_.write_buffer_bytes, kMinRecordBufferBytes) *
+      (write_behind_ ? 2 : 1);
+  const bool full = lru_.bufferBytes() + full_bytes <= kFullBufferBudgetBytes;
+  const std::uint64_t buffer_bytes = full ? full_bytes : kMinRecordBufferBytes;
+  makeRoom(buffer_bytes, time_ns);
+  auto writer = CaptureWriter::create(
+      path, config_.format, full ? config_.write_buffer_bytes : kMinRecordBufferBytes,
+      config_.snap_len_bytes, full ? write_behind_.get() : nullptr);
   if (!writer) {
     ++counters_.write_error_count;
     if (!slot.failed) log_(writer.error() + "; frames are dropped until writing works again");
@@ -177,8 +200,10 @@ bool OutputSet::open(Slot& slot, const Session* session, std::uint64_t time_ns) 
   slot.last_path = path;
   ++slot.file_number;
   ++counters_.files_opened;
-  paths_.push_back(path);
-  slot.ring.push_back(path);
+  lru_.opened(slot.id, buffer_bytes);
+  if (paths_.size() < kMaxListedPaths) paths_.push_back(path);
+  slot.opened_path = path;
+  if (config_.max_files != 0) slot.ring.push_back(path);
   if (config_.max_files != 0 && slot.ring.size() > config_.max_files) {
     unlink(slot.ring.front().c_str());
     slot.ring.pop_front();
@@ -188,6 +213,7 @@ bool OutputSet::open(Slot& slot, const Session* session, std::uint64_t time_ns) 
 
 void OutputSet::closeSlot(Slot& slot, std::uint64_t now_ns, bool count_lost) {
   if (!slot.writer) return;
+  lru_.closed(slot.id);
   const bool ok = slot.writer->close(sessions_.sessions(), now_ns);
   counters_.written_bytes += slot.writer->file().sizeBytes();
   if (!ok && count_lost) {
@@ -201,6 +227,7 @@ void OutputSet::closeSlot(Slot& slot, std::uint64_t now_ns, bool count_lost) {
 }
 
 void OutputSet::failSlot(Slot& slot, std::uint64_t now_ns) {
+  lru_.closed(slot.id);
   RecordFile& file = slot.writer->file();
   const std::uint64_t lost = file.lostRecords();
   counters_.dropped_count += lost;
@@ -244,6 +271,7 @@ void OutputSet::write(const Session& session, const OutputFrame& frame) {
     return;
   }
   slot.empty = false;
+  lru_.touch(slot.id);
   ++counters_.written_count;
 }
 
@@ -252,7 +280,7 @@ void OutputSet::tick(std::uint64_t now_ns) {
     if (!slot) continue;
     if (slot->failed && now_ns >= slot->retry_ns) {
       slot->retry_ns = now_ns + kNsPerSecond;
-      if (enoughSpace(slot->ring.empty() ? config_.write_pattern : slot->ring.back())) {
+      if (enoughSpace(slot->opened_path.empty() ? config_.write_pattern : slot->opened_path)) {
         open(*slot, slot->session, now_ns);
       }
       continue;

@@ -2,7 +2,9 @@
 // wake-ups), one-second ticks.
 #include "erspan/collector/run.h"
 
+#include <malloc.h>
 #include <poll.h>
+#include <sys/resource.h>
 
 #include <cerrno>
 #include <ctime>
@@ -26,6 +28,26 @@ CollectorConfig withLiveWrites(CollectorConfig config) {
     config.write_behind = false;
   }
   return config;
+}
+
+/// Allocations from this size on get their own mapping (see runCollector).
+constexpr int kMmapThresholdBytes = 128 << 10;
+/// Descriptors kept for everything besides the capture files (capture, TAP, stdio, logs).
+constexpr rlim_t kSpareDescriptors = 64;
+
+/// Makes room for --max-outputs files under RLIMIT_NOFILE (raising the soft limit up to the hard
+/// one), so the cap, not EMFILE, decides when a file is closed.
+std::expected<void, std::string> reserveDescriptors(std::uint32_t max_outputs) {
+  const rlim_t needed = rlim_t{max_outputs} + kSpareDescriptors;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= needed) return {};
+  if (limit.rlim_max == RLIM_INFINITY || limit.rlim_max >= needed) {
+    limit.rlim_cur = needed;
+    if (setrlimit(RLIMIT_NOFILE, &limit) == 0) return {};
+  }
+  return std::unexpected("--max-outputs " + std::to_string(max_outputs) + " needs " +
+                         std::to_string(needed) + " descriptors, above the limit of " +
+                         std::to_string(limit.rlim_max) + " (ulimit -n)");
 }
 
 std::expected<std::unique_ptr<io::CaptureSource>, std::string> openSource(
@@ -72,6 +94,13 @@ std::uint64_t wallClockNs() noexcept {
 
 std::expected<void, std::string> runCollector(const CollectorConfig& config, RunControl& control,
                                               LogFn log, StatsFn stats) {
+  if (auto trust = checkExporterTrust(config); !trust) return std::unexpected(trust.error());
+  if (auto fds = reserveDescriptors(config.max_outputs); !fds) return std::unexpected(fds.error());
+  // File buffers (512 KiB and up) come and go as outputs are closed for --max-outputs. A fixed
+  // mmap threshold keeps each in its own mapping, returned to the kernel when freed; glibc's
+  // default raises the threshold after the first free and then carves them from the heap, where
+  // small allocations in between pin freed buffers (a flood of 5,000 exporters: +45 MiB).
+  mallopt(M_MMAP_THRESHOLD, kMmapThresholdBytes);
   auto source = openSource(config);
   if (!source) return std::unexpected(source.error());
   auto collector = Collector::create(withLiveWrites(config), log, wallClockNs());

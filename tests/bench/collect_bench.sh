@@ -36,7 +36,7 @@ measure() {
   echo "$best"
 }
 
-read -r c_wall c_cpu c_rss < <(measure "$mirrorctl" collect -r "$dir/in.pcap" -w "$dir/out1.pcap")
+read -r c_wall c_cpu c_rss < <(measure "$mirrorctl" collect -r "$dir/in.pcap" --allow 192.0.2.0/24 -w "$dir/out1.pcap")
 read -r t_wall t_cpu t_rss < <(measure tcpdump -r "$dir/in.pcap" -w "$dir/out2.pcap")
 rate() { echo "scale=0; $packets / $1" | bc -l; }
 per_m() { echo "scale=3; $1 * 1000000 / $packets" | bc -l; }

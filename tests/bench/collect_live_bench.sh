@@ -81,7 +81,7 @@ median() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? 
 c_cpus=() t_cpus=() c_rates=() t_rates=() c_written=0 t_written=0 c_drops=0 t_drops=0
 printf '%-26s %10s %12s %10s %10s %14s\n' "live, $packets ERSPAN II" sent/s sent written "kern drop" "CPU s / Mpkt"
 for round in $(seq "$rounds"); do
-  run collect "$mirrorctl" collect -i lb1 -w "$dir/collect.pcap" --json
+  run collect "$mirrorctl" collect -i lb1 --allow 10.199.0.1 -w "$dir/collect.pcap" --json
   run tcpdump tcpdump -i lb1 -w "$dir/tcpdump.pcap" -B 32768 -s 0 proto gre
   written=$(/usr/bin/python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(sum(s["written"] for s in j["sessions"]))' "$dir/collect.out")
   drops=$(/usr/bin/python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["capture"]["kernel_dropped"])' "$dir/collect.out")

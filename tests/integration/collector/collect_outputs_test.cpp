@@ -3,13 +3,12 @@
 // live pcapng on standard output into a reader (`-w - | tshark -i -`), checked with capinfos /
 // tcpdump / tshark and by the frame numbers erspan_gen writes into each frame.
 #include <gtest/gtest.h>
-
 #include <signal.h>
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -38,7 +37,8 @@ std::vector<Frame> readFrames(const fs::path& path) {
              ->readBatch(256,
                          [&](const erspan::io::CapturedFrame& f) {
                            Frame frame{0, f.timestamp_ns};
-                           if (f.data.size() >= 22) std::memcpy(&frame.number, f.data.data() + 14, 8);
+                           if (f.data.size() >= 22)
+                             std::memcpy(&frame.number, f.data.data() + 14, 8);
                            frames.push_back(frame);
                          })
              .status == erspan::io::DispatchStatus::kFrames) {
@@ -87,8 +87,8 @@ void generate(const fs::path& out, int count, std::vector<std::string> extra = {
 TEST(CollectOutputs, SizeRotationKeepsTheNewestFilesAsARing) {
   TempDir tmp;
   generate(tmp.path() / "in.pcap", 20000);
-  auto r = run({OVSE_MIRRORCTL, "collect", "-r", (tmp.path() / "in.pcap").string(), "-w",
-                (tmp.path() / "ring.pcapng").string(), "-C", "1", "-W", "2", "--json"});
+  auto r = run({OVSE_MIRRORCTL, "collect", "-r", (tmp.path() / "in.pcap").string(), "--allow-any",
+                "-w", (tmp.path() / "ring.pcapng").string(), "-C", "1", "-W", "2", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto files = filesIn(tmp.path(), "ring");
   ASSERT_EQ(files.size(), 2u) << "-W 2 keeps two files";
@@ -111,8 +111,8 @@ TEST(CollectOutputs, TimeRotationFollowsPacketTimes) {
   TempDir tmp;
   // 5000 packets 1 ms apart: 5 s of capture time, read in a fraction of a second.
   generate(tmp.path() / "in.pcap", 5000, {"--interval-us", "1000"});
-  auto r = run({OVSE_MIRRORCTL, "collect", "-r", (tmp.path() / "in.pcap").string(), "-w",
-                (tmp.path() / "t.pcapng").string(), "-G", "1"});
+  auto r = run({OVSE_MIRRORCTL, "collect", "-r", (tmp.path() / "in.pcap").string(), "--allow-any",
+                "-w", (tmp.path() / "t.pcapng").string(), "-G", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto files = filesIn(tmp.path(), "t-");
   ASSERT_EQ(files.size(), 5u);
@@ -141,13 +141,14 @@ TEST(CollectOutputs, TapReinjectsEveryInnerFrame) {
   Background tcpdump(ns.exec({"tcpdump", "-i", "ids0", "-w", seen.string(), "-B", "8192", "-U",
                               "--immediate-mode", "ether src ab:ab:ab:ab:ab:ab"}),
                      tmp.path() / "tcpdump.log");
-  for (int i = 0; i < 100 && run({"grep", "-q", "listening on", (tmp.path() / "tcpdump.log").string()})
-                                     .exit_code != 0;
+  for (int i = 0;
+       i < 100 &&
+       run({"grep", "-q", "listening on", (tmp.path() / "tcpdump.log").string()}).exit_code != 0;
        ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  auto r = in({OVSE_MIRRORCTL, "collect", "-r", (tmp.path() / "in.pcap").string(), "--tap", "ids0",
-               "--json"});
+  auto r = in({OVSE_MIRRORCTL, "collect", "-r", (tmp.path() / "in.pcap").string(), "--allow-any",
+               "--tap", "ids0", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // Completeness from the kernel's own counters of the TAP; order from tcpdump, which may miss
   // frames (its immediate-mode ring holds 128 of them, and the collector writes faster than it
@@ -183,7 +184,7 @@ TEST(CollectOutputs, LiveStdoutStreamsEachFrameToTheReaderWithinASecond) {
   const fs::path log = tmp.path() / "collect.log";
   const fs::path decoded = tmp.path() / "tshark.out";
   Background pipeline(ns.exec({"sh", "-c",
-                               std::string(OVSE_MIRRORCTL) + " collect -i st1 -w - 2>" +
+                               std::string(OVSE_MIRRORCTL) + " collect -i st1 --allow-any -w - 2>" +
                                    log.string() + " | tshark -l -n -i - >" + decoded.string()}),
                       tmp.path() / "tshark.log");
   for (int i = 0; i < 100 && run({"grep", "-q", "listening on", log.string()}).exit_code != 0; ++i)
@@ -194,7 +195,9 @@ TEST(CollectOutputs, LiveStdoutStreamsEachFrameToTheReaderWithinASecond) {
       "import sys, time\n"
       "from scapy.all import Ether, IP, GRE, UDP, Raw, sendp\n"
       "from scapy.contrib.erspan import ERSPAN_II\n"
-      "for i in range(" + std::to_string(kFrames) + "):\n"
+      "for i in range(" +
+      std::to_string(kFrames) +
+      "):\n"
       "    inner = Ether(src='02:00:00:00:00:01', dst='02:00:00:00:00:02') / "
       "IP(src='10.0.0.1', dst='10.0.0.2') / UDP(sport=1000 + i, dport=2) / Raw(b'x' * 32)\n"
       "    p = Ether(src='02:00:00:00:00:0a', dst='02:00:00:00:00:0b') / "

@@ -116,7 +116,8 @@ TEST_P(CollectFromOvs, InnerFramesMatchWhatTheVmSentWithoutLoss) {
   const int server = spawnIn(sb.netns("vm2"), "iperf3 -s -1", dir + "/iperf-s.log");
   const int collector =
       spawnIn(sb.netns("col"),
-              std::string(OVSE_MIRRORCTL) + " collect -i eth0 --json -w " + dir + "/out.pcapng",
+              std::string(OVSE_MIRRORCTL) + " collect -i eth0 --allow 10.99.0.0/24 --json -w " +
+                  dir + "/out.pcapng",
               dir + "/collect.json");
   const int sniffer =
       spawnIn(sb.netns("vm1"), "tcpdump -i eth0 -w " + dir + "/vm1.pcap", dir + "/tcpdump.log");
@@ -176,8 +177,8 @@ TEST(CollectDiskFull, FileStaysReadableErrorIsClearAndWritingResumes) {
       run({std::string(OVSE_BINARY_DIR) + "/tests/bench/erspan_gen", dir + "/in.pcap", "20000"})
           .exit_code,
       0);
-  auto r =
-      run({OVSE_MIRRORCTL, "collect", "-r", dir + "/in.pcap", "-w", mnt + "/out.pcapng", "--json"});
+  auto r = run({OVSE_MIRRORCTL, "collect", "-r", dir + "/in.pcap", "--allow-any", "-w",
+                mnt + "/out.pcapng", "--json"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(mnt + "/out.pcapng"), std::string::npos) << r.err;

@@ -129,7 +129,7 @@ TEST_F(ExportIntegration, BothDirectionsArriveWithDirectionAndNoLoss) {
   auto cap = capture("both.pcap");
   const auto pcapng = tmp_.path() / "collected.pcapng";
   Background collector({"ip", "netns", "exec", sb_->netns("col"), OVSE_MIRRORCTL, "collect", "-i",
-                        "eth0", "-w", pcapng.string()},
+                        "eth0", "--allow-any", "-w", pcapng.string()},
                        tmp_.path() / "collect.log");
   startExporter({"--type", "erspan3", "--session-id", "9", "--hwid", "3", "--gra", "100ns"});
   ping("20", "0.05");

@@ -55,7 +55,10 @@ struct CollectorConfig {
   std::uint32_t snap_len_bytes = 262144;             ///< outer bytes kept per packet
   bool promiscuous = false;
 
-  std::vector<Cidr> allow;                ///< empty = every exporter accepted
+  /// Exporters accepted. Empty means every exporter only with `allow_any`: runCollector refuses
+  /// to start with neither (spoofed sources would each cost a session and a file).
+  std::vector<Cidr> allow;
+  bool allow_any = false;                 ///< --allow-any: accept every exporter address
   std::vector<SessionSelector> sessions;  ///< empty = every session kept
   std::string inner_filter;               ///< BPF over the inner Ethernet frame ("" = all)
   TimeSource time_source = TimeSource::kArrival;
@@ -74,6 +77,17 @@ struct CollectorConfig {
 
   std::string tap_name;               ///< re-inject inner frames into this TAP ("" = none)
   std::uint32_t max_sessions = 4096;  ///< sessions tracked at most (more are counted, dropped)
+  /// Capture files open at once (--max-outputs): past it, the least recently written is closed
+  /// and its session goes on in a new file on its next frame. Bounds descriptors and buffers.
+  std::uint32_t max_outputs = 256;
 };
+
+/// Refuses a configuration that trusts no exporter explicitly: neither `allow` nor `allow_any`
+/// (the error says which flag to give), or both.
+[[nodiscard]] std::expected<void, std::string> checkExporterTrust(const CollectorConfig& config);
+
+/// Upper bounds of --max-outputs and --max-sessions (what stays within the memory goal).
+inline constexpr std::uint32_t kMaxOutputsLimit = 4096;
+inline constexpr std::uint32_t kMaxSessionsLimit = 16384;
 
 }  // namespace ovse::erspan::collector

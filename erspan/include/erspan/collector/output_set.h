@@ -7,6 +7,11 @@
 //   %Y %m %d %H %M %S year, month, day, hour, minute, second   %% a literal %
 // With %e, %s or %t there is one output per session, otherwise one for all sessions. When files
 // rotate (-C, -G, -W, SIGHUP or after an error) a counter "-00001" goes before the extension.
+//
+// Whatever arrives, descriptors and memory stay bounded: at most `max_outputs` files are open and
+// their buffers take at most kOutputBufferBudgetBytes; past either, the least recently written
+// file is closed (statistics written) and its session goes on in a new numbered file on its next
+// frame. Outputs opened while many are open get the smallest buffer, written inline.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +23,7 @@
 
 #include "erspan/collector/capture_writer.h"
 #include "erspan/collector/config.h"
+#include "erspan/collector/output_lru.h"
 #include "erspan/collector/session_table.h"
 
 namespace ovse::erspan::collector {
@@ -35,6 +41,14 @@ using LogFn = std::function<void(const std::string&)>;
 /// True when `pattern` holds a per-session token (%e, %s, %t).
 [[nodiscard]] bool patternIsPerSession(const std::string& pattern);
 
+/// Buffer bytes all open outputs may hold together (256 outputs of the smallest buffer).
+inline constexpr std::uint64_t kOutputBufferBudgetBytes = 128u << 20;
+/// Of that, what outputs with the configured (large, written-behind) buffers may hold; outputs
+/// opened beyond it get the smallest buffer, written inline.
+inline constexpr std::uint64_t kFullBufferBudgetBytes = 32u << 20;
+/// File paths listed in the summary at most (the count goes on in `files_opened`).
+inline constexpr std::size_t kMaxListedPaths = 10000;
+
 /// Totals over all outputs.
 struct OutputCounters {
   std::uint64_t written_count = 0;      ///< frames written (buffered or on disk)
@@ -42,6 +56,9 @@ struct OutputCounters {
   std::uint64_t dropped_count = 0;      ///< frames lost to write errors or a failed output
   std::uint64_t files_opened = 0;       ///< files created
   std::uint64_t write_error_count = 0;  ///< write/create failures
+  /// Files closed to stay within --max-outputs or the buffer budget (the session goes on in a
+  /// new file on its next frame).
+  std::uint64_t evicted_count = 0;
 };
 
 /// Routes frames to capture files and manages their life cycle.
@@ -67,7 +84,11 @@ class OutputSet {
   [[nodiscard]] const OutputCounters& counters() const noexcept { return counters_; }
   /// Bytes in the files currently open.
   [[nodiscard]] std::uint64_t currentBytes() const noexcept;
-  /// Every file path created so far (for the summary).
+  /// Files open now.
+  [[nodiscard]] std::size_t openCount() const noexcept { return lru_.openCount(); }
+  /// Buffer bytes of the files open now.
+  [[nodiscard]] std::uint64_t bufferBytes() const noexcept { return lru_.bufferBytes(); }
+  /// File paths created so far, the first kMaxListedPaths (for the summary).
   [[nodiscard]] const std::vector<std::string>& paths() const noexcept { return paths_; }
 
  private:
@@ -78,6 +99,7 @@ class OutputSet {
   void closeSlot(Slot& slot, std::uint64_t now_ns, bool count_lost);
   void failSlot(Slot& slot, std::uint64_t now_ns);
   bool dueForRotation(const Slot& slot, std::uint64_t time_ns) const;
+  void makeRoom(std::uint64_t buffer_bytes, std::uint64_t now_ns);
 
   CollectorConfig config_;
   const SessionTable& sessions_;
@@ -87,6 +109,7 @@ class OutputSet {
   /// The files' writes when `config_.write_behind`; outlives slots_ (declared before them).
   std::unique_ptr<WriteBehind> write_behind_;
   std::vector<std::unique_ptr<Slot>> slots_;
+  OutputLru lru_;  ///< open slots by last write, within max_outputs and the buffer budget
   OutputCounters counters_;
   std::vector<std::string> paths_;
 };
