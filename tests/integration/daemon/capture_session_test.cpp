@@ -1,6 +1,7 @@
 // A capture-type session created through the REST API: `mirrorctl serve` writes its file itself,
 // one file across an ovs-vswitchd restart, both directions marked, cut to the mirrored packet
-// length, an earlier file kept aside. The file is read back with tshark.
+// length, an earlier file kept aside. The file is read back with tshark. Files live only in the
+// daemon's --capture-dir: paths outside are refused (400), planted symbolic links never followed.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -32,14 +33,16 @@ class CaptureSessionTest : public ::testing::Test {
                                               sandbox_->netns("hv"));
   }
 
-  json stats() {
-    return json::parse(daemon_->http("GET", "/api/v1/sessions/cap/stats").body, nullptr, false);
+  json stats(const std::string& name = "cap") {
+    return json::parse(daemon_->http("GET", "/api/v1/sessions/" + name + "/stats").body, nullptr,
+                       false);
   }
 
   // Waits until the writer's figures satisfy `done` (they are published once a second).
-  bool waitForCapture(const std::function<bool(const json&)>& done) {
+  bool waitForCapture(const std::function<bool(const json&)>& done,
+                      const std::string& name = "cap") {
     for (int i = 0; i < 60; ++i) {
-      auto s = stats();
+      auto s = stats(name);
       if (!s.is_discarded() && s.contains("capture") && done(s["capture"])) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
@@ -58,7 +61,9 @@ class CaptureSessionTest : public ::testing::Test {
 };
 
 TEST_F(CaptureSessionTest, DaemonWritesOneFileAcrossAVswitchdRestart) {
-  const auto file = tmp_.path() / "cap.pcapng";
+  // Given as an absolute path inside the capture directory: stored and shown relative.
+  const auto file = daemon_->captureDir() / "cap.pcapng";
+  std::filesystem::create_directories(daemon_->captureDir());
   std::ofstream(file) << "an earlier capture";
   auto created = daemon_->http(
       "POST", "/api/v1/sessions",
@@ -66,10 +71,12 @@ TEST_F(CaptureSessionTest, DaemonWritesOneFileAcrossAVswitchdRestart) {
       R"("mirrored_packet_length":128,"destination":{"file":")" +
           file.string() + R"("}})");
   ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(json::parse(created.body)["session"]["destination"]["file"], "cap.pcapng");
   ASSERT_TRUE(waitForCapture([](const json& c) {
     return c["running"] && !c.contains("error") && c["ports"].size() == 2;
   })) << stats().dump()
       << daemon_->logText();
+  EXPECT_EQ(stats()["capture"]["file"], "cap.pcapng");
   ping(5);
   sandbox_->restartVswitchd();
   std::this_thread::sleep_for(std::chrono::seconds(3));  // vswitchd reconfigures; the 2 s check
@@ -111,7 +118,7 @@ TEST_F(CaptureSessionTest, DaemonWritesOneFileAcrossAVswitchdRestart) {
 
   // The earlier file was kept under its modification time, not overwritten.
   int kept = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(tmp_.path())) {
+  for (const auto& entry : std::filesystem::directory_iterator(daemon_->captureDir())) {
     const auto name = entry.path().filename().string();
     if (name.starts_with("cap-") && name.ends_with(".pcapng")) {
       std::ifstream in(entry.path());
@@ -121,6 +128,75 @@ TEST_F(CaptureSessionTest, DaemonWritesOneFileAcrossAVswitchdRestart) {
     }
   }
   EXPECT_EQ(kept, 1);
+}
+
+std::string captureBody(const std::string& name, const std::string& iface,
+                        const std::string& file) {
+  return json{{"name", name},
+              {"type", "capture"},
+              {"sources", json::array({{{"iface_id", iface}, {"direction", "both"}}})},
+              {"destination", {{"file", file}}}}
+      .dump();
+}
+
+TEST_F(CaptureSessionTest, FilesOutsideTheCaptureDirectoryAreRefused) {
+  const std::string elsewhere = (tmp_.path() / "x.pcapng").string();
+  for (const std::string& file : {std::string("/etc/ovse-x.pcapng"), elsewhere,
+                                 std::string("../x.pcapng"), std::string("a/../../x.pcapng")}) {
+    auto r = daemon_->http("POST", "/api/v1/sessions", captureBody("out", "vm-a", file));
+    ASSERT_EQ(r.status, 400) << file << ": " << r.body;
+    auto body = json::parse(r.body);
+    EXPECT_EQ(body["path"], "destination.file") << r.body;
+    const std::string error = body["error"];
+    EXPECT_TRUE(error.starts_with("destination.file: " + json(file).dump())) << error;
+    EXPECT_NE(error.find("capture directory"), std::string::npos) << error;
+  }
+  // Moving a stored session's file out is refused the same way.
+  ASSERT_EQ(
+      daemon_->http("POST", "/api/v1/sessions", captureBody("in", "vm-a", "in.pcapng")).status,
+      201);
+  auto patched = daemon_->http("PATCH", "/api/v1/sessions/in",
+                               R"({"destination":{"file":")" + elsewhere + R"("}})");
+  EXPECT_EQ(patched.status, 400) << patched.body;
+  EXPECT_FALSE(std::filesystem::exists(elsewhere));
+  EXPECT_FALSE(std::filesystem::exists("/etc/ovse-x.pcapng"));
+  EXPECT_FALSE(std::filesystem::exists(tmp_.path().parent_path() / "x.pcapng"));
+}
+
+TEST_F(CaptureSessionTest, PlantedSymlinksAreNeverWrittenThrough) {
+  namespace fs = std::filesystem;
+  const fs::path dir = daemon_->captureDir();
+  const fs::path outside = tmp_.path() / "outside";
+  fs::create_directories(dir);
+  fs::create_directories(outside);
+  std::ofstream(outside / "victim") << "precious";
+  fs::permissions(outside / "victim", fs::perms(0644));
+  fs::create_symlink(outside / "created.pcapng", dir / "dangling.pcapng");
+  fs::create_symlink(outside / "victim", dir / "victim.pcapng");
+  fs::create_symlink(outside, dir / "sub");
+  const std::vector<std::pair<std::string, std::string>> sessions{
+      {"dangling", "dangling.pcapng"}, {"victim", "victim.pcapng"}, {"sub", "sub/x.pcapng"}};
+  for (const auto& [name, file] : sessions) {
+    auto r = daemon_->http("POST", "/api/v1/sessions", captureBody(name, "vm-b", file));
+    ASSERT_EQ(r.status, 201) << r.body;
+  }
+  for (const auto& [name, file] : sessions) {
+    const std::string shown = name == "sub" ? "'sub'" : "'" + file + "'";
+    EXPECT_TRUE(waitForCapture(
+        [&](const json& c) {
+          const std::string error = c.value("error", "");
+          return !c["running"] && error.find(shown) != std::string::npos &&
+                 error.find("symbolic link") != std::string::npos;
+        },
+        name))
+        << stats(name).dump() << daemon_->logText();
+  }
+  EXPECT_FALSE(fs::exists(outside / "created.pcapng"));
+  EXPECT_FALSE(fs::exists(outside / "x.pcapng"));
+  EXPECT_EQ(fs::file_size(outside / "victim"), 8u);
+  EXPECT_EQ(fs::status(outside / "victim").permissions(), fs::perms(0644));
+  EXPECT_TRUE(fs::is_symlink(dir / "dangling.pcapng"));
+  EXPECT_TRUE(fs::is_symlink(dir / "victim.pcapng"));
 }
 
 }  // namespace
