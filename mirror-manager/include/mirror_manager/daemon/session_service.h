@@ -15,6 +15,7 @@
 #include "mirror_manager/daemon/api_error.h"
 #include "mirror_manager/daemon/metrics.h"
 #include "mirror_manager/store.h"
+#include "mirror_manager/validation.h"
 #include "ovs_plugin/switch_backend.h"
 
 namespace ovse::manager::daemon {
@@ -30,7 +31,9 @@ struct SessionReply {
 
 class SessionService {
  public:
-  SessionService(SessionStore store, ovs::SwitchBackend& backend, LogSink log);
+  /// `context` holds what validation needs (the capture directory of `serve --capture-dir`).
+  SessionService(SessionStore store, ovs::SwitchBackend& backend, LogSink log,
+                 ValidationContext context = {});
 
   /// Reconciles every stored session against the switch and applies the actions; remembers
   /// the statuses and logs sessions whose state changed.
@@ -79,6 +82,7 @@ class SessionService {
   ApplyOutcome last_;
   std::map<std::string, std::string> last_logged_;
   DaemonCounters counters_;
+  ValidationContext context_;
 };
 
 /// A 404 naming the session.
