@@ -153,6 +153,9 @@ void addOutputFlags(CLI::App& cmd, CollectArgs& a) {
       ->check(CLI::Range(1, 1 << 30));
   cmd.add_option("-W", a.config.max_files, "keep at most N files per output (ring)")
       ->check(CLI::Range(1, 1 << 20));
+  cmd.add_flag("--overwrite", a.config.file_options.overwrite,
+               "truncate a file already at an output's name (default: rename it aside with its "
+               "modification time, name-YYYYmmdd-HHMMSS.ext)");
   cmd.add_option("--max-outputs", a.config.max_outputs,
                  "files open at most; the least recently written is closed and its session goes "
                  "on in a new file (default 256)")

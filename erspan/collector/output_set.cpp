@@ -183,7 +183,7 @@ bool OutputSet::open(Slot& slot, const Session* session, std::uint64_t time_ns) 
   makeRoom(buffer_bytes, time_ns);
   auto writer = CaptureWriter::create(
       path, config_.format, full ? config_.write_buffer_bytes : kMinRecordBufferBytes,
-      config_.snap_len_bytes, full ? write_behind_.get() : nullptr);
+      config_.snap_len_bytes, full ? write_behind_.get() : nullptr, config_.file_options);
   if (!writer) {
     ++counters_.write_error_count;
     if (!slot.failed) log_(writer.error() + "; frames are dropped until writing works again");
@@ -205,7 +205,7 @@ bool OutputSet::open(Slot& slot, const Session* session, std::uint64_t time_ns) 
   slot.opened_path = path;
   if (config_.max_files != 0) slot.ring.push_back(path);
   if (config_.max_files != 0 && slot.ring.size() > config_.max_files) {
-    unlink(slot.ring.front().c_str());
+    io::removeFile(slot.ring.front(), config_.file_options);
     slot.ring.pop_front();
   }
   return true;

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "erspan/io/safe_file.h"
+
 namespace ovse::erspan::collector {
 
 /// An IPv4 or IPv6 prefix (IPv4 kept in the first 4 bytes of `address`).
@@ -69,6 +71,9 @@ struct CollectorConfig {
   std::uint64_t rotate_bytes = 0;               ///< -C: new file past this size (0 = never)
   std::uint32_t rotate_seconds = 0;             ///< -G: new file after this long (0 = never)
   std::uint32_t max_files = 0;                  ///< -W: keep at most this many files per output
+  /// How files are created (io/safe_file.h): an earlier file at a name is renamed aside unless
+  /// `overwrite` (--overwrite); confined beneath `dir_fd` when given (the daemon's captures).
+  io::FileCreateOptions file_options;
   /// Bytes buffered per output file, and whether one writer thread per collector performs the
   /// writes (overlapping the kernel's copy into the page cache with decapsulation). Replaying a
   /// file wants both (throughput); live capture writes the smallest buffers inline instead.
