@@ -5,9 +5,11 @@
 // without --allow / --allow-any. Packets are built by scapy (flood_pcap.py).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -196,10 +198,11 @@ class Namespace {
   bool created_ = false;
 };
 
-/// The collector's --stats-json once `done` holds for it (polled; written every second).
+/// The collector's --stats-json once `done` holds for it (polled; written every second), or
+/// the last one after 50 s (creating 5,000 files takes a few seconds, more on a busy machine).
 json waitForStats(const fs::path& path, const std::function<bool(const json&)>& done) {
   json stats;
-  for (int i = 0; i < 300; ++i) {
+  for (int i = 0; i < 500; ++i) {
     std::ifstream in(path);
     stats = json::parse(in, nullptr, false);
     if (!stats.is_discarded() && done(stats)) return stats;
