@@ -47,7 +47,8 @@ nlohmann::json tunnelJson(const ovs::TunnelPush& push) {
   j["collector"] = push.remote_ip;
   j["local_ip"] = push.local_ip;
   j["session_id"] = push.key ? nlohmann::json(*push.key) : nlohmann::json(nullptr);
-  if (push.erspan_version) j["erspan_version"] = *push.erspan_version;
+  // OVS's header field counts from Type II = 1; sessions and collectors speak of Types.
+  if (push.erspan_version) j["erspan_type"] = *push.erspan_version + 1;
   return j;
 }
 
@@ -113,10 +114,14 @@ std::expected<TraceReading, std::string> trace(const TraceArgs& a, const ovs::Sw
   return r;
 }
 
-// "erspan v2 to collector 192.0.2.10, session ID 7".
+// "erspan Type II to collector 192.0.2.10, session ID 7".
 std::string describeTunnel(const nlohmann::json& t) {
   std::string text = t["encapsulation"].get<std::string>();
-  if (t.contains("erspan_version")) text += " v" + std::to_string(t["erspan_version"].get<int>());
+  static const char* kTypes[] = {"I", "II", "III"};
+  if (t.contains("erspan_type")) {
+    const int type = t["erspan_type"].get<int>();
+    text += std::string(" Type ") + (type >= 1 && type <= 3 ? kTypes[type - 1] : "?");
+  }
   text += " to collector " + t["collector"].get<std::string>();
   if (!t["session_id"].is_null()) {
     text += (t["encapsulation"] == "gre" ? ", GRE key " : ", session ID ") +

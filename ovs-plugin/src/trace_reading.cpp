@@ -146,7 +146,9 @@ bool tunnelMade(const Interface& iface, const TunnelPush& push) {
   if (canonicalIp(valueOf(iface.options, "remote_ip")) != canonicalIp(push.remote_ip)) {
     return false;
   }
-  auto key = number(valueOf(iface.options, "key"));
+  // The key sent is out_key when set (ovs-erspan sets it apart from in_key), else key.
+  const std::string out_key = valueOf(iface.options, "out_key");
+  auto key = number(out_key.empty() ? valueOf(iface.options, "key") : out_key);
   if (push.key && key.value_or(0) != *push.key) return false;
   if (push.erspan_version) {
     const std::string ver = valueOf(iface.options, "erspan_ver");

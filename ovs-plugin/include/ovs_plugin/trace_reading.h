@@ -20,12 +20,14 @@ namespace ovse::ovs {
 /// One native tunnel encapsulation in the datapath actions:
 /// tnl_push(tnl_port(6),header(...,ipv4(src=..,dst=..),erspan(ver=2,sid=0x7,...)),out_port(4)).
 struct TunnelPush {
-  std::uint32_t tnl_port = 0;                   ///< datapath port of the tunnel vport
-  std::string kind;                             ///< "erspan" or "gre" (the header's encapsulation)
-  std::string local_ip;                         ///< outer source address
-  std::string remote_ip;                        ///< outer destination: the collector
-  std::optional<std::uint32_t> key;             ///< ERSPAN session ID (sid) or GRE key
-  std::optional<int> erspan_version;            ///< 1 or 2 (OVS writes Type III as ver=2)
+  std::uint32_t tnl_port = 0;        ///< datapath port of the tunnel vport
+  std::string kind;                  ///< "erspan" or "gre" (the header's encapsulation)
+  std::string local_ip;              ///< outer source address
+  std::string remote_ip;             ///< outer destination: the collector
+  std::optional<std::uint32_t> key;  ///< ERSPAN session ID (sid) or GRE key
+  /// The ERSPAN header's ver field as OVS prints it and as Interface options:erspan_ver
+  /// holds it: 1 = ERSPAN Type II, 2 = Type III.
+  std::optional<int> erspan_version;
   std::vector<std::uint32_t> underlay_outputs;  ///< where the encapsulated copy leaves
   std::string text;                             ///< the tnl_push(...) action as printed
 };
@@ -64,8 +66,8 @@ struct TraceOutputs {
 
 /// Matches `actions` against the Mirror rows of `state`: a plain output to a mirror's output port
 /// (names from `dp_ports`, see parseDpifShow), or a tunnel push whose type, remote_ip, key (ERSPAN
-/// session ID / GRE key) and ERSPAN version are those of a mirror's tunnel output port. The
-/// result points into `actions`.
+/// session ID / GRE key: out_key, else key) and ERSPAN version are those of a mirror's tunnel
+/// output port. The result points into `actions`.
 TraceOutputs classifyOutputs(const SwitchState& state, const DatapathActions& actions,
                              const std::map<std::uint32_t, std::string>& dp_ports);
 

@@ -1,5 +1,6 @@
 // Reading ofproto/trace and dpif/show as OVS 3.1 prints them (captured from a sandbox with native
-// ERSPAN v1, v2 and GRE mirror ports, tests/data/ovs/), and matching the outputs to Mirror rows.
+// ERSPAN ports of OVS's erspan_ver 1 and 2 (Types II and III) and a GRE port, tests/data/ovs/), and
+// matching the outputs to Mirror rows.
 #include "ovs_plugin/trace_reading.h"
 
 #include <gtest/gtest.h>
@@ -143,6 +144,19 @@ TEST(ClassifyOutputs, TunnelOfNoMirrorIsReportedUnmatched) {
   EXPECT_EQ(out.unmatched_tunnels[0]->key, 7u);
   ASSERT_EQ(out.mirrors.size(), 1u);
   EXPECT_EQ(out.mirrors[0].mirror, "mg");
+}
+
+TEST(ClassifyOutputs, OutKeyIsTheKeySent) {
+  // ovs-erspan's ports send with out_key and receive with their own in_key.
+  SwitchState state = capturedSwitch();
+  state.interfaces[3].options.erase("key");
+  state.interfaces[3].options["out_key"] = "7";
+  state.interfaces[3].options["in_key"] = "4103";
+  auto a = parseDatapathActions(dataFile("trace_erspan2_gre_mirrors.txt"));
+  ASSERT_TRUE(a);
+  TraceOutputs out = classifyOutputs(state, *a, {});
+  ASSERT_EQ(out.mirrors.size(), 2u);
+  EXPECT_EQ(out.mirrors[0].mirror, "m2");
 }
 
 }  // namespace

@@ -1,0 +1,81 @@
+// `mirrorctl trace` against a real OVS with native tunnel sessions: OVS's datapath actions hold
+// the copies as tnl_push(...erspan(...)) / gre(...), and trace names each session with its
+// collector and session ID (GRE key).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/sandbox.h"
+
+namespace ovse::test {
+namespace {
+
+using nlohmann::json;
+
+class TraceNativeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    OVSE_REQUIRE_SANDBOX();
+    sandbox_ = std::make_unique<Sandbox>();
+    sandbox_->addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01", "vm-a");
+    sandbox_->addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02", "vm-b");
+    sandbox_->addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
+  }
+
+  CommandResult ctl(std::vector<std::string> args) {
+    std::vector<std::string> argv{OVSE_MIRRORCTL};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.insert(argv.end(), {"--db", sandbox_->dbRemote()});
+    return run(argv);
+  }
+  CommandResult session(std::vector<std::string> args) {
+    args.insert(args.end(), {"--store", (tmp_.path() / "s.json").string()});
+    return ctl(std::move(args));
+  }
+
+  TempDir tmp_;
+  std::unique_ptr<Sandbox> sandbox_;
+};
+
+TEST_F(TraceNativeTest, ListsNativeErspanAndGreMirrorsWithCollectorAndSessionId) {
+  auto e = session({"session", "create", "e2", "--type", "erspan", "--source",
+                    "iface_id=vm-a,direction=ingress", "--remote-ip", "10.99.0.2", "--version", "2",
+                    "--session-id", "77"});
+  ASSERT_EQ(e.exit_code, 0) << e.out << e.err;
+  auto g = session({"session", "create", "g", "--type", "erspan", "--source",
+                    "iface_id=vm-a,direction=ingress", "--remote-ip", "10.99.0.2", "--version",
+                    "gre", "--session-id", "300"});
+  ASSERT_EQ(g.exit_code, 0) << g.out << g.err;
+
+  auto r = ctl({"trace", "--switchport", "vm1", "--dstip", "10.0.0.2", "--dstmac",
+                "02:00:00:00:00:02", "--proto", "icmp", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json j = json::parse(r.out);
+  EXPECT_NE(j["datapath_actions"].get<std::string>().find("erspan(ver=1,sid=0x4d"),
+            std::string::npos)
+      << j["datapath_actions"];
+  std::map<std::string, json> by_session;
+  for (const auto& m : j["mirrors"]) by_session[m["session"].get<std::string>()] = m;
+  ASSERT_EQ(by_session.size(), 2u) << j["mirrors"].dump(2);
+  EXPECT_EQ(by_session["e2"]["tunnel"]["collector"], "10.99.0.2");
+  EXPECT_EQ(by_session["e2"]["tunnel"]["session_id"], 77);
+  EXPECT_EQ(by_session["e2"]["tunnel"]["encapsulation"], "erspan");
+  EXPECT_EQ(by_session["e2"]["tunnel"]["erspan_type"], 2);  // OVS's header says ver=1
+  EXPECT_EQ(by_session["g"]["tunnel"]["encapsulation"], "gre");
+  EXPECT_EQ(by_session["g"]["tunnel"]["session_id"], 300);
+  EXPECT_TRUE(j["unmatched_tunnels"].empty());
+  const auto fwd = j["forwarded_to"].get<std::vector<std::string>>();
+  EXPECT_NE(std::find(fwd.begin(), fwd.end(), "vm2"), fwd.end()) << r.out;
+
+  auto text = ctl({"trace", "--switchport", "vm1", "--dstip", "10.0.0.2", "--dstmac",
+                   "02:00:00:00:00:02", "--proto", "icmp"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("erspan Type II to collector 10.99.0.2, session ID 77"),
+            std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find("gre to collector 10.99.0.2, GRE key 300"), std::string::npos)
+      << text.out;
+}
+
+}  // namespace
+}  // namespace ovse::test
