@@ -89,7 +89,9 @@ try {
   expect(true, 'the session is listed as active');
   await page.screenshot({ path: path.join(outDir, '3-listed-active.png'), fullPage: true });
 
-  const api = await page.evaluate(async () => (await fetch('api/v1/sessions/web-erspan')).json());
+  const api = await page.evaluate(async () => (await fetch('api/v1/sessions/web-erspan', {
+    headers: { Authorization: 'Bearer ' + sessionStorage.getItem('ovse-token') },
+  })).json());
   expect(api.session.destination.session_id === 7 && api.session.sources[0].direction === 'ingress',
          'the API returns the session as entered');
   seen.state = api.status.state;
@@ -100,7 +102,7 @@ try {
   expect(await page.getByLabel('Encapsulated Remote Mirroring (L3) Source').isChecked(),
          'the type is prefilled');
   await page.getByRole('button', { name: 'Next' }).click();
-  expect(await page.getByLabel('Name').evaluate((e) => e.readOnly && e.value === 'web-erspan'),
+  expect(await page.getByLabel('Name', { exact: true }).evaluate((e) => e.readOnly && e.value === 'web-erspan'),
          'the name is shown and cannot change');
   expect(await page.getByLabel('Mirrored packet length in bytes').inputValue() === '256',
          'the packet length is prefilled');
@@ -118,7 +120,9 @@ try {
   await page.screenshot({ path: path.join(outDir, '4-edit-review.png'), fullPage: true });
   await page.getByRole('button', { name: 'Finish' }).click();
   await page.locator('#wizard').waitFor({ state: 'hidden' });
-  const edited = await page.evaluate(async () => (await fetch('api/v1/sessions/web-erspan')).json());
+  const edited = await page.evaluate(async () => (await fetch('api/v1/sessions/web-erspan', {
+    headers: { Authorization: 'Bearer ' + sessionStorage.getItem('ovse-token') },
+  })).json());
   expect(edited.session.destination.session_id === 9 &&
          edited.session.sources[0].direction === 'both' &&
          edited.session.description === 'vm1, both directions' &&

@@ -180,6 +180,7 @@ HttpResponse Api::metrics() const {
   }
   in.ovsdb_state = options_.ovsdb_state();
   in.counters = service_.counters();
+  in.counters.http = options_.http_counters();
   HttpResponse r;
   r.content_type = std::string(kMetricsContentType);
   r.body = formatMetrics(in);

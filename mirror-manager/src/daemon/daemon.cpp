@@ -1,6 +1,7 @@
-// The daemon's event loop: one io_context runs HTTP, signals, the store poll and the retry
-// timer; a watcher thread bridges the OVSDB IDL thread's changes into it. Every reconcile and
-// every store change happens on the io_context thread, so nothing else needs a lock.
+// The daemon's event loops: the io thread runs HTTP and signals; the back worker runs every
+// reconcile, store change, store poll, pipeline supervision and API handler, one at a time, so
+// the sessions need no lock and a wait on OVS never holds up HTTP; a watcher thread bridges the
+// OVSDB IDL thread's changes to the back worker.
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -10,8 +11,10 @@
 #include <csignal>
 #include <cstring>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
+#include "back_worker.h"
 #include "capture_supervisor.h"
 #include "export_supervisor.h"
 #include "http_server.h"
@@ -48,6 +51,25 @@ std::string linkStateName(ovs::LinkState s) {
   return "failed";
 }
 
+// How long a request may wait for the back worker before the io thread answers it: monitoring
+// probes must not hang while a change waits on ovs-vswitchd; other requests get 202 or 503.
+constexpr auto kProbeBound = std::chrono::milliseconds(100);
+constexpr auto kRequestBound = std::chrono::milliseconds(2000);
+
+bool isWrite(Endpoint e) {
+  switch (e) {
+    case Endpoint::kCreateSession:
+    case Endpoint::kReplaceSession:
+    case Endpoint::kPatchSession:
+    case Endpoint::kDeleteSession:
+    case Endpoint::kEnableSession:
+    case Endpoint::kDisableSession:
+      return true;
+    default:
+      return false;
+  }
+}
+
 class Daemon {
  public:
   Daemon(const ServeOptions& options, SessionStore store, std::unique_ptr<ovs::OvsdbClient> client,
@@ -57,18 +79,20 @@ class Daemon {
         service_(std::move(store), *client_, logLine, ValidationContext{options.capture_dir}),
         exports_(logLine),
         captures_(logLine, options.capture_dir),
-        api_(service_, withPipelineFigures(std::move(api_options))),
+        api_(service_, withDaemonFigures(std::move(api_options))),
         signals_(io_, SIGTERM, SIGINT, SIGHUP),
-        store_timer_(io_),
-        retry_timer_(io_),
-        pipeline_timer_(io_) {}
+        worker_(io_, http_counters_, logLine),
+        store_timer_(worker_.context()),
+        retry_timer_(worker_.context()),
+        pipeline_timer_(worker_.context()) {}
 
   // Binds one listener; false after logging why.
   bool listen(const ListenAddress& address) {
     HttpLimits limits{options_.body_limit_bytes, options_.max_connections};
-    auto server =
-        HttpServer::listen(io_, address, options_.socket_group, limits, service_.counters().http,
-                           [this](const HttpRequest& r) { return handle(r); });
+    auto server = HttpServer::listen(io_, address, options_.socket_group, limits, http_counters_,
+                                     [this](HttpRequest r, HttpServer::Respond respond) {
+                                       onRequest(std::move(r), std::move(respond));
+                                     });
     if (!server) {
       std::cerr << "mirrorctl serve: " << server.error() << '\n';
       return false;
@@ -84,22 +108,26 @@ class Daemon {
     // new session's mirror as unknown). The first round re-reads any store that exists.
     store_mtime_ = {};
     waitForSignal();
-    pollStore();
-    supervisePipelines();
-    asio::post(io_, [this] { reconcile(); });
+    worker_.start();
+    worker_.post([this] {
+      pollStore();
+      supervisePipelines();
+      reconcile();
+    });
     watcher_ = std::thread([this] { watchOvsdb(); });
     sdNotify("READY=1");
     runLoop();
     stopping_ = true;
     watcher_.join();
     for (auto& server : servers_) server->stop();
+    worker_.stop();
     logLine(std::string("stopping on ") + strsignal(stop_signal_) + "; OVS mirrors stay in place");
     return 0;
   }
 
  private:
-  // A handler's exception is already answered as a 500 by the HTTP server; this is the last
-  // net for any other completion handler, so one bad event never takes the daemon down.
+  // A handler's exception is already answered as a 500; this is the last net for any other
+  // completion handler, so one bad event never takes the daemon down.
   void runLoop() {
     for (;;) {
       try {
@@ -111,10 +139,65 @@ class Daemon {
     }
   }
 
-  ApiOptions withPipelineFigures(ApiOptions options) {
+  ApiOptions withDaemonFigures(ApiOptions options) {
     options.exporter = [this](const std::string& name) { return exports_.figures(name); };
     options.capture = [this](const std::string& name) { return captures_.figures(name); };
+    options.http_counters = [this] { return http_counters_.figures(); };
     return options;
+  }
+
+  // On the io thread: the request goes to the back worker, which owns the sessions and OVS.
+  void onRequest(HttpRequest request, HttpServer::Respond respond) {
+    const RouteMatch m = route(request.method, request.target);
+    const bool probe = m.endpoint == Endpoint::kHealth || m.endpoint == Endpoint::kMetrics;
+    worker_.answer(
+        std::move(request), std::move(respond),
+        [this, endpoint = m.endpoint](const HttpRequest& r) {
+          HttpResponse response = api_.handle(r);
+          if (service_.counters().reconcile_runs != runs_seen_) afterReconcile();
+          if (endpoint == Endpoint::kMetrics && response.status == 200) {
+            std::lock_guard lock(metrics_mutex_);
+            last_metrics_ = response;
+          }
+          return response;
+        },
+        probe ? kProbeBound : kRequestBound,
+        [this, m](std::chrono::milliseconds busy) { return whileBusy(m, busy); });
+  }
+
+  // The answer when the back worker is held up (typically waiting for ovs-vswitchd to confirm
+  // a change): what the io thread knows, never a hang.
+  HttpResponse whileBusy(const RouteMatch& m, std::chrono::milliseconds busy) {
+    const std::string why = "the daemon has been applying a change to OVS for " +
+                            std::to_string(busy.count()) +
+                            " ms (ovs-vswitchd has not confirmed it: stopped or overloaded?)";
+    if (m.endpoint == Endpoint::kHealth) {
+      nlohmann::json body;
+      body["status"] = "degraded";
+      body["reason"] = why;
+      body["ovsdb"]["remote"] = options_.connect.remote;
+      body["ovsdb"]["state"] = linkStateName(client_->linkState());
+      return jsonResponse(503, body);
+    }
+    if (m.endpoint == Endpoint::kMetrics) {
+      std::lock_guard lock(metrics_mutex_);
+      if (!last_metrics_.body.empty()) {
+        HttpResponse r = last_metrics_;
+        r.body = "# figures of the last scrape: " + why + "\n" + r.body;
+        return r;
+      }
+    }
+    if (isWrite(m.endpoint)) {
+      nlohmann::json body;
+      body["state"] = "pending";
+      body["message"] = "accepted, not applied yet: " + why +
+                        "; it is applied after that, and its session's state shows the outcome";
+      if (!m.name.empty()) body["session"] = m.name;
+      return jsonResponse(202, body);
+    }
+    HttpResponse r = errorResponse(ApiError{503, why + "; try again", "", {}});
+    r.headers["Retry-After"] = "1";
+    return r;
   }
 
   // Besides after every reconcile: a pipeline that failed, or whose ports OVS re-created
@@ -123,8 +206,10 @@ class Daemon {
     pipeline_timer_.expires_after(std::chrono::seconds(2));
     pipeline_timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
-      if (auto snap = client_->snapshot()) syncPipelines(*snap);
-      supervisePipelines();
+      worker_.post([this] {
+        if (auto snap = client_->snapshot()) syncPipelines(*snap);
+        supervisePipelines();
+      });
     });
   }
 
@@ -133,26 +218,20 @@ class Daemon {
     captures_.sync(service_.store().sessions(), state);
   }
 
-  HttpResponse handle(const HttpRequest& r) {
-    HttpResponse response = api_.handle(r);
-    if (service_.counters().reconcile_runs != runs_seen_) afterReconcile();
-    return response;
-  }
-
+  // On the io thread; the work each signal asks for runs on the back worker.
   void waitForSignal() {
     signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
       if (ec) return;
       if (sig == SIGHUP) {
         logLine("SIGHUP: reloading " + options_.store.string());
-        if (service_.reload()) reconcile();
+        worker_.post([this] {
+          if (service_.reload()) reconcile();
+        });
         return waitForSignal();
       }
       stop_signal_ = sig;
       sdNotify("STOPPING=1");
       for (auto& server : servers_) server->stop();
-      store_timer_.cancel();
-      retry_timer_.cancel();
-      pipeline_timer_.cancel();
       io_.stop();
     });
   }
@@ -161,8 +240,10 @@ class Daemon {
     store_timer_.expires_after(options_.store_poll);
     store_timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
-      if (reloadIfStoreChanged()) reconcile();
-      pollStore();
+      worker_.post([this] {
+        if (reloadIfStoreChanged()) reconcile();
+        pollStore();
+      });
     });
   }
 
@@ -175,14 +256,21 @@ class Daemon {
     return service_.reload();
   }
 
-  // On the IDL thread's side: waits for new snapshots and hands them to the io_context.
+  // On the watcher thread: waits for new snapshots and hands them to the back worker; says
+  // when the OVSDB connection comes or goes.
   void watchOvsdb() {
     std::uint64_t seen = 0;
+    ovs::LinkState link = client_->linkState();
+    logLine("OVSDB " + options_.connect.remote + ": " + linkStateName(link));
     while (!stopping_) {
       auto snap = client_->waitForChange(seen, std::chrono::milliseconds(200));
+      if (auto now = client_->linkState(); now != link) {
+        link = now;
+        logLine("OVSDB " + options_.connect.remote + ": " + linkStateName(link));
+      }
       if (!snap || snap->seqno == seen) continue;
       seen = snap->seqno;
-      asio::post(io_, [this, seen] {
+      worker_.post([this, seen] {
         if (seen > reconciled_seqno_) reconcile();
       });
     }
@@ -208,22 +296,28 @@ class Daemon {
     failures_seen_ = service_.counters().reconcile_failures;
     retry_timer_.expires_after(options_.retry_after);
     retry_timer_.async_wait([this](const boost::system::error_code& ec) {
-      if (!ec) reconcile();
+      if (!ec) worker_.post([this] { reconcile(); });
     });
   }
 
   const ServeOptions& options_;
   std::unique_ptr<ovs::OvsdbClient> client_;
+  // Owned by the back worker's thread: the sessions, the pipelines, the API handlers.
   SessionService service_;
   ExportSupervisor exports_;
   CaptureSupervisor captures_;
   Api api_;
+  // The io thread: HTTP and signals.
   asio::io_context io_;
   asio::signal_set signals_;
+  HttpCounters http_counters_;
+  BackWorker worker_;
   asio::steady_timer store_timer_;
   asio::steady_timer retry_timer_;
   asio::steady_timer pipeline_timer_;
   std::vector<std::unique_ptr<HttpServer>> servers_;
+  std::mutex metrics_mutex_;
+  HttpResponse last_metrics_;
   std::thread watcher_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> reconciled_seqno_{0};

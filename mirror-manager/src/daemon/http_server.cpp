@@ -30,7 +30,7 @@ using local = asio::local::stream_protocol;
 
 // What every connection of one listener shares.
 struct HttpServer::State {
-  State(asio::io_context& io_context, HttpLimits l, HttpServerCounters& c, Handler h, Transport t)
+  State(asio::io_context& io_context, HttpLimits l, HttpCounters& c, Handler h, Transport t)
       : io(io_context), limits(l), counters(c), handler(std::move(h)), transport(t) {}
   virtual ~State() = default;
   virtual void stop() = 0;
@@ -38,7 +38,7 @@ struct HttpServer::State {
 
   asio::io_context& io;
   HttpLimits limits;
-  HttpServerCounters& counters;
+  HttpCounters& counters;
   Handler handler;
   Transport transport;
   std::size_t open_connections = 0;
@@ -50,6 +50,24 @@ constexpr auto kIdleTimeout = std::chrono::seconds(60);
 // After a failed accept (EMFILE, ENFILE, ENOBUFS) the listening socket stays readable, so
 // accepting again at once would spin; this long a pause lets connections close.
 constexpr auto kAcceptBackoff = std::chrono::milliseconds(250);
+
+}  // namespace
+
+HttpResponse internalError(HttpCounters& counters, std::string_view what) {
+  ++counters.handler_failures;
+  HttpResponse r;
+  r.status = 500;
+  // Built by hand: the JSON serialiser may be what failed.
+  std::string text;
+  for (char c : what.substr(0, 200)) {
+    const auto u = static_cast<unsigned char>(c);
+    text += (u < 0x20 || u >= 0x7f || c == '"' || c == '\\') ? '?' : c;
+  }
+  r.body = "{\n  \"error\": \"internal error: " + text + "\"\n}\n";
+  return r;
+}
+
+namespace {
 
 template <class Protocol>
 class Connection : public std::enable_shared_from_this<Connection<Protocol>> {
@@ -119,35 +137,23 @@ class Connection : public std::enable_shared_from_this<Connection<Protocol>> {
                    false, 11, false);
     }
     const auto& req = parser_->get();
-    write(answer(req), req.keep_alive(), req.version(), req.method() == http::verb::head);
-  }
-
-  // Whatever a handler does wrong, the daemon keeps serving: the client gets a 500 and the
-  // failure is counted (ovs_erspan_http_handler_failures_total).
-  HttpResponse answer(const http::request<http::string_body>& req) {
+    const bool keep_alive = req.keep_alive();
+    const unsigned version = req.version();
+    const bool head = req.method() == http::verb::head;
+    // Whatever a handler does wrong, the daemon keeps serving: the client gets a 500 and the
+    // failure is counted (ovs_erspan_http_handler_failures_total).
     try {
       HttpRequest request = toRequest(req);
       request.transport = server_->transport;
-      return server_->handler(request);
+      server_->handler(std::move(request), [self = this->shared_from_this(), keep_alive, version,
+                                            head](HttpResponse r) {
+        self->write(std::move(r), keep_alive, version, head);
+      });
     } catch (const std::exception& e) {
-      return internalError(e.what());
+      write(internalError(server_->counters, e.what()), false, version, head);
     } catch (...) {
-      return internalError("unknown exception");
+      write(internalError(server_->counters, "unknown exception"), false, version, head);
     }
-  }
-
-  HttpResponse internalError(const char* what) {
-    ++server_->counters.handler_failures;
-    HttpResponse r;
-    r.status = 500;
-    // Built by hand: the JSON serialiser may be what failed.
-    std::string text;
-    for (const char* c = what; *c != '\0' && text.size() < 200; ++c) {
-      const auto u = static_cast<unsigned char>(*c);
-      text += (u < 0x20 || u >= 0x7f || u == '"' || u == '\\') ? '?' : *c;
-    }
-    r.body = "{\n  \"error\": \"internal error: " + text + "\"\n}\n";
-    return r;
   }
 
   void refuseTooLarge() {
@@ -205,7 +211,7 @@ class Connection : public std::enable_shared_from_this<Connection<Protocol>> {
 // One acceptor of either protocol; accepts until stopped.
 template <class Protocol>
 struct Listener : HttpServer::State, std::enable_shared_from_this<Listener<Protocol>> {
-  Listener(asio::io_context& io_context, HttpLimits l, HttpServerCounters& c, HttpServer::Handler h,
+  Listener(asio::io_context& io_context, HttpLimits l, HttpCounters& c, HttpServer::Handler h,
            Transport t)
       : State(io_context, l, c, std::move(h), t), acceptor(io_context), backoff(io_context) {}
 
@@ -260,7 +266,7 @@ struct Listener : HttpServer::State, std::enable_shared_from_this<Listener<Proto
 std::expected<std::shared_ptr<Listener<tcp>>, std::string> listenTcp(asio::io_context& io,
                                                                      const ListenAddress& address,
                                                                      HttpLimits limits,
-                                                                     HttpServerCounters& counters,
+                                                                     HttpCounters& counters,
                                                                      HttpServer::Handler handler) {
   const std::string where = "--listen " + address.host + ":" + std::to_string(address.port);
   beast::error_code ec;
@@ -302,7 +308,7 @@ std::expected<void, std::string> clearStaleSocket(asio::io_context& io, const st
 
 std::expected<std::shared_ptr<Listener<local>>, std::string> listenUnix(
     asio::io_context& io, const ListenAddress& address, const std::string& group, HttpLimits limits,
-    HttpServerCounters& counters, HttpServer::Handler handler) {
+    HttpCounters& counters, HttpServer::Handler handler) {
   const std::string path = address.path.string();
   const std::string where = "--listen unix:" + path;
   std::error_code fec;
@@ -341,7 +347,7 @@ std::expected<std::shared_ptr<Listener<local>>, std::string> listenUnix(
 
 std::expected<std::unique_ptr<HttpServer>, std::string> HttpServer::listen(
     asio::io_context& io, const ListenAddress& address, const std::string& group, HttpLimits limits,
-    HttpServerCounters& counters, Handler handler) {
+    HttpCounters& counters, Handler handler) {
   if (address.is_unix) {
     auto l = listenUnix(io, address, group, limits, counters, std::move(handler));
     if (!l) return std::unexpected(l.error());

@@ -1,23 +1,37 @@
 // HttpServer: the daemon's HTTP/1.1 listener on Boost.Beast, on a TCP address or a unix socket.
 // Each connection only reads a request (header and body limits enforced by the parser), hands
-// it to the handler on the io_context thread, and writes the reply; keep-alive, idle timeout
-// 60 s. A handler that throws is answered 500 and counted, never takes the daemon down; past
-// `max_connections` a new connection is answered 503; when accept fails (out of descriptors)
-// the listener backs off instead of spinning.
+// it to the handler on the io_context thread, and writes the reply when the handler answers;
+// keep-alive, idle timeout 60 s. A handler that throws is answered 500 and counted, never takes the
+// daemon down; past `max_connections` a new connection is answered 503; when accept fails (out of
+// descriptors) the listener backs off instead of spinning.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <cstddef>
 #include <expected>
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "mirror_manager/daemon/http_message.h"
 #include "mirror_manager/daemon/listen_address.h"
 #include "mirror_manager/daemon/metrics.h"
 
 namespace ovse::manager::daemon {
+
+/// What the listeners refused or survived, counted from the io thread and read from others.
+struct HttpCounters {
+  std::atomic<std::uint64_t> handler_failures{0};
+  std::atomic<std::uint64_t> connections_refused{0};
+  std::atomic<std::uint64_t> accept_failures{0};
+
+  /// The figures for /metrics.
+  HttpServerCounters figures() const {
+    return {handler_failures.load(), connections_refused.load(), accept_failures.load()};
+  }
+};
 
 /// How a listener treats its connections.
 struct HttpLimits {
@@ -27,7 +41,11 @@ struct HttpLimits {
 
 class HttpServer {
  public:
-  using Handler = std::function<HttpResponse(const HttpRequest&)>;
+  /// Sends the response (on the io_context's thread; once per request).
+  using Respond = std::function<void(HttpResponse)>;
+  /// Called on the io_context's thread with each request; answers through `respond`, now or
+  /// later (the connection waits, reading nothing more, until it does).
+  using Handler = std::function<void(HttpRequest, Respond)>;
 
   /// Binds and listens on `address` (TCP port 0: an ephemeral port). A unix socket replaces a
   /// stale socket file (nothing listening) but never another kind of file, and gets mode 0660
@@ -35,7 +53,7 @@ class HttpServer {
   /// outlive the server.
   static std::expected<std::unique_ptr<HttpServer>, std::string> listen(
       boost::asio::io_context& io, const ListenAddress& address, const std::string& group,
-      HttpLimits limits, HttpServerCounters& counters, Handler handler);
+      HttpLimits limits, HttpCounters& counters, Handler handler);
 
   /// "http://ADDR:PORT" (with the real port when 0 was asked for) or "unix:PATH".
   std::string url() const;
@@ -52,5 +70,9 @@ class HttpServer {
   explicit HttpServer(std::shared_ptr<State> state) : state_(std::move(state)) {}
   std::shared_ptr<State> state_;
 };
+
+/// A 500 reply for a handler that failed with `what` (JSON built without the serialiser, which
+/// may be what failed); counts it.
+HttpResponse internalError(HttpCounters& counters, std::string_view what);
 
 }  // namespace ovse::manager::daemon

@@ -12,7 +12,8 @@ void logLine(const std::string& line) {
   std::tm tm{};
   gmtime_r(&t, &tm);
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  std::cerr << buf << " " << line << std::endl;
+  // One write per line: the io thread, the back worker and the OVSDB watcher all log.
+  std::cerr << (std::string(buf) + " " + line + "\n") << std::flush;
 }
 
 }  // namespace ovse::manager::daemon

@@ -26,6 +26,8 @@ struct ApiOptions {
   /// The exporter pipeline the daemon runs for a session, if any (shown by stats and /metrics).
   std::function<std::optional<ExporterFigures>(const std::string&)> exporter =
       [](const std::string&) { return std::optional<ExporterFigures>(); };
+  /// The HTTP listeners' own counters (they live with the listeners, on another thread).
+  std::function<HttpServerCounters()> http_counters = [] { return HttpServerCounters{}; };
   /// The capture file writer the daemon runs for a session, if any.
   std::function<std::optional<CaptureFigures>(const std::string&)> capture =
       [](const std::string&) { return std::optional<CaptureFigures>(); };
