@@ -84,6 +84,19 @@ std::uint64_t total(const std::map<std::string, int>& sent) {
   return n;
 }
 
+/// pcapng block types in `file` (little-endian, as the collector writes), in order.
+std::vector<std::uint32_t> blockTypes(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::vector<std::uint32_t> types;
+  std::uint32_t header[2];
+  while (in.read(reinterpret_cast<char*>(header), sizeof header)) {
+    types.push_back(header[0]);
+    if (header[1] < 12) break;
+    in.seekg(header[1] - 8, std::ios::cur);
+  }
+  return types;
+}
+
 /// Both real exporters' frames all written: the frequent one in one file, the rare one in
 /// several (its file was closed for --max-outputs between its packets, never overwritten).
 void expectRealExportersWritten(const fs::path& dir, std::map<std::string, int> sent) {
@@ -91,6 +104,9 @@ void expectRealExportersWritten(const fs::path& dir, std::map<std::string, int> 
   const auto rare = filesOf(dir, "192.0.2.2_8");
   EXPECT_EQ(frequent.size(), 1u);
   EXPECT_GE(rare.size(), 2u) << "the rare exporter's file is closed and reopened anew";
+  // A file closed for --max-outputs is finished as at a rotation: interface statistics last.
+  constexpr std::uint32_t kIsb = 5;
+  for (const auto& f : rare) EXPECT_EQ(blockTypes(f).back(), kIsb) << f;
   EXPECT_EQ(realFrames(frequent), sent["192.0.2.1"]);
   EXPECT_EQ(realFrames(rare), sent["192.0.2.2"]);
 }
@@ -176,6 +192,11 @@ TEST(CollectFlood, RefusesToStartWithoutAllowOrAllowAny) {
     EXPECT_NE(r.err.find("--allow CIDR"), std::string::npos) << r.err;
   }
   EXPECT_FALSE(fs::exists(w)) << "nothing is written before the flags are right";
+  // --max-outputs beyond the descriptor limit is refused, not discovered as EMFILE later.
+  auto r = run(
+      {"prlimit", "--nofile=200:200", OVSE_MIRRORCTL, "collect", "-r", in, "-w", w, "--allow-any"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--max-outputs 256 needs 320 descriptors"), std::string::npos) << r.err;
 }
 
 // A network namespace of the test's own, deleted at its end.
