@@ -96,12 +96,9 @@ std::expected<TraceReading, std::string> trace(const TraceArgs& a, const ovs::Sw
   if (!flow) return std::unexpected(flow.error());
   r.flow = *flow + (a.extra.empty() ? "" : "," + a.extra);
   auto control = a.ovsdb.connect.vswitchd_ctl.empty()
-                     ? ovs::VswitchdControl::forRemote(a.ovsdb.connect.remote)
-                     : std::optional<ovs::VswitchdControl>(a.ovsdb.connect.vswitchd_ctl);
-  if (!control) {
-    return std::unexpected("no ovs-vswitchd control socket next to " + a.ovsdb.connect.remote +
-                           " (give --vswitchd-ctl PATH)");
-  }
+                     ? ovs::VswitchdControl::find(a.ovsdb.connect.remote)
+                     : ovs::VswitchdControl(a.ovsdb.connect.vswitchd_ctl);
+  if (!control) return std::unexpected(control.error());
   auto reply = control->call("ofproto/trace", {r.bridge, r.flow});
   if (!reply) return std::unexpected(reply.error());
   r.trace = *reply;

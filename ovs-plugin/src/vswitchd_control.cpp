@@ -70,12 +70,6 @@ std::expected<VswitchdControl, std::string> VswitchdControl::find(const std::str
                          " answers as ovs-vswitchd); give --vswitchd-ctl PATH");
 }
 
-std::optional<VswitchdControl> VswitchdControl::forRemote(const std::string& remote) {
-  auto found = find(remote);
-  if (!found) return std::nullopt;
-  return *found;
-}
-
 bool VswitchdControl::isVswitchd() const {
   auto reply = call("version");
   return reply && reply->starts_with("ovs-vswitchd ");

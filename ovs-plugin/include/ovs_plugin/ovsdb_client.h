@@ -26,7 +26,7 @@ struct ConnectOptions {
   std::string certificate;  ///< ssl: our certificate (PEM)
   std::string ca_cert;      ///< ssl: CA certificate to trust (PEM)
   bool retry = true;        ///< reconnect forever; without it the first failure is final
-  /// ovs-vswitchd's unixctl socket; empty = found from `remote` (VswitchdControl::forRemote).
+  /// ovs-vswitchd's unixctl socket; empty = found from `remote` (VswitchdControl::find).
   std::string vswitchd_ctl;
   int log_level = 0;  ///< libopenvswitch log level on stderr: 0 off .. 3 debug
 };

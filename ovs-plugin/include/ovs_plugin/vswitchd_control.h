@@ -5,7 +5,6 @@
 #pragma once
 
 #include <expected>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,9 +22,6 @@ class VswitchdControl {
   /// --unixctl=DIR/NAME.ctl). The error says where it looked and names --vswitchd-ctl; tcp:/ssl:
   /// remotes (a switch on another host) are an error too.
   static std::expected<VswitchdControl, std::string> find(const std::string& ovsdb_remote);
-
-  /// find(), without the reason.
-  static std::optional<VswitchdControl> forRemote(const std::string& ovsdb_remote);
 
   /// True when the socket answers `version` as ovs-vswitchd (not ovsdb-server or another daemon).
   bool isVswitchd() const;
