@@ -1,4 +1,5 @@
-// GRE sequence tracker: modular distance to the highest number seen decides each verdict.
+// GRE sequence tracker: modular distance to the highest number seen decides each verdict; far
+// jumps wait on probation for the next packet.
 #include "erspan/seq_tracker.h"
 
 #include <algorithm>
@@ -80,20 +81,63 @@ SeqResult SeqTracker::advance(std::uint32_t seq, std::uint32_t distance) noexcep
   return {SeqVerdict::kGap, distance - 1};
 }
 
-SeqResult SeqTracker::lookBack(std::uint32_t seq, std::uint32_t distance) noexcept {
-  if (distance > restart_distance_) {
-    ++counters_.restart_count;
-    resync(seq);
-    return {SeqVerdict::kRestart, 0};
+void SeqTracker::hold(std::uint32_t seq, std::uint32_t distance, SeqVerdict verdict) noexcept {
+  held_seq_ = seq;
+  held_distance_ = distance;
+  held_verdict_ = verdict;
+  held_left_ = kProbationPackets;
+}
+
+bool SeqTracker::confirms(std::uint32_t seq) noexcept {
+  if (held_left_ == 0) return false;
+  const std::uint32_t step = (seq - held_seq_) & modulusMask();
+  // A packet that simply continues the current stream is never taken as the held one's sequel.
+  const std::uint32_t ahead = (seq - highest_) & modulusMask();
+  if (step != 0 && step <= kProbationStep && (ahead == 0 || ahead > kWindow)) return true;
+  --held_left_;
+  return false;
+}
+
+SeqResult SeqTracker::acceptHeld(std::uint32_t seq) noexcept {
+  held_left_ = 0;
+  // The held packet was counted provisionally; it turned out to be a new start (or the end of a
+  // loss burst), so that count is taken back.
+  switch (held_verdict_) {
+    case SeqVerdict::kInvalid:
+      --counters_.invalid_count;
+      break;
+    case SeqVerdict::kStale:
+      --counters_.stale_count;
+      break;
+    default:
+      --counters_.duplicate_count;
+      break;
   }
+  const std::uint32_t step = (seq - held_seq_) & modulusMask();
+  if (held_verdict_ == SeqVerdict::kInvalid && held_distance_ <= restart_distance_) {
+    // A burst of loss: the numbers between are lost, and so are any between held and this one.
+    const SeqResult burst = advance(held_seq_, held_distance_);
+    const SeqResult now = advance(seq, step);
+    return {SeqVerdict::kGap, burst.gap_count + now.gap_count};
+  }
+  ++counters_.restart_count;
+  resync(held_seq_);
+  // Loss after the restart is counted from the new start.
+  const SeqResult now = advance(seq, step);
+  return {SeqVerdict::kRestart, now.gap_count};
+}
+
+SeqResult SeqTracker::lookBack(std::uint32_t seq, std::uint32_t distance) noexcept {
   // Outside the window, or older than the first packet since (re)start: we never counted it as
-  // lost, or can no longer tell whether we did.
+  // lost, or can no longer tell whether we did. A restarted exporter looks the same at first.
   if (distance >= tracked_) {
     ++counters_.stale_count;
+    hold(seq, distance, SeqVerdict::kStale);
     return {SeqVerdict::kStale, 0};
   }
   if (test(seq)) {
     ++counters_.duplicate_count;
+    if (distance > kMaxMisorder) hold(seq, distance, SeqVerdict::kDuplicate);
     return {SeqVerdict::kDuplicate, 0};
   }
   set(seq);
@@ -116,6 +160,7 @@ SeqResult SeqTracker::observe(std::uint32_t seq) noexcept {
   }
   const std::uint32_t mask = modulusMask();
   seq &= mask;
+  if (confirms(seq)) return acceptHeld(seq);
   const std::uint32_t forward = (seq - highest_) & mask;
   if (forward == 0) {
     ++counters_.duplicate_count;
@@ -123,8 +168,13 @@ SeqResult SeqTracker::observe(std::uint32_t seq) noexcept {
   }
   // Half the number space ahead is "ahead", the other half "behind" (RFC 1982 style).
   const std::uint32_t half = (mask >> 1) + 1;
-  if (forward < half) return advance(seq, forward);
-  return lookBack(seq, (highest_ - seq) & mask);
+  if (forward >= half) return lookBack(seq, (highest_ - seq) & mask);
+  if (forward <= kWindow) return advance(seq, forward);
+  // Far ahead: one forged or corrupted number must not move the window (and count billions
+  // lost); the next packet tells whether the exporter really went on from there.
+  ++counters_.invalid_count;
+  hold(seq, forward, SeqVerdict::kInvalid);
+  return {SeqVerdict::kInvalid, 0};
 }
 
 }  // namespace ovse::erspan

@@ -1,5 +1,7 @@
-// Per-session GRE sequence accounting: received, lost (gaps), reordered, duplicated packets and
-// exporter restarts, with 32-bit and 30-bit (Cisco Nexus 3548) wrap-around. O(1), no allocation.
+// GRE sequence accounting of one counter: received, lost (gaps), reordered, duplicated, stale and
+// invalid packets and exporter restarts, with 32-bit and 30-bit (Cisco Nexus 3548) wrap-around.
+// Jumps far outside the window are held on probation as in RFC 3550 appendix A.1: accepted (as a
+// restart or a loss burst) only when the next packets continue from them. O(1), no allocation.
 #pragma once
 
 #include <array>
@@ -21,8 +23,9 @@ enum class SeqWidth : std::uint8_t {
 /// Tracker settings.
 struct SeqTrackerConfig {
   SeqWidth width = SeqWidth::kAuto;
-  /// A packet more than this many numbers behind the highest one seen is taken as an exporter
-  /// restart (resync), not as a very late packet. Values below the window size are raised to it.
+  /// A jump ahead of more than the window that the next packets confirm counts as lost numbers
+  /// up to this distance and as an exporter restart beyond it (a confirmed jump backwards is
+  /// always a restart). Values below the window size are raised to it.
   std::uint32_t restart_distance = 65536;
 };
 
@@ -34,14 +37,17 @@ enum class SeqVerdict : std::uint8_t {
   kLate,       ///< fills a gap counted earlier: lost - 1, reordered + 1
   kDuplicate,  ///< already seen (inside the window)
   kStale,      ///< behind the window, or older than the session start: cannot tell late from
-               ///< duplicate, so no counter but `stale_count` moves
-  kRestart,    ///< far behind: exporter restarted; tracking starts again from this number
+               ///< duplicate, so no counter but `stale_count` moves (held on probation)
+  kInvalid,    ///< far ahead of the window: held on probation, counted `invalid` and the window
+               ///< left where it is unless the next packet continues from it
+  kRestart,    ///< the packet on probation was confirmed as a new start: tracking goes on from
+               ///< it (`gap_count` = numbers skipped between it and this packet)
 };
 
 /// Result of `SeqTracker::observe` for one packet.
 struct SeqResult {
   SeqVerdict verdict = SeqVerdict::kFirst;
-  std::uint32_t gap_count = 0;  ///< numbers skipped just before this packet (kGap only)
+  std::uint32_t gap_count = 0;  ///< numbers newly counted lost with this packet (kGap, kRestart)
   friend bool operator==(const SeqResult&, const SeqResult&) = default;
 };
 
@@ -52,7 +58,8 @@ struct SeqCounters {
   std::uint64_t reordered_count = 0;  ///< late packets that filled a counted gap
   std::uint64_t duplicate_count = 0;  ///< repeats of a number inside the window
   std::uint64_t stale_count = 0;      ///< packets too old to classify (see kStale)
-  std::uint64_t restart_count = 0;    ///< resyncs after a large backward jump
+  std::uint64_t restart_count = 0;    ///< confirmed new starts of the exporter's counter
+  std::uint64_t invalid_count = 0;    ///< outliers far ahead that nothing continued (kInvalid)
   friend bool operator==(const SeqCounters&, const SeqCounters&) = default;
 };
 
@@ -62,6 +69,14 @@ class SeqTracker {
  public:
   /// How many numbers behind the highest one are remembered (a power of two dividing 2^30).
   static constexpr std::uint32_t kWindow = 1024;
+  /// A repeat of a number more than this far behind the highest starts a probation: an exporter
+  /// that restarted a little below where it was repeats numbers in order (RFC 3550's
+  /// MAX_MISORDER idea); a network duplicate is near the highest and never followed by its +1.
+  static constexpr std::uint32_t kMaxMisorder = 32;
+  /// The packet that confirms one on probation follows it by at most this many numbers...
+  static constexpr std::uint32_t kProbationStep = 8;
+  /// ...and is one of the next this many packets (one stray packet of the old stream between).
+  static constexpr std::uint8_t kProbationPackets = 2;
 
   /// A tracker that has seen nothing yet.
   explicit SeqTracker(SeqTrackerConfig config = {}) noexcept;
@@ -81,6 +96,9 @@ class SeqTracker {
   void resync(std::uint32_t seq) noexcept;
   SeqResult advance(std::uint32_t seq, std::uint32_t distance) noexcept;
   SeqResult lookBack(std::uint32_t seq, std::uint32_t distance) noexcept;
+  void hold(std::uint32_t seq, std::uint32_t distance, SeqVerdict verdict) noexcept;
+  bool confirms(std::uint32_t seq) noexcept;
+  SeqResult acceptHeld(std::uint32_t seq) noexcept;
   bool detectWidth(std::uint32_t seq) noexcept;
   [[nodiscard]] std::uint32_t modulusMask() const noexcept;
   [[nodiscard]] bool test(std::uint32_t seq) const noexcept;
@@ -94,6 +112,12 @@ class SeqTracker {
   std::uint32_t tracked_ = 0;  ///< numbers since the (re)start covered by the window, <= kWindow
   std::array<std::uint64_t, kWords> seen_{};  ///< bit (seq mod kWindow) = seq was received
   SeqCounters counters_;
+  /// The packet on probation: its number, distance from highest_, provisional verdict (whose
+  /// counter is taken back when it is confirmed) and how many more packets may confirm it.
+  std::uint32_t held_seq_ = 0;
+  std::uint32_t held_distance_ = 0;
+  SeqVerdict held_verdict_ = SeqVerdict::kFirst;
+  std::uint8_t held_left_ = 0;
 };
 
 }  // namespace ovse::erspan

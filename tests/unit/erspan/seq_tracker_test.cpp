@@ -14,6 +14,7 @@ constexpr SeqResult kLate{SeqVerdict::kLate, 0};
 constexpr SeqResult kDuplicate{SeqVerdict::kDuplicate, 0};
 constexpr SeqResult kStale{SeqVerdict::kStale, 0};
 constexpr SeqResult kRestart{SeqVerdict::kRestart, 0};
+constexpr SeqResult kInvalid{SeqVerdict::kInvalid, 0};
 constexpr SeqResult gap(std::uint32_t n) { return {SeqVerdict::kGap, n}; }
 
 void observeAll(SeqTracker& tracker, std::initializer_list<std::uint32_t> seqs) {
@@ -97,10 +98,12 @@ TEST(SeqTracker, OlderThanSessionStartIsStaleNotLate) {
 TEST(SeqTracker, BigGapClearsWholeWindow) {
   SeqTracker t;
   observeAll(t, {0, 1, 2});
-  EXPECT_EQ(t.observe(100000), gap(99997));
-  EXPECT_EQ(t.observe(99999), kLate);
-  EXPECT_EQ(t.observe(99999), kDuplicate);
-  EXPECT_EQ(t.observe(100000 - 5), kLate);
+  EXPECT_EQ(t.observe(50000), kInvalid);    // far ahead: on probation
+  EXPECT_EQ(t.observe(50001), gap(49997));  // continued: a loss burst
+  EXPECT_EQ(t.counters().invalid_count, 0u);
+  EXPECT_EQ(t.observe(49999), kLate);
+  EXPECT_EQ(t.observe(49999), kDuplicate);
+  EXPECT_EQ(t.observe(50000 - 5), kLate);
 }
 
 TEST(SeqTracker, Wraps32Bit) {
@@ -140,9 +143,8 @@ TEST(SeqTracker, AutoPinsTo32BitOnLargeNumber) {
   SeqTracker t;
   observeAll(t, {0x7FFFFFFF});
   EXPECT_EQ(t.width(), SeqWidth::kBits32);
-  observeAll(t, {0x80000000});
-  EXPECT_EQ(t.observe(0xFFFFFFFF), gap(0x7FFFFFFE));
-  EXPECT_EQ(t.observe(0), kInOrder);
+  EXPECT_EQ(t.observe(0x80000000), kInOrder);
+  EXPECT_EQ(t.observe(0x80000003), gap(2));
 }
 
 TEST(SeqTracker, AutoCountingPast2To30Is32Bit) {
@@ -150,13 +152,15 @@ TEST(SeqTracker, AutoCountingPast2To30Is32Bit) {
   observeAll(t, {0x3FFFFFFE, 0x3FFFFFFF});
   EXPECT_EQ(t.observe(0x40000000), kInOrder);
   EXPECT_EQ(t.width(), SeqWidth::kBits32);
-  EXPECT_EQ(t.observe(0), kRestart);  // a 32-bit counter never steps from 2^30 to 0
+  EXPECT_EQ(t.observe(0), kStale);  // a 32-bit counter never steps from 2^30 to 0
+  EXPECT_EQ(t.observe(1), kRestart);
 }
 
 TEST(SeqTracker, AutoRestartNearTopOf30BitsIsNotAWrap) {
   SeqTracker t;
   observeAll(t, {0x3FFFFFF0});
-  EXPECT_EQ(t.observe(5000), kRestart);  // 5017 ahead modulo 2^30: too far for a wrap
+  EXPECT_EQ(t.observe(5000), kStale);  // 5017 ahead modulo 2^30: too far for a wrap
+  EXPECT_EQ(t.observe(5001), kRestart);
   EXPECT_EQ(t.width(), SeqWidth::kAuto);
 }
 
@@ -170,33 +174,108 @@ TEST(SeqTracker, Auto32BitWrapStillWorks) {
 TEST(SeqTracker, BigBackwardJumpIsRestartNotLoss) {
   SeqTracker t;
   observeAll(t, {5'000'000, 5'000'001});
-  EXPECT_EQ(t.observe(0), kRestart);
-  EXPECT_EQ(t.observe(1), kInOrder);
-  EXPECT_EQ(t.observe(5'000'001), gap(4'999'999));  // after a resync this is forward again
-  EXPECT_EQ(t.counters().restart_count, 1u);
-  EXPECT_EQ(t.counters().received_count, 5u);
+  EXPECT_EQ(t.observe(0), kStale);  // on probation
+  EXPECT_EQ(t.observe(1), kRestart);
+  EXPECT_EQ(t.observe(2), kInOrder);
+  EXPECT_EQ(t.observe(5'000'002), kInvalid);  // one stray number of the old stream
+  EXPECT_EQ(t.observe(3), kInOrder);
+  EXPECT_EQ(t.counters(),
+            (SeqCounters{.received_count = 7, .restart_count = 1, .invalid_count = 1}));
 }
 
 TEST(SeqTracker, RestartForgetsOldGaps) {
   SeqTracker t;
   observeAll(t, {1'000'000, 1'000'005});
-  EXPECT_EQ(t.observe(7), kRestart);
+  EXPECT_EQ(t.observe(7), kStale);
+  EXPECT_EQ(t.observe(8), kRestart);
   EXPECT_EQ(t.counters().lost_count, 4u);  // counted before the restart, kept
   EXPECT_EQ(t.observe(6), kStale);         // before the new start: not a late fill
-  EXPECT_EQ(t.observe(8), kInOrder);
+  EXPECT_EQ(t.observe(9), kInOrder);
 }
 
 TEST(SeqTracker, RestartDistanceIsConfigurable) {
   SeqTracker t({.restart_distance = 2000});
   observeAll(t, {10000});
-  EXPECT_EQ(t.observe(10000 - 1500), kStale);
-  EXPECT_EQ(t.observe(10000 - 2001), kRestart);
+  EXPECT_EQ(t.observe(10000 + 1500), kInvalid);
+  EXPECT_EQ(t.observe(10000 + 1501), gap(1499));  // confirmed, within the distance: loss
+  EXPECT_EQ(t.observe(11501 + 2001), kInvalid);
+  EXPECT_EQ(t.observe(11501 + 2002), kRestart);  // confirmed, beyond it: a new start
+  EXPECT_EQ(t.counters().lost_count, 1499u);
+  EXPECT_EQ(t.counters().restart_count, 1u);
 }
 
 TEST(SeqTracker, RestartDistanceNeverBelowWindow) {
   SeqTracker t({.restart_distance = 1});
   observeAll(t, {100, 103});
   EXPECT_EQ(t.observe(101), kLate);
+}
+
+TEST(SeqTracker, ForgedOutlierIsInvalidAndDoesNotMoveTheWindow) {
+  SeqTracker t;
+  for (std::uint32_t s = 1; s <= 20; ++s) t.observe(s);
+  EXPECT_EQ(t.observe(0x7FFFFFFF), kInvalid);
+  for (std::uint32_t s = 21; s <= 40; ++s) EXPECT_EQ(t.observe(s), kInOrder) << s;
+  EXPECT_EQ(t.counters(), (SeqCounters{.received_count = 41, .invalid_count = 1}));
+}
+
+TEST(SeqTracker, OutlierBehindIsStaleWhenNothingContinuesIt) {
+  SeqTracker t;
+  for (std::uint32_t s = 5000; s <= 7000; ++s) t.observe(s);
+  EXPECT_EQ(t.observe(10), kStale);
+  EXPECT_EQ(t.observe(7001), kInOrder);
+  EXPECT_EQ(t.observe(7002), kInOrder);
+  EXPECT_EQ(t.observe(11), kStale);  // too late: the probation ended with the second packet
+  EXPECT_EQ(t.observe(7003), kInOrder);
+  EXPECT_EQ(t.counters().restart_count, 0u);
+  EXPECT_EQ(t.counters().stale_count, 2u);
+}
+
+TEST(SeqTracker, ConfirmationMayFollowOneStrayPacket) {
+  SeqTracker t;
+  for (std::uint32_t s = 5000; s <= 7000; ++s) t.observe(s);
+  EXPECT_EQ(t.observe(1), kStale);
+  EXPECT_EQ(t.observe(7001), kInOrder);  // still in flight from before the restart
+  EXPECT_EQ(t.observe(2), kRestart);
+  EXPECT_EQ(t.observe(3), kInOrder);
+  EXPECT_EQ(t.counters().stale_count, 0u);
+}
+
+TEST(SeqTracker, RestartBelowInsideTheWindowIsARestartNotDuplicates) {
+  // 1..1000, then the exporter starts again at 1 and sends 1..500 with 10 missing (100..109).
+  SeqTracker t;
+  for (std::uint32_t s = 1; s <= 1000; ++s) t.observe(s);
+  for (std::uint32_t s = 1; s <= 500; ++s) {
+    if (s < 100 || s > 109) t.observe(s);
+  }
+  EXPECT_EQ(t.counters(),
+            (SeqCounters{.received_count = 1490, .lost_count = 10, .restart_count = 1}));
+}
+
+TEST(SeqTracker, RestartAfterAGapCountsLossFromTheNewStart) {
+  SeqTracker t;
+  for (std::uint32_t s = 1; s <= 6000; ++s) t.observe(s);
+  EXPECT_EQ(t.observe(0), kStale);
+  EXPECT_EQ(t.observe(3), (SeqResult{SeqVerdict::kRestart, 2}));
+  EXPECT_EQ(t.observe(2), kLate);
+  EXPECT_EQ(t.counters().lost_count, 1u);
+  EXPECT_EQ(t.counters().restart_count, 1u);
+}
+
+TEST(SeqTracker, NearbyDuplicatesAreNeverARestart) {
+  SeqTracker t;
+  for (std::uint32_t s = 1; s <= 100; ++s) {
+    t.observe(s);
+    t.observe(s);  // a network that sends everything twice
+  }
+  EXPECT_EQ(t.counters().duplicate_count, 100u);
+  EXPECT_EQ(t.counters().restart_count, 0u);
+}
+
+TEST(SeqTracker, ReorderingInsideTheWindow) {
+  SeqTracker t;
+  observeAll(t, {1, 2, 5, 3, 6, 4, 4, 7});
+  EXPECT_EQ(t.counters(),
+            (SeqCounters{.received_count = 8, .reordered_count = 2, .duplicate_count = 1}));
 }
 
 }  // namespace
