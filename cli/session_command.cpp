@@ -7,12 +7,14 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <optional>
 
 #include "mirror_manager/apply.h"
 #include "mirror_manager/collector_routes.h"
 #include "mirror_manager/daemon/listen_address.h"
 #include "mirror_manager/json_text.h"
 #include "mirror_manager/session_json.h"
+#include "mirror_manager/store_lock.h"
 #include "mirror_manager/validation.h"
 #include "ovsdb_flags.h"
 #include "session_flags.h"
@@ -36,11 +38,19 @@ struct SessionArgs {
   SessionFlags set_flags;       // set
   RemoteFlags remote;           // --server: the daemon does the work
   bool explicit_local = false;  // --store or --db given: that store, in-process
+  bool explicit_none = false;   // --server none: never a daemon
   std::string capture_dir{manager::kDefaultCaptureDir};  // where capture files must be
 
   bool viaServer() {
     remote.json = json;
     remote.server = defaultServer(remote.server, explicit_local);
+    // The store's writer is a daemon: the change goes through it, not behind its back.
+    if (remote.server.empty() && !explicit_none) {
+      auto holder = manager::StoreLock::holder(store);
+      if (holder && holder->program == "mirrorctl serve" && !holder->server.empty()) {
+        remote.server = holder->server;
+      }
+    }
     return !remote.server.empty();
   }
 };
@@ -67,22 +77,29 @@ manager::ValidationContext validationContext(const SessionArgs& a) {
   return {std::filesystem::absolute(a.capture_dir).lexically_normal().string()};
 }
 
-// Connects to OVS, reconciles the whole store once and prints how `name` ended up.
-int applyStore(const SessionStore& store, const SessionArgs& a, const std::string& name) {
-  if (a.no_apply) return 0;
+// How applying a change to OVS ended.
+enum class Applied { kDone, kNotApplied, kRefused };
+
+// Connects to OVS, reconciles the whole store once and, with `print`, shows how `name` ended up.
+Applied applyStore(const SessionStore& store, const SessionArgs& a, const std::string& name,
+                   bool print = true) {
+  if (a.no_apply) return Applied::kDone;
   auto flags = a.ovsdb;
   flags.connect.retry = false;
   auto client = ovs::OvsdbClient::start(flags.connect);
   auto state = client ? (*client)->waitForContents(
                             std::chrono::milliseconds(static_cast<long>(a.ovsdb.timeout_s * 1000)))
                       : std::unexpected(client.error());
-  if (!state) return fail("saved to " + a.store + ", not applied: " + state.error());
+  if (!state) {
+    fail("saved to " + a.store + ", not applied: " + state.error());
+    return Applied::kNotApplied;
+  }
   manager::ReconcileScope scope;
   scope.collector_routes = manager::collectorRoutes(store.sessions());
   scope.validation = validationContext(a);
   auto out = manager::reconcileAndApply(store.sessions(), **client, scope);
   for (const auto& status : out.statuses) {
-    if (status.name != name) continue;
+    if (status.name != name || !print) continue;
     if (a.json) {
       std::cout << manager::dumpJson(nlohmann::json{{"name", name}, {"status", statusJson(status)}},
                                      2)
@@ -90,9 +107,9 @@ int applyStore(const SessionStore& store, const SessionArgs& a, const std::strin
     } else {
       printSessionDetails(std::cout, *store.find(name), &status, (*client)->snapshot().get());
     }
-    return status.state == manager::SessionState::kError ? 1 : 0;
+    return status.state == manager::SessionState::kError ? Applied::kRefused : Applied::kDone;
   }
-  return 0;
+  return Applied::kDone;
 }
 
 // Validates `s` against the other stored sessions (a capture file put in its stored form, relative
@@ -106,9 +123,38 @@ bool validate(Session& s, const SessionStore& store, std::string_view replacing,
   return !manager::hasErrors(issues);
 }
 
-int saveAndApply(SessionStore& store, const SessionArgs& a, const std::string& name) {
+// The store for a change, opened under its writer lock (held until the command ends): two
+// `mirrorctl session` commands wait for each other; one against a daemon's store is refused.
+struct LockedStore {
+  manager::StoreLock lock;
+  SessionStore store;
+};
+
+std::expected<LockedStore, std::string> openForChange(const SessionArgs& a) {
+  auto lock =
+      manager::StoreLock::acquire(a.store, {0, "mirrorctl session", ""}, std::chrono::seconds(10));
+  if (!lock) return std::unexpected(lock.error());
+  auto store = SessionStore::open(a.store);
+  if (!store) return std::unexpected(store.error());
+  return LockedStore{std::move(*lock), std::move(*store)};
+}
+
+// Saves the change and applies it; a change OVS or the manager refused at once is not kept:
+// the session goes back to `before` (or away, for a new one) in the store and in OVS.
+int saveAndApply(SessionStore& store, const SessionArgs& a, const std::string& name,
+                 const std::optional<Session>& before) {
   if (auto saved = store.save(); !saved) return fail(saved.error());
-  return applyStore(store, a, name);
+  const Applied applied = applyStore(store, a, name);
+  if (applied != Applied::kRefused) return applied == Applied::kDone ? 0 : 1;
+  if (before) {
+    store.upsert(*before);
+  } else {
+    store.remove(name);
+  }
+  if (auto saved = store.save(); !saved) return fail(saved.error());
+  applyStore(store, a, name, false);
+  return fail(before ? "the change was refused (above) and is not kept: " + name + " is as it was"
+                     : "the session was refused (above) and is not kept");
 }
 
 int runCreate(SessionArgs& a) {
@@ -121,51 +167,57 @@ int runCreate(SessionArgs& a) {
   if (!a.name.empty()) j["name"] = a.name;
   if (auto overlay = overlaySessionFlags(j, a.flags); !overlay) return fail(overlay.error());
   if (a.viaServer()) return remoteCreate(a.remote, j);
-  auto store = SessionStore::open(a.store);
-  if (!store) return fail(store.error());
+  auto locked = openForChange(a);
+  if (!locked) return fail(locked.error());
+  SessionStore& store = locked->store;
   auto session = manager::sessionFromJson(j);
   if (!session) return fail(session.error().text());
-  if (store->find(session->name)) {
+  if (store.find(session->name)) {
     return fail("name: session " + session->name + " exists already (use `session set`)");
   }
-  if (!validate(*session, *store, {}, a)) return 1;
-  store->upsert(*session);
-  return saveAndApply(*store, a, session->name);
+  if (!validate(*session, store, {}, a)) return 1;
+  store.upsert(*session);
+  return saveAndApply(store, a, session->name, std::nullopt);
 }
 
 int runSet(SessionArgs& a) {
   if (a.viaServer()) return remoteSet(a.remote, a.name, a.set_flags);
-  auto store = SessionStore::open(a.store);
-  if (!store) return fail(store.error());
-  const Session* old = store->find(a.name);
+  auto locked = openForChange(a);
+  if (!locked) return fail(locked.error());
+  SessionStore& store = locked->store;
+  const Session* old = store.find(a.name);
   if (!old) return fail("no session named " + a.name);
-  nlohmann::json j = manager::sessionToJson(*old);
+  const Session before = *old;
+  nlohmann::json j = manager::sessionToJson(before);
   if (auto overlay = overlaySessionFlags(j, a.set_flags); !overlay) return fail(overlay.error());
   auto session = manager::sessionFromJson(j);
   if (!session) return fail(session.error().text());
-  if (!validate(*session, *store, a.name, a)) return 1;
-  store->upsert(*session);
-  return saveAndApply(*store, a, session->name);
+  if (!validate(*session, store, a.name, a)) return 1;
+  store.upsert(*session);
+  return saveAndApply(store, a, session->name, before);
 }
 
 int runEnable(SessionArgs& a, bool enabled) {
   if (a.viaServer()) return remoteEnable(a.remote, a.name, enabled);
-  auto store = SessionStore::open(a.store);
-  if (!store) return fail(store.error());
-  const Session* old = store->find(a.name);
+  auto locked = openForChange(a);
+  if (!locked) return fail(locked.error());
+  SessionStore& store = locked->store;
+  const Session* old = store.find(a.name);
   if (!old) return fail("no session named " + a.name);
-  Session s = *old;
+  const Session before = *old;
+  Session s = before;
   s.enabled = enabled;
-  store->upsert(s);
-  return saveAndApply(*store, a, a.name);
+  store.upsert(s);
+  return saveAndApply(store, a, a.name, before);
 }
 
 int runDelete(SessionArgs& a) {
   if (a.viaServer()) return remoteDelete(a.remote, a.name);
-  auto store = SessionStore::open(a.store);
-  if (!store) return fail(store.error());
-  if (!store->remove(a.name)) return fail("no session named " + a.name);
-  return saveAndApply(*store, a, a.name);
+  auto locked = openForChange(a);
+  if (!locked) return fail(locked.error());
+  if (!locked->store.remove(a.name)) return fail("no session named " + a.name);
+  if (auto saved = locked->store.save(); !saved) return fail(saved.error());
+  return applyStore(locked->store, a, a.name) == Applied::kNotApplied ? 1 : 0;
 }
 
 // Reads OVS (when reachable) and computes every session's status without changing anything.
@@ -250,6 +302,7 @@ CLI::App* addLeaf(CLI::App* parent, const std::string& name, const std::string& 
   cmd->parse_complete_callback([args, cmd] {
     args->explicit_local =
         cmd->count("--store") > 0 || cmd->count("--db") > 0 || std::getenv("OVSE_STORE") != nullptr;
+    args->explicit_none = args->remote.server == "none";
   });
   if (with_name) cmd->add_option("name", args->name, "session name")->required();
   return cmd;

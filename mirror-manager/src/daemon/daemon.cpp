@@ -24,6 +24,7 @@
 #include "mirror_manager/daemon/listen_address.h"
 #include "mirror_manager/daemon/request_guard.h"
 #include "mirror_manager/serve.h"
+#include "mirror_manager/store_lock.h"
 #include "sd_notify.h"
 #include "web_root.h"
 
@@ -370,6 +371,17 @@ int runServe(const ServeOptions& options) {
   auto http = httpSettings(options);
   if (!http) {
     std::cerr << "mirrorctl serve: " << http.error() << '\n';
+    return 1;
+  }
+  // One writer: while this daemon runs, `mirrorctl session` finds its API in the lock file and
+  // sends changes there instead of writing the store behind its back.
+  StoreHolder holder{0, "mirrorctl serve", ""};
+  for (const auto& address : http->first) {
+    if (address.is_unix && holder.server.empty()) holder.server = "unix:" + address.path.string();
+  }
+  auto lock = StoreLock::acquire(options.store, holder, std::chrono::seconds(2));
+  if (!lock) {
+    std::cerr << "mirrorctl serve: " << lock.error() << '\n';
     return 1;
   }
   auto store = SessionStore::open(options.store);
