@@ -63,8 +63,11 @@ std::expected<StoreLock, std::string> StoreLock::acquire(const std::filesystem::
   }
   const auto deadline = std::chrono::steady_clock::now() + wait;
   while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    if (errno != EWOULDBLOCK || std::chrono::steady_clock::now() >= deadline) {
-      auto other = readHolder(fd);
+    const bool busy = errno == EWOULDBLOCK;
+    // A daemon holds the store for as long as it runs: waiting for it is pointless.
+    auto other = readHolder(fd);
+    const bool daemon = other && other->program == "mirrorctl serve";
+    if (!busy || daemon || std::chrono::steady_clock::now() >= deadline) {
       ::close(fd);
       return std::unexpected("the session store " + store.string() + " is in use by " +
                              (other ? describe(*other) : std::string("another writer")));

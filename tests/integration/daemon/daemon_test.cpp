@@ -195,6 +195,25 @@ TEST_F(DaemonTest, TcpNeedsAPrivateTokenLoopbackIncludedAndRequestsWithoutItGet4
   EXPECT_NE(no_token.err.find("bearer token"), std::string::npos) << no_token.err;
 }
 
+// One writer: a second daemon on the same store is refused; the CLI pointed at the store sends
+// its change through the daemon that owns it (named in the store's lock file).
+TEST_F(DaemonTest, TheStoreHasOneWriterAndTheCliGoesThroughIt) {
+  auto d = start();
+  auto second = run({OVSE_MIRRORCTL, "serve", "--db", sandbox_->dbRemote(), "--store",
+                     store().string(), "--listen", "unix:" + (tmp_.path() / "b.sock").string()});
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_NE(second.err.find("is in use by mirrorctl serve"), std::string::npos) << second.err;
+  auto created =
+      ctl({"session", "create", "vialock", "--type", "local", "--source", "iface_id=vm-a",
+           "--dest-port", "analyzer", "--store", store().string(), "--db", sandbox_->dbRemote()});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_EQ(d->http("GET", "/api/v1/sessions/vialock").status, 200) << "the daemon made it";
+  auto behind =
+      ctl({"session", "delete", "vialock", "--store", store().string(), "--server", "none"});
+  EXPECT_EQ(behind.exit_code, 1);
+  EXPECT_NE(behind.err.find("in use by mirrorctl serve"), std::string::npos) << behind.err;
+}
+
 TEST_F(DaemonTest, CliSessionCommandsTalkToTheDaemonWithServer) {
   auto d = start();
   auto created = ctl({"session", "create", "viacli", "--type", "local", "--source", "iface_id=vm-a",
