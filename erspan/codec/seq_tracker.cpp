@@ -177,4 +177,33 @@ SeqResult SeqTracker::observe(std::uint32_t seq) noexcept {
   return {SeqVerdict::kInvalid, 0};
 }
 
+bool SeqTracker::aheadOf(const SeqTracker& other) const noexcept {
+  if (!started_) return false;
+  if (!other.started_) return true;
+  const std::uint32_t mask = modulusMask();
+  const std::uint32_t forward = (highest_ - other.highest_) & mask;
+  return forward != 0 && forward <= (mask >> 1);
+}
+
+void SeqTracker::absorb(const SeqTracker& other) noexcept {
+  if (!started_) {
+    const std::uint64_t received = counters_.received_count;
+    *this = other;
+    counters_.received_count += received;
+    return;
+  }
+  counters_.received_count += other.counters_.received_count;
+  if (!other.started_) return;
+  const std::uint32_t mask = modulusMask();
+  // At most kWindow steps, once per merge of two streams: not on the per-packet path.
+  for (std::uint32_t d = 0; d < other.tracked_; ++d) {
+    const std::uint32_t n = (other.highest_ - d) & other.modulusMask();
+    if (!other.test(n)) continue;
+    const std::uint32_t behind = (highest_ - n) & mask;
+    if (behind == 0 || behind >= tracked_ || test(n)) continue;
+    set(n);
+    if (counters_.lost_count > 0) --counters_.lost_count;
+  }
+}
+
 }  // namespace ovse::erspan

@@ -90,6 +90,14 @@ class SeqTracker {
   /// Width in use: kAuto until auto-detection has decided, then kBits32 or kBits30.
   [[nodiscard]] SeqWidth width() const noexcept { return width_; }
 
+  /// True when this tracker has seen a number and its highest is ahead of `other`'s.
+  [[nodiscard]] bool aheadOf(const SeqTracker& other) const noexcept;
+
+  /// Takes in what `other`, found to track the same counter, remembers: numbers of its window
+  /// that this one counted lost are no longer lost (they were delivered on the other stream);
+  /// its received count is added. Call it on the tracker that is ahead (aheadOf).
+  void absorb(const SeqTracker& other) noexcept;
+
  private:
   static constexpr std::size_t kWords = kWindow / 64;
 

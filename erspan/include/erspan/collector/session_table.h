@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "erspan/collector/sequence_scopes.h"
 #include "erspan/decap.h"
 #include "erspan/seq_tracker.h"
 
@@ -42,42 +43,33 @@ struct SessionKeyHash {
   std::size_t operator()(const SessionKey& key) const noexcept;
 };
 
-/// Which packets an exporter numbers from one GRE sequence counter. OVS numbers every ERSPAN
-/// packet of a host from one counter (all its `erspan` ports share one datapath tunnel port, so
-/// two sessions, and both directions of one, interleave); our exporter and most switches number
-/// per session; others per tunnel port, i.e. per direction. Loss is only meaningful in the
-/// scope the exporter numbers in.
-enum class SequenceScope : std::uint8_t { kExporter, kSession, kDirection };
-
-/// Text name of a scope ("exporter", "session", "direction").
-[[nodiscard]] const char* scopeName(SequenceScope scope) noexcept;
-
-/// The sequence stream of everything one exporter address sends, shared by its sessions.
-struct ExporterSequence {
-  SeqTracker tracker;
-  std::size_t session_count = 0;  ///< sessions seen from this exporter
-};
-
-/// The GRE sequence accounting of one session, kept in every scope at once: a numbering scope
-/// that is too narrow shows gaps that are the other streams' packets, one too wide shows
-/// interleaved counters as reordering, duplicates and restarts. The scope reported is the
-/// widest one with no more disorder than the narrower ones.
+/// The GRE sequence accounting of one session: a handle on its slot in the ExporterScopes of its
+/// exporter address, which learns whether it numbers per session, per direction or from a
+/// counter shared with sibling sessions (see SequenceScope).
 class SessionSequence {
  public:
-  explicit SessionSequence(ExporterSequence* exporter = nullptr) noexcept : exporter_(exporter) {}
+  SessionSequence() = default;
+  SessionSequence(ExporterScopes* scopes, std::size_t slot) noexcept
+      : scopes_(scopes), slot_(slot) {}
 
   /// Accounts `sequence` of a packet (egress = Type III D=1); returns its verdict in the scope
   /// chosen after it.
-  SeqResult observe(bool egress, std::uint32_t sequence) noexcept;
+  SeqResult observe(bool egress, std::uint32_t sequence) noexcept {
+    return scopes_->observe(slot_, egress, sequence);
+  }
   /// The scope whose counters counters() reports.
-  [[nodiscard]] SequenceScope scope() const noexcept;
-  /// Counters of scope(); for kExporter they cover all sessions of the exporter.
-  [[nodiscard]] SeqCounters counters() const noexcept;
+  [[nodiscard]] SequenceScope scope() const noexcept { return scopes_->scope(slot_); }
+  /// Counters in scope(); for kExporter this session's share of the shared counter's.
+  [[nodiscard]] SeqCounters counters() const noexcept { return scopes_->counters(slot_); }
+  /// True when `other` is a session of the same exporter numbered from the same counter.
+  [[nodiscard]] bool sharesCounterWith(const SessionSequence& other) const noexcept {
+    return scopes_ == other.scopes_ && slot_ != other.slot_ &&
+           scopes_->groupOf(slot_) == scopes_->groupOf(other.slot_);
+  }
 
  private:
-  ExporterSequence* exporter_;
-  SeqTracker session_;
-  std::array<SeqTracker, 2> directions_;
+  ExporterScopes* scopes_ = nullptr;
+  std::size_t slot_ = 0;
 };
 
 /// One session and its running totals.
@@ -94,6 +86,7 @@ struct Session {
   std::uint64_t written_count = 0;   ///< frames written to an output
   std::uint64_t filtered_count = 0;  ///< frames the inner filter rejected
   std::uint64_t dropped_count = 0;   ///< frames lost to output errors
+  std::uint64_t runt_count = 0;      ///< inner frames shorter than an Ethernet header: not written
   std::uint64_t first_ns = 0;        ///< arrival time of the first packet
   std::uint64_t last_ns = 0;         ///< arrival time of the latest packet
 };
@@ -107,7 +100,8 @@ class SessionTable {
   /// The session of `key`, created on first sight; nullptr when the table is full.
   Session* findOrAdd(const SessionKey& key);
 
-  /// Sequence numbers lost over all sessions, each exporter-scoped counter counted once.
+  /// Sequence numbers lost over all sessions (a shared counter's loss is shared among its
+  /// sessions, so it is counted once).
   [[nodiscard]] std::uint64_t lostCount() const noexcept;
 
   /// All sessions in order of first sight.
@@ -118,8 +112,8 @@ class SessionTable {
  private:
   std::size_t max_sessions_;
   std::unordered_map<SessionKey, Session*, SessionKeyHash> map_;
-  /// Per exporter address (IPv6 flag in byte 16): the stream shared by its sessions.
-  std::map<std::array<std::uint8_t, 17>, std::unique_ptr<ExporterSequence>> exporters_;
+  /// Per exporter address (IPv6 flag in byte 16): the sequence accounting of its sessions.
+  std::map<std::array<std::uint8_t, 17>, std::unique_ptr<ExporterScopes>> exporters_;
   std::vector<std::unique_ptr<Session>> list_;
   Session* last_ = nullptr;  ///< one-entry cache: consecutive packets mostly share a session
 };
