@@ -30,16 +30,36 @@ const char* typeName(erspan::ErspanType type) {
   return "GRE-TEB";
 }
 
-nlohmann::json sessionJson(const Session& s) {
+/// Labels of the sessions numbered from the same counter as `s` (empty unless shared).
+nlohmann::json sharedWith(const Session& s, const std::vector<std::unique_ptr<Session>>& all) {
+  nlohmann::json labels = nlohmann::json::array();
+  if (s.seq.scope() != erspan::collector::SequenceScope::kExporter) return labels;
+  for (const auto& other : all) {
+    if (s.seq.sharesCounterWith(other->seq)) labels.push_back(other->label);
+  }
+  return labels;
+}
+
+nlohmann::json sessionJson(const Session& s, const std::vector<std::unique_ptr<Session>>& all) {
   const auto seq = s.seq.counters();
-  return {{"exporter", s.exporter_text},      {s.key.gre ? "gre_key" : "session_id", s.key.id},
-          {"type", typeName(s.last_type)},    {"interface", s.label},
-          {"packets", s.packet_count},        {"bytes", s.byte_count},
-          {"written", s.written_count},       {"filtered", s.filtered_count},
-          {"dropped", s.dropped_count},       {"lost", seq.lost_count},
-          {"reordered", seq.reordered_count}, {"duplicated", seq.duplicate_count},
-          {"stale", seq.stale_count},         {"restarts", seq.restart_count},
-          {"sequence_scope", erspan::collector::scopeName(s.seq.scope())}};
+  return {{"exporter", s.exporter_text},
+          {s.key.gre ? "gre_key" : "session_id", s.key.id},
+          {"type", typeName(s.last_type)},
+          {"interface", s.label},
+          {"packets", s.packet_count},
+          {"bytes", s.byte_count},
+          {"written", s.written_count},
+          {"filtered", s.filtered_count},
+          {"dropped", s.dropped_count},
+          {"runt", s.runt_count},
+          {"lost", seq.lost_count},
+          {"reordered", seq.reordered_count},
+          {"duplicated", seq.duplicate_count},
+          {"stale", seq.stale_count},
+          {"invalid", seq.invalid_count},
+          {"restarts", seq.restart_count},
+          {"sequence_scope", erspan::collector::scopeName(s.seq.scope())},
+          {"sequence_shared_with", sharedWith(s, all)}};
 }
 
 nlohmann::json notOursJson(const erspan::collector::CollectorCounters& c) {
@@ -52,13 +72,13 @@ nlohmann::json notOursJson(const erspan::collector::CollectorCounters& c) {
   return reasons;
 }
 
-
 }  // namespace
 
 nlohmann::json collectStatsJson(const Collector& collector) {
   const auto& c = collector.counters();
   nlohmann::json sessions = nlohmann::json::array();
-  for (const auto& s : collector.sessions().sessions()) sessions.push_back(sessionJson(*s));
+  const auto& all = collector.sessions().sessions();
+  for (const auto& s : all) sessions.push_back(sessionJson(*s, all));
   nlohmann::json doc = {{"packets_read", c.frames_read},
                         {"bytes_read", c.bytes_read},
                         {"decapsulated", c.decapsulated},
@@ -68,6 +88,7 @@ nlohmann::json collectStatsJson(const Collector& collector) {
                         {"session_filtered", c.session_filtered},
                         {"session_limit", c.session_limit},
                         {"not_ethernet", c.not_ethernet},
+                        {"runt", c.runt},
                         {"inner_filtered", c.inner_filtered},
                         {"exporter_time_missing", c.exporter_time_missing},
                         {"lost", collector.sessions().lostCount()},
@@ -117,7 +138,8 @@ void printCollectSummary(std::ostream& out, const Collector& collector) {
   out << "packets read " << c.frames_read << ", decapsulated " << c.decapsulated << ", not ours "
       << c.notOursTotal() << ", rejected exporter " << c.rejected_exporter << ", session filtered "
       << c.session_filtered << ", inner filtered " << c.inner_filtered << ", not Ethernet "
-      << c.not_ethernet << ", over --max-sessions " << c.session_limit << "\n";
+      << c.not_ethernet << ", runt " << c.runt << ", over --max-sessions " << c.session_limit
+      << "\n";
   const nlohmann::json reasons = notOursJson(c);
   for (const auto& [reason, count] : reasons.items()) {
     out << "  not ours: " << reason << ": " << count << "\n";
@@ -130,15 +152,17 @@ void printCollectSummary(std::ostream& out, const Collector& collector) {
   }
   out << "capture: received " << c.capture.received_count << ", kernel dropped "
       << c.capture.kernel_drop_count << "\n";
-  Table table(
-      {"EXPORTER", "ID", "TYPE", "PACKETS", "BYTES", "WRITTEN", "LOST", "REORDERED", "DUPLICATED"});
+  Table table({"EXPORTER", "ID", "TYPE", "PACKETS", "BYTES", "WRITTEN", "LOST", "REORDERED",
+               "DUPLICATED", "STALE", "INVALID", "RESTARTS", "SCOPE"});
   for (const auto& s : collector.sessions().sessions()) {
     const auto seq = s->seq.counters();
     table.addRow({s->exporter_text, (s->key.gre ? "key " : "") + std::to_string(s->key.id),
                   typeName(s->last_type), std::to_string(s->packet_count),
                   std::to_string(s->byte_count), std::to_string(s->written_count),
                   std::to_string(seq.lost_count), std::to_string(seq.reordered_count),
-                  std::to_string(seq.duplicate_count)});
+                  std::to_string(seq.duplicate_count), std::to_string(seq.stale_count),
+                  std::to_string(seq.invalid_count), std::to_string(seq.restart_count),
+                  erspan::collector::scopeName(s->seq.scope())});
   }
   if (!table.empty()) table.print(out);
 }

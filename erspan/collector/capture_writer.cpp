@@ -121,9 +121,9 @@ bool CaptureWriter::close(const std::vector<std::unique_ptr<Session>>& sessions,
   if (format_ == OutputFormat::kPcapng && !file_->failed()) {
     for (std::size_t s = 0; s < interface_ids_.size() && s < sessions.size(); ++s) {
       const Session& session = *sessions[s];
-      // Loss is known per session (or only per exporter: then not per interface), so it goes
-      // on the session's first interface.
-      bool loss_written = session.seq.scope() == SequenceScope::kExporter;
+      // Loss is known per session (a shared counter's loss is shared among its sessions), so it
+      // goes on the session's first interface.
+      bool loss_written = false;
       for (const std::int32_t id : interface_ids_[s]) {
         if (id < 0) continue;
         InterfaceStatistics isb;

@@ -177,6 +177,13 @@ void Collector::deliver(Session& session, const DecapView& view, const io::Captu
     ++counters_.not_ethernet;  // FT says IP or reserved: never written as Ethernet
     return;
   }
+  if (view.frame.size() < kEthernetHeaderBytes) {
+    // Its GRE number was accounted above (the exporter did send it), but 0-13 bytes are no
+    // Ethernet frame: tshark shows them malformed.
+    ++counters_.runt;
+    ++session.runt_count;
+    return;
+  }
   const auto captured = static_cast<std::uint32_t>(view.frame.size());
   // OVS's snaplen cuts after encapsulation (the outer length tells); an exporter that cut before
   // sets T, and the inner IP length tells.

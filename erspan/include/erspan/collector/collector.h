@@ -34,6 +34,7 @@ struct CollectorCounters {
   std::uint64_t session_filtered = 0;       ///< session not in --session
   std::uint64_t session_limit = 0;          ///< dropped because the session table was full
   std::uint64_t not_ethernet = 0;           ///< Type III FT != 0: never written as Ethernet
+  std::uint64_t runt = 0;  ///< inner frames shorter than an Ethernet header: never written
   std::uint64_t inner_filtered = 0;         ///< rejected by --filter
   std::uint64_t exporter_time_missing = 0;  ///< --time exporter, but no usable stamp: arrival
   std::uint64_t tap_written = 0;            ///< frames re-injected
