@@ -8,15 +8,18 @@
 #include <iterator>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "mirror_manager/apply.h"
 #include "mirror_manager/collector_routes.h"
 #include "mirror_manager/daemon/listen_address.h"
 #include "mirror_manager/json_text.h"
 #include "mirror_manager/session_json.h"
+#include "mirror_manager/session_reply.h"
 #include "mirror_manager/store_lock.h"
 #include "mirror_manager/validation.h"
 #include "ovsdb_flags.h"
+#include "rest_client.h"
 #include "session_flags.h"
 #include "session_remote.h"
 #include "session_view.h"
@@ -49,6 +52,11 @@ struct SessionArgs {
       auto holder = manager::StoreLock::holder(store);
       if (holder && holder->program == "mirrorctl serve" && !holder->server.empty()) {
         remote.server = holder->server;
+        // A daemon takes the lock before its socket is up: give it a moment to start.
+        const std::string socket = holder->server.substr(std::string_view("unix:").size());
+        for (int i = 0; i < 100 && !socketAnswers(socket); ++i) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
       }
     }
     return !remote.server.empty();
@@ -162,7 +170,8 @@ int runCreate(SessionArgs& a) {
   if (!a.flags.from_json.empty()) {
     auto file = readJsonFile(a.flags.from_json);
     if (!file) return fail(file.error());
-    j = *file;
+    // What `session show --json` prints is accepted: its status and counters are not input.
+    j = manager::sessionPartOf(*file);
   }
   if (!a.name.empty()) j["name"] = a.name;
   if (auto overlay = overlaySessionFlags(j, a.flags); !overlay) return fail(overlay.error());
@@ -247,13 +256,12 @@ int runList(SessionArgs& a) {
     printSessionTable(std::cout, store->sessions(), seen.statuses, seen.state.get());
     return 0;
   }
+  // The daemon's shape (GET /api/v1/sessions), so scripts read one form with or without it.
   nlohmann::json list = nlohmann::json::array();
   for (std::size_t i = 0; i < store->sessions().size(); ++i) {
     const Session& s = store->sessions()[i];
-    nlohmann::json entry = manager::sessionToJson(s);
-    if (i < seen.statuses.size()) entry["status"] = statusJson(seen.statuses[i]);
-    if (seen.state) entry["mirrored_packets"] = mirrorCounters(*seen.state, s.name).packets;
-    list.push_back(entry);
+    const manager::SessionStatus* status = i < seen.statuses.size() ? &seen.statuses[i] : nullptr;
+    list.push_back(manager::sessionReplyJson(s, status, seen.state.get()));
   }
   std::cout << manager::dumpJson(list, 2) << '\n';
   return 0;
@@ -269,12 +277,13 @@ int runShow(SessionArgs& a, bool stats_only) {
   const manager::SessionStatus* status = nullptr;
   for (const auto& st : seen.statuses) status = st.name == a.name ? &st : status;
   if (a.json) {
-    nlohmann::json j = stats_only ? nlohmann::json{{"name", a.name}} : manager::sessionToJson(*s);
-    if (status) j["status"] = statusJson(*status);
-    if (seen.state) {
-      auto c = mirrorCounters(*seen.state, a.name);
-      j["mirrored"] = {{"packets", c.packets}, {"bytes", c.bytes}, {"rows", c.per_row}};
+    // show: the daemon's shape (GET /api/v1/sessions/NAME), which --from-json takes back.
+    nlohmann::json j = manager::sessionReplyJson(*s, status, seen.state.get());
+    if (stats_only) {
+      j.erase("session");
+      j["name"] = a.name;
     }
+    if (seen.state) j["mirrored"]["rows"] = mirrorCounters(*seen.state, a.name).per_row;
     std::cout << manager::dumpJson(j, 2) << '\n';
     return 0;
   }

@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <thread>
-
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "harness/capture.h"
 #include "harness/sandbox.h"
@@ -50,7 +50,8 @@ class SessionTest : public ::testing::Test {
   std::unique_ptr<Background> serve() {
     return std::make_unique<Background>(
         std::vector<std::string>{OVSE_MIRRORCTL, "serve", "--db", sandbox_->dbRemote(), "--store",
-                                 store()},
+                                 store(), "--listen",
+                                 "unix:" + (tmp_.path() / "api.sock").string()},
         sandbox_->dir() / "mirrorctl-serve.log");  // kept with the sandbox logs on failure
   }
 
@@ -212,8 +213,9 @@ TEST_F(SessionTest, NativeErspanFramesOverTheUnderlayMtuAreAWarningUntilItFits) 
   EXPECT_EQ(small_and_big("icmp && frame.len > 1500"), 0u) << "OVS delivered what it drops?";
 
   ASSERT_EQ(sandbox_->exec("col", {"ip", "link", "set", "eth0", "mtu", "9000"}).exit_code, 0);
-  ASSERT_EQ(sandbox_->vsctl({"set", "interface", "col", "mtu_request=9000", "--", "set",
-                             "interface", "br-ul", "mtu_request=9000"})
+  ASSERT_EQ(sandbox_
+                ->vsctl({"set", "interface", "col", "mtu_request=9000", "--", "set", "interface",
+                         "br-ul", "mtu_request=9000"})
                 .exit_code,
             0);
   waitFor(false);
@@ -345,6 +347,32 @@ TEST_F(SessionTest, SessionThatWouldMirrorItsOwnErspanIsRefused) {
   auto list = inHv({"session", "list"});
   EXPECT_EQ(list.out.find("loop"), std::string::npos) << list.out;
   EXPECT_NE(list.out.find("vm"), std::string::npos) << list.out;
+}
+
+// One JSON shape for a session everywhere: what `show --json` prints, `create --from-json`
+// takes back; `list --json` has the daemon's keys (session, status, mirrored).
+TEST_F(SessionTest, ShowJsonRoundTripsThroughFromJsonAndListHasTheDaemonsShape) {
+  ASSERT_EQ(ctl({"session", "create", "web", "--type", "local", "--source",
+                 "iface_id=vm-a,direction=both", "--dest-port", "analyzer",
+                 "--mirrored-packet-length", "96", "--description", "round trip"})
+                .exit_code,
+            0);
+  auto shown = ctl({"session", "show", "web", "--json"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  const auto before = nlohmann::json::parse(shown.out);
+  EXPECT_EQ(before["status"]["state"], "active");
+  const auto file = tmp_.path() / "web.json";
+  std::ofstream(file) << shown.out;
+  ASSERT_EQ(ctl({"session", "delete", "web"}).exit_code, 0);
+  auto again = ctl({"session", "create", "--from-json", file.string()});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  auto after = nlohmann::json::parse(ctl({"session", "show", "web", "--json"}).out);
+  EXPECT_EQ(after["session"], before["session"]);
+  auto list = nlohmann::json::parse(ctl({"session", "list", "--json"}).out);
+  ASSERT_EQ(list.size(), 1u);
+  for (const char* key : {"session", "status", "mirrored"}) {
+    EXPECT_TRUE(list[0].contains(key)) << key << " in " << list.dump();
+  }
 }
 
 TEST_F(SessionTest, BadInputIsRefusedWithTheFieldAndValue) {
