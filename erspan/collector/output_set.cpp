@@ -162,7 +162,15 @@ OutputSet::Slot& OutputSet::slotFor(const Session& session) {
 void OutputSet::makeRoom(std::uint64_t buffer_bytes, std::uint64_t now_ns) {
   while (auto victim = lru_.victimFor(buffer_bytes)) {
     closeSlot(*slots_[*victim], now_ns, true);
-    ++counters_.evicted_count;
+    const std::uint64_t n = ++counters_.evicted_count;
+    // More active sessions than --max-outputs make a file per frame: say so at 1, 10, 100, ...
+    if (n == next_eviction_log_) {
+      next_eviction_log_ *= 10;
+      log_(std::to_string(n) + " file(s) closed so far to stay within --max-outputs " +
+           std::to_string(config_.max_outputs) + " and the file buffers' budget (a session's " +
+           "next frame goes on in a new file); raise --max-outputs if that many sessions are "
+           "active");
+    }
   }
 }
 

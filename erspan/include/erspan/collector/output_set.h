@@ -110,6 +110,7 @@ class OutputSet {
   std::unique_ptr<WriteBehind> write_behind_;
   std::vector<std::unique_ptr<Slot>> slots_;
   OutputLru lru_;  ///< open slots by last write, within max_outputs and the buffer budget
+  std::uint64_t next_eviction_log_ = 1;  ///< evicted_count at which to log next (×10 each time)
   OutputCounters counters_;
   std::vector<std::string> paths_;
 };

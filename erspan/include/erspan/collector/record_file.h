@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "erspan/collector/record_buffer.h"
 #include "erspan/collector/write_behind.h"
 #include "erspan/io/safe_file.h"
 
@@ -82,8 +83,8 @@ class RecordFile {
   bool is_stdout_;
   bool regular_ = false;  ///< a regular file (can be truncated back after an error)
   WriteBehind* writer_;
-  std::vector<std::uint8_t> buffers_[2];
-  std::vector<std::uint8_t>* buffer_;  ///< the one records go into
+  RecordBuffer buffers_[2];  ///< resident only as far as records fill them (record_buffer.h)
+  RecordBuffer* buffer_;     ///< the one records go into
   std::size_t used_ = 0;
   std::uint64_t buffered_records_ = 0;
   WriteBehind::Job job_;  ///< the other buffer, while `pending_`
