@@ -7,6 +7,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "mirror_manager/json_text.h"
+
 namespace ovse::cli {
 
 namespace asio = boost::asio;
@@ -83,7 +85,7 @@ std::expected<RestReply, std::string> exchange(Stream& stream, const RestServer&
   if (!server.token.empty()) req.set(http::field::authorization, "Bearer " + server.token);
   if (body) {
     req.set(http::field::content_type, "application/json");
-    req.body() = body->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    req.body() = manager::dumpJson(*body);
   }
   req.prepare_payload();
   beast::error_code ec;
@@ -95,8 +97,9 @@ std::expected<RestReply, std::string> exchange(Stream& stream, const RestServer&
   stream.socket().shutdown(asio::socket_base::shutdown_both, ec);
   RestReply reply;
   reply.status = static_cast<int>(res.result_int());
-  reply.body = nlohmann::json::parse(res.body(), nullptr, false);
-  if (reply.body.is_discarded()) reply.body = nullptr;
+  // The reply is input too: a hostile --server must not overflow our stack.
+  auto parsed = manager::parseJson(res.body());
+  reply.body = parsed ? std::move(*parsed) : nlohmann::json(nullptr);
   return reply;
 }
 

@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "mirror_manager/json_text.h"
+
 namespace ovse::manager {
 namespace {
 
@@ -23,8 +25,9 @@ std::optional<StoreHolder> readHolder(int fd) {
   char buf[1024];
   const ssize_t n = ::pread(fd, buf, sizeof buf, 0);
   if (n <= 0) return std::nullopt;
-  auto j = nlohmann::json::parse(std::string(buf, static_cast<std::size_t>(n)), nullptr, false);
-  if (!j.is_object()) return std::nullopt;
+  auto parsed = parseJson(std::string_view(buf, static_cast<std::size_t>(n)));
+  if (!parsed || !parsed->is_object()) return std::nullopt;
+  const nlohmann::json& j = *parsed;
   StoreHolder h;
   if (j.contains("pid") && j["pid"].is_number_integer()) h.pid = j["pid"].get<long>();
   if (j.contains("program") && j["program"].is_string()) h.program = j["program"];
@@ -35,7 +38,7 @@ std::optional<StoreHolder> readHolder(int fd) {
 void writeHolder(int fd, const StoreHolder& h) {
   nlohmann::json j{{"pid", static_cast<long>(::getpid())}, {"program", h.program}};
   if (!h.server.empty()) j["server"] = h.server;
-  const std::string text = j.dump() + "\n";
+  const std::string text = dumpJson(j) + "\n";
   if (::ftruncate(fd, 0) == 0) {
     [[maybe_unused]] ssize_t n = ::pwrite(fd, text.data(), text.size(), 0);
   }

@@ -4,6 +4,7 @@
 #include "mirror_manager/collector_routes.h"
 #include "mirror_manager/json_text.h"
 #include "mirror_manager/session_json.h"
+#include "mirror_manager/session_reply.h"
 #include "mirror_manager/switch_report.h"
 #include "mirror_manager/validation.h"
 
@@ -92,7 +93,26 @@ std::expected<SessionReply, ApiError> SessionService::commit(Session s,
     return std::unexpected(ApiError{500, saved.error(), "", {}});
   }
   reconcileNow();
-  return SessionReply{replyBody(s, statusOf(last_.statuses, s.name)), created};
+  const SessionStatus* status = statusOf(last_.statuses, s.name);
+  if (status && status->state == SessionState::kError) return undo(std::move(before), *status);
+  return SessionReply{replyBody(s, status), created};
+}
+
+// A change that OVS or the manager refused when it was applied is not kept: the store and OVS
+// go back to what they were, and the caller gets why (422, each problem an issue).
+std::unexpected<ApiError> SessionService::undo(SessionStore before, const SessionStatus& refused) {
+  ApiError e{422, "", "", {}};
+  for (const auto& problem : refused.problems) {
+    e.issues.push_back(Issue{Issue::Severity::kError, "", problem});
+  }
+  e.message = "refused and not kept: " +
+              (refused.problems.empty() ? std::string("OVS refused it") : refused.problems.front());
+  store_ = std::move(before);
+  if (auto saved = store_.save(); !saved) {
+    e.message += "; and the store could not be put back: " + saved.error();
+  }
+  reconcileNow();
+  return std::unexpected(std::move(e));
 }
 
 std::expected<SessionReply, ApiError> SessionService::create(const nlohmann::json& body) {
@@ -167,18 +187,8 @@ ReconcileScope SessionService::scope() const {
 }
 
 nlohmann::json SessionService::replyBody(const Session& s, const SessionStatus* status) const {
-  nlohmann::json j;
-  j["session"] = sessionToJson(s);
-  if (status) {
-    j["status"] = statusJson(*status);
-  } else {
-    j["status"]["state"] = "unknown";
-  }
   auto state = backend_.state();
-  MirrorCounters c = state ? mirrorCounters(*state, s.name) : MirrorCounters{};
-  j["mirrored"]["packets"] = c.packets;
-  j["mirrored"]["bytes"] = c.bytes;
-  return j;
+  return sessionReplyJson(s, status, state.get());
 }
 
 std::expected<SessionReply, ApiError> SessionService::get(const std::string& name) const {

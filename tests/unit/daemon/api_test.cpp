@@ -171,6 +171,22 @@ TEST_F(DaemonApi, TokenGuardsApiAndMetricsButNotTheUi) {
   EXPECT_EQ(ui.content_type, "text/html; charset=utf-8");
 }
 
+// A change OVS refuses when it is applied leaves nothing behind: not in the store, not in OVS.
+TEST_F(DaemonApi, ACreateOvsRefusesIsNotKept) {
+  api();
+  fake_.failNextApply("ovsdb-server refused the transaction: constraint violation");
+  auto r = call("POST", "/api/v1/sessions", kLocal);
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_NE(body(r)["error"].get<std::string>().find("refused and not kept"), std::string::npos)
+      << r.body;
+  EXPECT_EQ(call("GET", "/api/v1/sessions/web").status, 404);
+  auto reopened = SessionStore::open(tmp_.path() / "sessions.json");
+  ASSERT_TRUE(reopened);
+  EXPECT_EQ(reopened->find("web"), nullptr);
+  // A retry is not told the session exists.
+  EXPECT_EQ(call("POST", "/api/v1/sessions", kLocal).status, 201);
+}
+
 TEST_F(DaemonApi, TcpWithoutATokenIsRefusedEvenOnLoopback) {
   auto& a = api();
   EXPECT_EQ(a.handle({"GET", "/api/v1/sessions", {{"host", "127.0.0.1:8470"}}, ""}).status, 401);

@@ -71,6 +71,7 @@ class SessionService {
 
  private:
   std::expected<SessionReply, ApiError> commit(Session s, std::string_view replacing);
+  std::unexpected<ApiError> undo(SessionStore before, const SessionStatus& refused);
   std::vector<SessionStatus> observe() const;
   /// The store's scope, with the routes to its collectors for the loop guard.
   ReconcileScope scope() const;
