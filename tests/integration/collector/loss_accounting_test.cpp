@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -128,6 +129,203 @@ TEST(LossAccounting, RuntInnerFramesAreCountedNotWritten) {
     EXPECT_EQ(line.find('\t'), line.size() - 1) << "malformed: " << line;
   }
   EXPECT_EQ(count, 10);
+}
+
+/// Starts `command` in `netns` in the background (bounded by a timeout); returns its pid.
+int spawnIn(const std::string& netns, const std::string& command, const std::string& log) {
+  auto r = runShell("ip netns exec " + netns + " timeout 120 " + command + " >" + log + " 2>" +
+                    log + ".err & echo $!");
+  return std::stoi(r.out);
+}
+
+/// SIGINT to `pid`, then waits (up to 10 s) until it is gone.
+void interruptAndWait(int pid) {
+  kill(pid, SIGINT);
+  for (int i = 0; i < 1000 && kill(pid, 0) == 0; ++i) usleep(10000);
+}
+
+/// Polls `check` every 50 ms for up to `seconds`; true once it holds.
+template <typename Check>
+bool waitFor(Check check, int seconds) {
+  for (int i = 0; i < seconds * 20; ++i) {
+    if (check()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return check();
+}
+
+/// A native OVS ERSPAN II port `port` (key = session ID) mirroring VM port `vm` to 10.99.0.2.
+void addNativeSession(Sandbox& sb, const std::string& port, const std::string& vm, int key) {
+  ASSERT_EQ(sb.vsctl({"add-port", "br0", port, "--", "set", "interface", port, "type=erspan",
+                      "options:remote_ip=10.99.0.2", "options:key=" + std::to_string(key),
+                      "options:erspan_ver=1", "options:erspan_idx=3"})
+                .exit_code,
+            0);
+  ASSERT_EQ(sb.vsctl({"--",
+                      "--id=@p",
+                      "get",
+                      "port",
+                      port,
+                      "--",
+                      "--id=@s",
+                      "get",
+                      "port",
+                      vm,
+                      "--",
+                      "--id=@m",
+                      "create",
+                      "mirror",
+                      "name=m" + port,
+                      "select-src-port=@s",
+                      "select-dst-port=@s",
+                      "output-port=@p",
+                      "--",
+                      "add",
+                      "bridge",
+                      "br0",
+                      "mirrors",
+                      "@m"})
+                .exit_code,
+            0);
+}
+
+/// (session ID, GRE sequence number) of every ERSPAN packet in `pcap`, in arrival order.
+std::vector<std::pair<int, std::uint32_t>> wireSequence(const std::string& pcap) {
+  auto r = run({"tshark", "-r", pcap, "-Y", "erspan", "-T", "fields", "-e", "erspan.spanid", "-e",
+                "gre.sequence_number"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::pair<int, std::uint32_t>> out;
+  std::istringstream in(r.out);
+  int id = 0;
+  std::uint32_t seq = 0;
+  while (in >> id >> seq) out.emplace_back(id, seq);
+  return out;
+}
+
+/// Numbers missing from a series that counts up from one counter and restarts (jumps back):
+/// per run from a start to just before the next restart, the numbers between its lowest and
+/// highest that never arrived. Also returns the number of restarts.
+std::pair<std::uint64_t, int> missingAndRestarts(const std::vector<std::uint32_t>& series) {
+  std::uint64_t missing = 0;
+  int restarts = 0;
+  std::set<std::uint32_t> run;
+  const auto close = [&] {
+    if (!run.empty()) missing += *run.rbegin() - *run.begin() + 1 - run.size();
+    run.clear();
+  };
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    if (i > 0 && series[i] + 1000 < series[i - 1]) {
+      close();
+      ++restarts;
+    }
+    run.insert(series[i]);
+  }
+  close();
+  return {missing, restarts};
+}
+
+// Measured here: OVS numbers the ERSPAN packets of all its native ports of one host from one
+// counter (two sessions' numbers interleave into one series), and starts it again when
+// ovs-vswitchd restarts. The collector must count exactly the numbers that never arrived.
+TEST(LossAccountingLive, VswitchdKilledAndRestartedUnderTwoNativeSessions) {
+  OVSE_REQUIRE_SANDBOX();
+  TempDir tmp;
+  const std::string dir = tmp.path().string();
+  Sandbox sb;
+  sb.addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01");
+  sb.addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02");
+  // Nothing but the test's pings may be mirrored (the counts are compared exactly): no IPv6
+  // neighbour discovery, no ARP.
+  for (const auto& [vm, peer] : {std::pair{"vm1", "2"}, std::pair{"vm2", "1"}}) {
+    sb.exec(vm, {"sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1"});
+    sb.exec(vm, {"sysctl", "-qw", "net.ipv6.conf.eth0.disable_ipv6=1"});
+    ASSERT_EQ(
+        sb.exec(vm, {"ip", "neigh", "replace", std::string("10.0.0.") + peer, "lladdr",
+                     std::string("02:00:00:00:00:0") + peer, "nud", "permanent", "dev", "eth0"})
+            .exit_code,
+        0);
+  }
+  sb.addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
+  addNativeSession(sb, "t1", "vm1", 101);
+  addNativeSession(sb, "t2", "vm2", 102);
+  const int sniffer =
+      spawnIn(sb.netns("col"), "tcpdump -U -i eth0 -w " + dir + "/outer.pcap proto gre",
+              dir + "/tcpdump.log");
+  const int collector = spawnIn(sb.netns("col"),
+                                std::string(OVSE_MIRRORCTL) +
+                                    " collect -i eth0 --allow 10.99.0.0/24 --json --stats-json " +
+                                    dir + "/stats.json -w " + dir + "/out.pcapng",
+                                dir + "/collect.json");
+  ASSERT_TRUE(waitFor(
+      [&] {
+        return runShell("grep -q 'listening on' " + dir + "/tcpdump.log.err && grep -q " +
+                        "'listening on' " + dir + "/collect.json.err")
+                   .exit_code == 0;
+      },
+      30))
+      << runShell("cat " + dir + "/tcpdump.log.err " + dir + "/collect.json.err").out;
+  EXPECT_EQ(sb.exec("vm1", {"ping", "-q", "-c", "300", "-i", "0.005", "10.0.0.2"}).exit_code, 0);
+  // kill -9: no clean shutdown; the database keeps the ports and mirrors.
+  const auto pid = runShell("cat " + (sb.dir() / "ovs-vswitchd.pid").string()).out;
+  ASSERT_EQ(kill(std::stoi(pid), SIGKILL), 0);
+  sb.restartVswitchd();
+  ASSERT_TRUE(waitFor(
+      [&] {
+        return sb.exec("vm1", {"ping", "-c", "1", "-W", "1", "10.0.0.2"}).exit_code == 0;
+      },
+      30));
+  EXPECT_EQ(sb.exec("vm1", {"ping", "-q", "-c", "300", "-i", "0.005", "10.0.0.2"}).exit_code, 0);
+  // A last ping of a size nothing else has: once its four mirrored copies (request and reply on
+  // both sessions) are in tcpdump's file (-U writes each packet), everything before them is too.
+  EXPECT_EQ(sb.exec("vm1", {"ping", "-c", "1", "-s", "999", "10.0.0.2"}).exit_code, 0);
+  EXPECT_TRUE(waitFor(
+      [&] {
+        return runShell("tshark -r " + dir + "/outer.pcap -Y 'ip.len == 1027' 2>/dev/null | wc -l")
+                   .out == "4\n";
+      },
+      10));
+  interruptAndWait(sniffer);
+  const auto wire = wireSequence(dir + "/outer.pcap");
+  // Everything tcpdump saw has reached the collector before it is stopped.
+  EXPECT_TRUE(waitFor(
+      [&] {
+        std::ifstream in(dir + "/stats.json");
+        const json stats = json::parse(in, nullptr, false);
+        return !stats.is_discarded() && stats.value("decapsulated", 0ul) >= wire.size();
+      },
+      10));
+  interruptAndWait(collector);
+
+  std::map<int, std::vector<std::uint32_t>> by_session;
+  std::vector<std::uint32_t> all;
+  for (const auto& [id, seq] : wire) {
+    by_session[id].push_back(seq);
+    all.push_back(seq);
+  }
+  ASSERT_EQ(by_session.size(), 2u);
+  const auto [missing, restarts] = missingAndRestarts(all);
+  std::cout << "on the wire: " << all.size()
+            << " ERSPAN packets (session 101: " << by_session[101].size()
+            << ", 102: " << by_session[102].size() << "), one series with " << restarts
+            << " restart(s) and " << missing << " number(s) missing\n";
+  EXPECT_GE(restarts, 1) << "ovs-vswitchd's restart starts the counter again";
+  // Each session alone has gaps (its sibling's numbers); together they form one series.
+  for (const auto& [id, series] : by_session) {
+    EXPECT_GT(missingAndRestarts(series).first, missing + 100) << "session " << id;
+  }
+  std::ifstream in(dir + "/collect.json");
+  const json summary = json::parse(in, nullptr, false);
+  ASSERT_FALSE(summary.is_discarded()) << runShell("cat " + dir + "/collect.json*").out;
+  EXPECT_EQ(summary["lost"], missing) << summary.dump(1);
+  for (const auto& s : summary["sessions"]) {
+    const int id = s["session_id"];
+    EXPECT_EQ(s["packets"], by_session[id].size()) << id;
+    EXPECT_EQ(s["sequence_scope"], "exporter") << id;
+    EXPECT_EQ(s["restarts"], restarts) << id;
+    EXPECT_EQ(s["duplicated"], 0) << id;
+    EXPECT_EQ(s["stale"], 0) << id;
+    EXPECT_LE(s["invalid"].get<int>(), 1) << id;
+  }
 }
 
 }  // namespace
