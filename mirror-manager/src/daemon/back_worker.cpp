@@ -35,18 +35,19 @@ BackWorker::BackWorker(asio::io_context& front, HttpCounters& counters,
 
 BackWorker::~BackWorker() { stop(); }
 
-void BackWorker::start() {
-  thread_ = std::thread([this] {
-    // A task's exception is logged by runGuarded; this keeps the loop alive for anything else.
-    for (;;) {
-      try {
-        back_.run();
-        return;
-      } catch (const std::exception& e) {
-        log_(std::string("internal error (the daemon goes on): ") + e.what());
-      }
+void runLogged(asio::io_context& context, const std::function<void(const std::string&)>& log) {
+  for (;;) {
+    try {
+      context.run();
+      return;
+    } catch (const std::exception& e) {
+      log(std::string("internal error (the daemon goes on): ") + e.what());
     }
-  });
+  }
+}
+
+void BackWorker::start() {
+  thread_ = std::thread([this] { runLogged(back_, log_); });
 }
 
 void BackWorker::stop() {

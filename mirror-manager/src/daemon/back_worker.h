@@ -16,6 +16,11 @@
 
 namespace ovse::manager::daemon {
 
+/// Runs `context` until it is stopped or out of work. An exception that escapes a handler is
+/// logged and the loop goes on: one bad event never takes the daemon down.
+void runLogged(boost::asio::io_context& context,
+               const std::function<void(const std::string&)>& log);
+
 class BackWorker {
  public:
   /// Builds the answer of a request that its handler did not give in time; gets how long the

@@ -4,7 +4,6 @@
 // OVSDB IDL thread's changes to the back worker.
 #include <atomic>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -20,13 +19,11 @@
 #include "http_server.h"
 #include "log.h"
 #include "mirror_manager/daemon/api.h"
-#include "mirror_manager/daemon/auth.h"
 #include "mirror_manager/daemon/listen_address.h"
-#include "mirror_manager/daemon/request_guard.h"
 #include "mirror_manager/serve.h"
 #include "mirror_manager/store_lock.h"
 #include "sd_notify.h"
-#include "web_root.h"
+#include "serve_settings.h"
 
 namespace ovse::manager {
 namespace {
@@ -117,7 +114,8 @@ class Daemon {
     });
     watcher_ = std::thread([this] { watchOvsdb(); });
     sdNotify("READY=1");
-    runLoop();
+    // A handler's exception is answered as a 500 where it happens; runLogged is the last net.
+    runLogged(io_, logLine);
     stopping_ = true;
     watcher_.join();
     for (auto& server : servers_) server->stop();
@@ -127,19 +125,6 @@ class Daemon {
   }
 
  private:
-  // A handler's exception is already answered as a 500; this is the last net for any other
-  // completion handler, so one bad event never takes the daemon down.
-  void runLoop() {
-    for (;;) {
-      try {
-        io_.run();
-        return;
-      } catch (const std::exception& e) {
-        logLine(std::string("internal error (the daemon goes on): ") + e.what());
-      }
-    }
-  }
-
   ApiOptions withDaemonFigures(ApiOptions options) {
     options.exporter = [this](const std::string& name) { return exports_.figures(name); };
     options.capture = [this](const std::string& name) { return captures_.figures(name); };
@@ -327,43 +312,6 @@ class Daemon {
   std::filesystem::file_time_type store_mtime_;
   int stop_signal_ = SIGTERM;
 };
-
-// The listeners and API options from the flags; an error names the flag.
-std::expected<std::pair<std::vector<ListenAddress>, ApiOptions>, std::string> httpSettings(
-    const ServeOptions& options) {
-  std::vector<ListenAddress> listeners;
-  ApiOptions api;
-  bool tcp = false;
-  for (const auto& text : options.listen) {
-    if (text.empty()) continue;
-    auto listen = parseListenAddress(text);
-    if (!listen) return std::unexpected(listen.error());
-    if (!listen->is_unix) {
-      boost::system::error_code ec;
-      auto address = asio::ip::make_address(listen->host, ec);
-      if (ec)
-        return std::unexpected("--listen " + text + ": " + listen->host + " is not an IP address");
-      tcp = true;
-      api.hosts.addresses.push_back(address.to_string());
-      if (address.is_loopback() || address.is_unspecified()) api.hosts.names.push_back("localhost");
-    }
-    listeners.push_back(*listen);
-  }
-  for (const auto& name : options.allow_hosts) api.hosts.names.push_back(hostPart(name));
-  if (!options.token_file.empty()) {
-    auto token = loadToken(options.token_file);
-    if (!token) return std::unexpected(token.error());
-    api.token = *token;
-  } else if (tcp) {
-    // Loopback is no boundary on a shared host: any local user (or a browser page) reaches it.
-    return std::unexpected(
-        "--listen on TCP needs --token-file (every local user can reach a TCP port, loopback "
-        "included); use --listen unix:PATH for access by file mode");
-  }
-  api.web_root = resolveWebRoot(options.web_root);
-  api.ovsdb_remote = options.connect.remote;
-  return std::pair{std::move(listeners), std::move(api)};
-}
 
 }  // namespace
 
