@@ -2,6 +2,7 @@
 #include "ovs_plugin/ovsdb_client.h"
 
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -37,6 +38,15 @@ std::expected<std::unique_ptr<OvsdbClient>, std::string> OvsdbClient::start(
     if (options.private_key.empty() || options.certificate.empty() || options.ca_cert.empty()) {
       return std::unexpected("--db " + options.remote +
                              ": ssl remotes need --private-key, --certificate and --ca-cert");
+    }
+    // Like ssh with its keys: a private key others may read is refused, not used.
+    struct stat st {};
+    if (::stat(options.private_key.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
+      char mode[8];
+      std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+      return std::unexpected("--private-key " + options.private_key +
+                             ": other users can access it (mode " + mode + "); run chmod 600 " +
+                             options.private_key);
     }
     ovse_set_ssl(options.private_key.c_str(), options.certificate.c_str(), options.ca_cert.c_str(),
                  false);
