@@ -133,5 +133,25 @@ TEST(ExporterScopes, OneSessionKeepsItsDirectionScope) {
   EXPECT_EQ(scopes.counters(s).lost_count, 1u);
 }
 
+TEST(ExporterScopes, AnyMixOfNumbersKeepsCountersSane) {
+  std::mt19937 random(5);
+  ExporterScopes scopes;
+  for (int i = 0; i < 6; ++i) scopes.addSession();
+  std::array<std::uint32_t, 3> counters{1, 1000, 1};
+  for (int i = 0; i < 30000; ++i) {
+    const std::size_t slot = random() % 6;
+    std::uint32_t& c = counters[slot % 3];  // slots 0 and 3 share a counter, and so on
+    if (random() % 50 == 0) c += random() % 5000;
+    scopes.observe(slot, random() % 2, random() % 500 == 0 ? random() : c++);
+  }
+  std::uint64_t received = 0;
+  for (std::size_t s = 0; s < 6; ++s) {
+    const SeqCounters c = scopes.counters(s);
+    received += c.received_count;
+    EXPECT_LT(c.lost_count + c.duplicate_count + c.stale_count, std::uint64_t{1} << 40) << s;
+  }
+  EXPECT_EQ(received, 30000u);
+}
+
 }  // namespace
 }  // namespace ovse::erspan::collector

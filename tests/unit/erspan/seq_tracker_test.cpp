@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <initializer_list>
+#include <random>
 
 namespace ovse::erspan {
 namespace {
@@ -276,6 +277,35 @@ TEST(SeqTracker, ReorderingInsideTheWindow) {
   observeAll(t, {1, 2, 5, 3, 6, 4, 4, 7});
   EXPECT_EQ(t.counters(),
             (SeqCounters{.received_count = 8, .reordered_count = 2, .duplicate_count = 1}));
+}
+
+TEST(SeqTracker, NoCounterEverUnderflowsWhateverArrives) {
+  std::mt19937 random(18);
+  for (int round = 0; round < 50; ++round) {
+    SeqTracker t;
+    std::uint32_t seq = random();
+    for (int i = 0; i < 5000; ++i) {
+      switch (random() % 8) {
+        case 0:
+          seq = random();  // anything at all
+          break;
+        case 1:
+          seq -= random() % 2000;  // back, inside or outside the window
+          break;
+        case 2:
+          seq += random() % 3000;  // ahead
+          break;
+        default:
+          ++seq;
+      }
+      t.observe(seq);
+      const SeqCounters& c = t.counters();
+      ASSERT_LT(c.lost_count + c.duplicate_count + c.stale_count + c.invalid_count,
+                std::uint64_t{1} << 40)
+          << "round " << round << " packet " << i;
+    }
+    EXPECT_EQ(t.counters().received_count, 5000u);
+  }
 }
 
 }  // namespace
