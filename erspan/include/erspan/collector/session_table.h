@@ -45,7 +45,8 @@ struct SessionKeyHash {
 
 /// The GRE sequence accounting of one session: a handle on its slot in the ExporterScopes of its
 /// exporter address, which learns whether it numbers per session, per direction or from a
-/// counter shared with sibling sessions (see SequenceScope).
+/// counter shared with sibling sessions (see SequenceScope). A default-constructed one (a Session
+/// not made by SessionTable) accounts nothing.
 class SessionSequence {
  public:
   SessionSequence() = default;
@@ -55,15 +56,19 @@ class SessionSequence {
   /// Accounts `sequence` of a packet (egress = Type III D=1); returns its verdict in the scope
   /// chosen after it.
   SeqResult observe(bool egress, std::uint32_t sequence) noexcept {
-    return scopes_->observe(slot_, egress, sequence);
+    return scopes_ ? scopes_->observe(slot_, egress, sequence) : SeqResult{};
   }
   /// The scope whose counters counters() reports.
-  [[nodiscard]] SequenceScope scope() const noexcept { return scopes_->scope(slot_); }
+  [[nodiscard]] SequenceScope scope() const noexcept {
+    return scopes_ ? scopes_->scope(slot_) : SequenceScope::kSession;
+  }
   /// Counters in scope(); for kExporter this session's share of the shared counter's.
-  [[nodiscard]] SeqCounters counters() const noexcept { return scopes_->counters(slot_); }
+  [[nodiscard]] SeqCounters counters() const noexcept {
+    return scopes_ ? scopes_->counters(slot_) : SeqCounters{};
+  }
   /// True when `other` is a session of the same exporter numbered from the same counter.
   [[nodiscard]] bool sharesCounterWith(const SessionSequence& other) const noexcept {
-    return scopes_ == other.scopes_ && slot_ != other.slot_ &&
+    return scopes_ != nullptr && scopes_ == other.scopes_ && slot_ != other.slot_ &&
            scopes_->groupOf(slot_) == scopes_->groupOf(other.slot_);
   }
 
