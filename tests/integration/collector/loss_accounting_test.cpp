@@ -48,6 +48,14 @@ Replay replay(const TempDir& tmp, const std::string& scenario) {
   return out;
 }
 
+/// pcapng interface statistics of `capture`: {"0": {"ifrecv": n, "ifdrop": n}, ...}.
+json interfaceStatistics(const fs::path& capture) {
+  auto r = run({"/usr/bin/python3", sourcePath("tests/integration/collector/loss_pcap.py").string(),
+                "isb", capture.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return json::parse(r.out, nullptr, false);
+}
+
 /// The session of `id` in a collect --json summary (null when absent).
 json session(const json& summary, int id) {
   for (const auto& s : summary["sessions"]) {
@@ -67,6 +75,9 @@ TEST(LossAccounting, ExporterRestartCountsLossFromTheNewStart) {
   EXPECT_EQ(s["duplicated"], 0);
   EXPECT_EQ(s["stale"], 0);
   EXPECT_EQ(r.summary["lost"], 10);
+  // The same numbers in the file: the session's interface statistics.
+  EXPECT_EQ(interfaceStatistics(r.capture),
+            json::parse(R"({"0": {"ifrecv": 1490, "ifdrop": 10}})"));
 }
 
 TEST(LossAccounting, OneForgedOutlierIsInvalidNotBillionsLost) {
@@ -97,6 +108,9 @@ TEST(LossAccounting, NativeSessionsOnOneHostCounterBesideAnExporterSession) {
   EXPECT_EQ(session(r.summary, 10)["sequence_shared_with"], json::array({"erspan-10.0.0.1-sid11"}));
   EXPECT_EQ(session(r.summary, 20)["sequence_scope"], "session");
   EXPECT_EQ(session(r.summary, 20)["sequence_shared_with"], json::array());
+  const json isb = interfaceStatistics(r.capture);
+  ASSERT_EQ(isb.size(), 3u) << isb.dump();
+  for (const char* id : {"0", "1", "2"}) EXPECT_EQ(isb[id]["ifdrop"], 0) << "interface " << id;
 }
 
 TEST(LossAccounting, ReorderingAndDuplicatesInsideTheWindow) {

@@ -9,9 +9,11 @@ Scenarios:
            interleaved, beside session 20 numbered by its own counter, all from 10.0.0.1
   reorder  1..300 with 20 adjacent pairs swapped and 8 packets sent twice
   runt     inner frames of 0..13 bytes (runts) between 10 full frames
+loss_pcap.py isb FILE.pcapng prints the interface statistics (ifrecv, ifdrop) per interface.
 """
 import json
 import random
+import struct
 import sys
 
 from scapy.all import IP, UDP, Ether, GRE, Raw, wrpcap
@@ -79,7 +81,30 @@ def runt():
     return pkts, {"1": {"sent": len(pkts), "runt": 14, "written": 10, "lost": 0}}
 
 
+def isb(path):
+    """{interface id: {"ifrecv": n, "ifdrop": n}} from the pcapng's interface statistics."""
+    data, off, out = open(path, "rb").read(), 0, {}
+    while off + 12 <= len(data):
+        kind, length = struct.unpack_from("<II", data, off)
+        if kind == 5:
+            stats, opt = {}, off + 20
+            while opt + 4 <= off + length - 4:
+                code, size = struct.unpack_from("<HH", data, opt)
+                if code == 0:
+                    break
+                if code in (4, 5):
+                    stats["ifrecv" if code == 4 else "ifdrop"] = struct.unpack_from(
+                        "<Q", data, opt + 4)[0]
+                opt += 4 + ((size + 3) & ~3)
+            out[str(struct.unpack_from("<I", data, off + 8)[0])] = stats
+        off += length
+    return out
+
+
 def main():
+    if sys.argv[1] == "isb":
+        print(json.dumps(isb(sys.argv[2])))
+        return
     scenario, out = sys.argv[1], sys.argv[2]
     pkts, expected = {"restart": restart, "outlier": outlier, "shared": shared,
                       "reorder": reorder, "runt": runt}[scenario]()
