@@ -353,5 +353,129 @@ TEST(LossAccountingLive, VswitchdKilledAndRestartedUnderTwoNativeSessions) {
   }
 }
 
+// The case that reported hundreds lost per native session: OVS's native sessions (one host
+// counter) and our exporter (a counter per session) mirror to one collector from one address.
+TEST(LossAccountingLive, NativeSessionsBesideOurExporterFromOneHost) {
+  OVSE_REQUIRE_SANDBOX();
+  TempDir tmp;
+  const std::string dir = tmp.path().string();
+  Sandbox sb;
+  sb.addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01");
+  sb.addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02");
+  for (const auto& [vm, peer] : {std::pair{"vm1", "2"}, std::pair{"vm2", "1"}}) {
+    sb.exec(vm, {"sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1"});
+    sb.exec(vm, {"sysctl", "-qw", "net.ipv6.conf.eth0.disable_ipv6=1"});
+    ASSERT_EQ(
+        sb.exec(vm, {"ip", "neigh", "replace", std::string("10.0.0.") + peer, "lladdr",
+                     std::string("02:00:00:00:00:0") + peer, "nud", "permanent", "dev", "eth0"})
+            .exit_code,
+        0);
+  }
+  sb.addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
+  addNativeSession(sb, "t1", "vm1", 101);
+  addNativeSession(sb, "t2", "vm2", 102);
+  // Our exporter on the same host: what vm1 sends, from an internal port, as session 300.
+  ASSERT_EQ(sb.vsctl({"add-port", "br0", "mxi", "--", "set", "interface", "mxi", "type=internal"})
+                .exit_code,
+            0);
+  sb.exec("hv", {"sysctl", "-qw", "net.ipv6.conf.mxi.disable_ipv6=1"});
+  ASSERT_EQ(sb.exec("hv", {"ip", "link", "set", "mxi", "up"}).exit_code, 0);
+  ASSERT_EQ(sb.vsctl({"--",
+                      "--id=@p",
+                      "get",
+                      "port",
+                      "mxi",
+                      "--",
+                      "--id=@s",
+                      "get",
+                      "port",
+                      "vm1",
+                      "--",
+                      "--id=@m",
+                      "create",
+                      "mirror",
+                      "name=mx",
+                      "select-src-port=@s",
+                      "output-port=@p",
+                      "--",
+                      "add",
+                      "bridge",
+                      "br0",
+                      "mirrors",
+                      "@m"})
+                .exit_code,
+            0);
+  const int sniffer =
+      spawnIn(sb.netns("col"), "tcpdump -U -i eth0 -w " + dir + "/outer.pcap proto gre",
+              dir + "/tcpdump.log");
+  const int collector = spawnIn(sb.netns("col"),
+                                std::string(OVSE_MIRRORCTL) +
+                                    " collect -i eth0 --allow 10.99.0.0/24 --json --stats-json " +
+                                    dir + "/stats.json -w " + dir + "/out.pcapng",
+                                dir + "/collect.json");
+  const int exporter = spawnIn(sb.netns("hv"),
+                               std::string(OVSE_MIRRORCTL) +
+                                   " export --in mxi:ingress --remote 10.99.0.2 --session-id 300 "
+                                   "--stats-json " +
+                                   dir + "/export.json",
+                               dir + "/export.log");
+  ASSERT_TRUE(waitFor(
+      [&] {
+        return fs::exists(dir + "/export.json") &&
+               runShell("grep -q 'listening on' " + dir + "/tcpdump.log.err && grep -q " +
+                        "'listening on' " + dir + "/collect.json.err")
+                       .exit_code == 0;
+      },
+      30))
+      << runShell("cat " + dir + "/*.err " + dir + "/export.log").out;
+  EXPECT_EQ(sb.exec("vm1", {"ping", "-q", "-c", "400", "-i", "0.005", "10.0.0.2"}).exit_code, 0);
+  EXPECT_EQ(sb.exec("vm1", {"ping", "-c", "1", "-s", "999", "10.0.0.2"}).exit_code, 0);
+  // The marker's copies: request and reply on both native sessions, the request from ours.
+  EXPECT_TRUE(waitFor(
+      [&] {
+        return runShell("tshark -r " + dir + "/outer.pcap -Y 'ip.len == 1027' 2>/dev/null | wc -l")
+                   .out == "5\n";
+      },
+      10));
+  interruptAndWait(sniffer);
+  const auto wire = wireSequence(dir + "/outer.pcap");
+  EXPECT_TRUE(waitFor(
+      [&] {
+        std::ifstream in(dir + "/stats.json");
+        const json stats = json::parse(in, nullptr, false);
+        return !stats.is_discarded() && stats.value("decapsulated", 0ul) >= wire.size();
+      },
+      10));
+  interruptAndWait(collector);
+  interruptAndWait(exporter);
+
+  std::map<int, std::vector<std::uint32_t>> by_session;
+  std::vector<std::uint32_t> host;
+  for (const auto& [id, seq] : wire) {
+    by_session[id].push_back(seq);
+    if (id != 300) host.push_back(seq);
+  }
+  ASSERT_EQ(by_session.size(), 3u);
+  const std::uint64_t missing =
+      missingAndRestarts(host).first + missingAndRestarts(by_session[300]).first;
+  std::cout << "on the wire: native 101: " << by_session[101].size()
+            << ", 102: " << by_session[102].size() << ", exporter 300: " << by_session[300].size()
+            << "; numbers missing: " << missing << "\n";
+  std::ifstream in(dir + "/collect.json");
+  const json summary = json::parse(in, nullptr, false);
+  ASSERT_FALSE(summary.is_discarded()) << runShell("cat " + dir + "/collect.json*").out;
+  EXPECT_EQ(summary["lost"], missing) << summary.dump(1);
+  for (const auto& s : summary["sessions"]) {
+    const int id = s["session_id"];
+    EXPECT_EQ(s["packets"], by_session[id].size()) << id;
+    EXPECT_EQ(s["exporter"], "10.99.0.1") << id << ": one address for both kinds";
+    EXPECT_EQ(s["sequence_scope"], id == 300 ? "session" : "exporter") << id;
+    EXPECT_EQ(s["duplicated"], 0) << id;
+    EXPECT_EQ(s["stale"], 0) << id;
+    EXPECT_EQ(s["invalid"], 0) << id;
+    EXPECT_EQ(s["restarts"], 0) << id;
+  }
+}
+
 }  // namespace
 }  // namespace ovse::test
