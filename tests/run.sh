@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-asan=1 fuzz=1 fuzz_seconds=60 label=""
+asan=1 fuzz=1 fuzz_seconds=30 label=""
 while (($#)); do
   case $1 in
     --no-asan) asan=0 ;;
