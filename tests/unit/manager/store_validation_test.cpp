@@ -155,7 +155,8 @@ TEST_P(StoreValidationTest, InvalidSessionIsAnErrorWithItsFieldAndGetsNoRows) {
   EXPECT_TRUE(statuses[1].mirrors.empty());
   // Only the valid session's rows remain.
   EXPECT_TRUE(had_rows);
-  for (const auto& m : fake_.state()->mirrors) {
+  const auto after = fake_.state();  // held: a range-for over a temporary's member dangles
+  for (const auto& m : after->mirrors) {
     EXPECT_EQ(ovs::valueOf(m.external_ids, kSessionKey), "other") << c.rule;
   }
 }
