@@ -31,7 +31,12 @@ std::expected<std::pair<std::vector<ListenAddress>, ApiOptions>, std::string> ht
     }
     listeners.push_back(*listen);
   }
-  for (const auto& name : options.allow_hosts) api.hosts.names.push_back(hostPart(name));
+  for (const auto& name : options.allow_hosts) {
+    // A name nothing could match would be stored and ignored: refuse it instead.
+    const std::string host = hostPart(name);
+    if (host.empty()) return std::unexpected("--allow-host " + name + ": not a host name");
+    api.hosts.names.push_back(host);
+  }
   if (!options.token_file.empty()) {
     auto token = loadToken(options.token_file);
     if (!token) return std::unexpected(token.error());

@@ -170,6 +170,24 @@ TEST_F(DaemonSecurityTest, ForeignHostOriginAndNonJsonBodiesAreRefused) {
             200);
 }
 
+// --allow-host takes effect: the host's DNS name is accepted in Host and Origin, others are not.
+TEST_F(DaemonSecurityTest, AllowHostAddsANameTheGuardAccepts) {
+  auto d = start({"--allow-host", "HV1.example"});
+  const std::string host = "Host: hv1.example:" + d->port();
+  EXPECT_EQ(d->http("GET", "/api/v1/sessions", "", {"-H", host}).status, 200);
+  EXPECT_EQ(d->http("GET", "/api/v1/sessions", "",
+                    {"-H", host, "-H", "Origin: http://hv1.example:" + d->port()})
+                .status,
+            200);
+  EXPECT_EQ(d->http("GET", "/api/v1/sessions", "", {"-H", "Host: hv2.example"}).status, 421);
+  auto refused = run({OVSE_MIRRORCTL, "serve", "--db", sandbox_->dbRemote(), "--store",
+                      (tmp_.path() / "other.json").string(), "--listen",
+                      "unix:" + (tmp_.path() / "x.sock").string(), "--allow-host", "[::1"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("--allow-host [::1: not a host name"), std::string::npos)
+      << refused.err;
+}
+
 TEST_F(DaemonSecurityTest, ConnectionsOverTheCapAreAnswered503) {
   auto d = start({"--max-connections", "2"});
   const int port = std::stoi(d->port());
