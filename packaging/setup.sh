@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config clang clang-19 libclang-rt-19-dev
+  build-essential cmake pkg-config ccache clang clang-19 libclang-rt-19-dev
   libpcap-dev libboost-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
   openvswitch-switch openvswitch-source ovn-central ovn-host
