@@ -190,6 +190,7 @@ std::vector<Issue> validateSession(const Session& s, std::span<const Session> ot
   detail::checkDestination(s, peers, context, out);
   checkExporterOnly(s, out);
   checkRspanOptions(s, out);
+  detail::checkApplicable(s, out);
   return std::move(out.issues);
 }
 

@@ -49,4 +49,7 @@ struct Peers {
 void checkDestination(const Session& s, const Peers& peers, const ValidationContext& context,
                       IssueSink& out);
 
+/// Fields set that do not apply to the session's type or ERSPAN version (validation_applicability).
+void checkApplicable(const Session& s, IssueSink& out);
+
 }  // namespace ovse::manager::detail

@@ -32,8 +32,13 @@ Session erspanSession(ErspanVersion version, Direction dir = Direction::kBoth) {
   s.name = "to-collector";
   s.type = SessionType::kErspan;
   s.sources = {{.iface_id = "vm-a", .direction = dir}};
+  // Index and hardware ID only where the version carries them (others are refused).
   s.destination = ErspanDestination{
-      .remote_ip = "10.99.0.2", .version = version, .session_id = 123, .index = 0x33, .hwid = 13};
+      .remote_ip = "10.99.0.2",
+      .version = version,
+      .session_id = 123,
+      .index = version == ErspanVersion::kTypeII ? 0x33u : 0u,
+      .hwid = static_cast<std::uint8_t>(version == ErspanVersion::kTypeIII ? 13 : 0)};
   return s;
 }
 

@@ -110,7 +110,10 @@ TEST(ValidateErspanDestination, SessionIdRange) {
 TEST(ValidateErspanDestination, IndexBelow2To20) {
   EXPECT_EQ(check(erspanSession({.remote_ip = "192.0.2.1", .index = 1u << 20})),
             Texts{"destination.index: 1048576 is above 1048575"});
-  EXPECT_EQ(check(erspanSession({.remote_ip = "192.0.2.1", .index = (1u << 20) - 1})), Texts{});
+  // Bit 19 marks egress copies (validation_applicability_test): the bound with ingress only.
+  Session top = erspanSession({.remote_ip = "192.0.2.1", .index = (1u << 20) - 1});
+  top.sources[0].direction = Direction::kIngress;
+  EXPECT_EQ(check(top), Texts{});
 }
 
 TEST(ValidateErspanDestination, HwidBelow64) {
