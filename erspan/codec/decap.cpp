@@ -1,5 +1,6 @@
 // Decapsulation: outer Ethernet (with tags) → IPv4/IPv6 (with extension headers) → GRE → ERSPAN
-// I/II/III or GRE-TEB. Each layer does one length check before reading, then masks and shifts.
+// I/II/III or GRE-TEB, or → UDP → VXLAN or Geneve (udp_tunnel.cpp). Each layer does one length
+// check before reading, then masks and shifts.
 //
 // Speed (>= 100 M decaps/s on one core is the goal, tests/bench/codec_bench.cpp): every layer is
 // inlined into the three entry points, so each packet kind is one straight path with no calls.
@@ -14,6 +15,7 @@
 
 #include "erspan/bytes.h"
 #include "erspan/gre.h"
+#include "erspan/vxlan.h"
 
 // Every layer, and the result's constructor, inlined into each entry point.
 #define OVSE_INLINE [[gnu::always_inline]] inline
@@ -84,13 +86,17 @@ OVSE_INLINE constexpr T field(std::uint32_t word, std::uint32_t mask, unsigned s
   return static_cast<T>((word & mask) >> shift);
 }
 
-// Builds the view from the three records, every DecapView field named once. Used as the
+// What a view of a GRE packet reports for the UDP overlay fields.
+inline constexpr UdpTunnel kNoUdpTunnel{};
+
+// Builds the view from the four records, every DecapView field named once. Used as the
 // argument of Result's in-place constructor, the conversion writes straight into the caller's
 // result: no temporary view, and (every initializer being a run-time value) no block clear.
 struct ViewBuilder {
   const OuterIp& ip;
   const GreFields& g;
   const ErspanWords& x;
+  const UdpTunnel& u;
 
   OVSE_INLINE operator DecapView() const noexcept {  // NOLINT(google-explicit-constructor)
     const bool ii = x.type == ErspanType::kTypeII;
@@ -101,6 +107,7 @@ struct ViewBuilder {
                      .dst_ip = address(ip.version, ip.dst),
                      .ttl = ip.ttl,
                      .dscp = ip.dscp,
+                     .overlay = u.overlay,
                      .type = x.type,
                      .gre_key = optionalWord(g.has_key, g.key),
                      .gre_sequence = optionalWord(g.has_sequence, g.sequence),
@@ -122,13 +129,20 @@ struct ViewBuilder {
                      .platform_id = field<std::uint8_t>(x.sub1, 0xFFFFFFFF, kPlatformIdShift),
                      .platform_info1 = x.sub1 & kPlatformInfo1Mask,
                      .platform_info2 = x.sub2,
-                     .frame = x.frame};
+                     .vni = u.vni,
+                     .udp_src_port = u.src_port,
+                     .udp_dst_port = u.dst_port,
+                     .geneve_options_bytes = u.options_bytes,
+                     .geneve_critical = u.critical,
+                     .frame = x.frame,
+                     .cut_bytes = u.cut_bytes};
   }
 };
 
 // The view once every header has been checked: built in place in the caller's result.
-OVSE_INLINE Result finish(const OuterIp& ip, const GreFields& g, const ErspanWords& x) noexcept {
-  return Result(std::in_place, ViewBuilder{ip, g, x});
+OVSE_INLINE Result finish(const OuterIp& ip, const GreFields& g, const ErspanWords& x,
+                          const UdpTunnel& u = kNoUdpTunnel) noexcept {
+  return Result(std::in_place, ViewBuilder{ip, g, x, u});
 }
 
 // Each layer below checks its header's length once, reads it, then hands the rest to the next
@@ -224,13 +238,21 @@ OVSE_INLINE Result decodeGre(Bytes g, const OuterIp& ip) noexcept {
   }
 }
 
+// UDP: VXLAN or Geneve by destination port (`claimed` = the datagram length the IP header gives).
+OVSE_INLINE Result decodeUdp(Bytes udp, std::size_t claimed, const OuterIp& ip,
+                             const UdpTunnelPorts& ports) noexcept {
+  const auto tunnel = decodeUdpTunnel(udp, claimed, ports);
+  if (!tunnel) return makeUnexpected(tunnel.error());
+  return finish(ip, GreFields{}, ErspanWords{.frame = tunnel->frame}, *tunnel);
+}
+
 // Notes on a decoded view that its packet was cut `cut` bytes short after encapsulation.
 OVSE_INLINE Result withCut(Result r, std::size_t cut) noexcept {
   if (r) r->cut_bytes = static_cast<std::uint32_t>(cut);
   return r;
 }
 
-OVSE_INLINE Result decodeIpv4(Bytes p) noexcept {
+OVSE_INLINE Result decodeIpv4(Bytes p, const UdpTunnelPorts& ports) noexcept {
   if (p.size() < kIpv4HeaderBytes) return makeUnexpected(DecapError::kTruncatedIpv4);
   if ((p[0] >> 4) != 4) return makeUnexpected(DecapError::kBadIpVersion);
   const std::size_t ihl_bytes = std::size_t{p[0] & 0x0Fu} * 4;
@@ -242,7 +264,10 @@ OVSE_INLINE Result decodeIpv4(Bytes p) noexcept {
   if ((frag & (kIpv4FlagMf | kIpv4FragOffsetMask)) != 0) {
     return makeUnexpected(DecapError::kFragment);
   }
-  if (p[kIpv4ProtocolOffset] != kIpProtoGre) return makeUnexpected(DecapError::kNotGre);
+  const std::uint8_t protocol = p[kIpv4ProtocolOffset];
+  if (protocol != kIpProtoGre && protocol != kIpProtoUdp) {
+    return makeUnexpected(DecapError::kNotGreOrUdp);
+  }
   const OuterIp ip{.version = IpVersion::kV4,
                    .src = p.data() + kIpv4SrcOffset,
                    .dst = p.data() + kIpv4DstOffset,
@@ -250,11 +275,15 @@ OVSE_INLINE Result decodeIpv4(Bytes p) noexcept {
                    .dscp = static_cast<std::uint8_t>(p[1] >> 2)};
   // Trailing bytes past the total length (Ethernet padding, OVS test vectors) are dropped; a
   // total length past the bytes present is a packet cut after encapsulation.
+  if (protocol == kIpProtoUdp) {
+    const std::size_t present = std::min(total, p.size());
+    return decodeUdp(p.subspan(ihl_bytes, present - ihl_bytes), total - ihl_bytes, ip, ports);
+  }
   if (total > p.size()) return withCut(decodeGre(p.subspan(ihl_bytes), ip), total - p.size());
   return decodeGre(p.subspan(ihl_bytes, total - ihl_bytes), ip);
 }
 
-OVSE_INLINE Result decodeIpv6(Bytes p) noexcept {
+OVSE_INLINE Result decodeIpv6(Bytes p, const UdpTunnelPorts& ports) noexcept {
   if (p.size() < kIpv6HeaderBytes) return makeUnexpected(DecapError::kTruncatedIpv6);
   if ((p[0] >> 4) != 6) return makeUnexpected(DecapError::kBadIpVersion);
   const std::size_t claimed = loadBe16(p.data() + kIpv6PayloadLengthOffset);
@@ -268,9 +297,10 @@ OVSE_INLINE Result decodeIpv6(Bytes p) noexcept {
   std::uint8_t next = p[kIpv6NextHeaderOffset];
   for (int seen = 0;; ++seen) {
     if (next == kIpProtoGre) return withCut(decodeGre(rest, ip), claimed - payload);
+    if (next == kIpProtoUdp) return decodeUdp(rest, rest.size() + (claimed - payload), ip, ports);
     if (next == kIpv6Fragment) return makeUnexpected(DecapError::kFragment);
     if (next != kIpv6HopByHop && next != kIpv6Routing && next != kIpv6DestOptions) {
-      return makeUnexpected(DecapError::kNotGre);
+      return makeUnexpected(DecapError::kNotGreOrUdp);
     }
     if (seen == kMaxIpv6ExtensionHeaders) {
       return makeUnexpected(DecapError::kTooManyIpv6ExtensionHeaders);
@@ -290,7 +320,8 @@ constexpr bool isVlanTpid(std::uint16_t type) noexcept {
 
 }  // namespace
 
-OVSE_FLATTEN Result decapsulateFrame(std::span<const std::uint8_t> frame) noexcept {
+OVSE_FLATTEN Result decapsulateFrame(std::span<const std::uint8_t> frame,
+                                     const UdpTunnelPorts& ports) noexcept {
   if (frame.size() < kEthernetHeaderBytes) return makeUnexpected(DecapError::kTruncatedEthernet);
   std::size_t type_at = kEtherTypeOffset;
   std::uint16_t type = loadBe16(frame.data() + type_at);
@@ -303,18 +334,19 @@ OVSE_FLATTEN Result decapsulateFrame(std::span<const std::uint8_t> frame) noexce
     type = loadBe16(frame.data() + type_at);
   }
   const Bytes packet = frame.subspan(type_at + 2);
-  if (type == kEtherTypeIpv4) return decodeIpv4(packet);
-  if (type == kEtherTypeIpv6) return decodeIpv6(packet);
+  if (type == kEtherTypeIpv4) return decodeIpv4(packet, ports);
+  if (type == kEtherTypeIpv6) return decodeIpv6(packet, ports);
   return makeUnexpected(DecapError::kNotIp);
 }
 
-OVSE_FLATTEN Result decapsulateIp(std::span<const std::uint8_t> packet) noexcept {
+OVSE_FLATTEN Result decapsulateIp(std::span<const std::uint8_t> packet,
+                                  const UdpTunnelPorts& ports) noexcept {
   if (packet.empty()) return makeUnexpected(DecapError::kTruncatedIpv4);
   switch (packet[0] >> 4) {
     case 4:
-      return decodeIpv4(packet);
+      return decodeIpv4(packet, ports);
     case 6:
-      return decodeIpv6(packet);
+      return decodeIpv6(packet, ports);
     default:
       return makeUnexpected(DecapError::kBadIpVersion);
   }
@@ -330,7 +362,8 @@ bool operator==(const DecapView& a, const DecapView& b) noexcept {
                     x.gre_sequence, x.session_id, x.index, x.vlan, x.cos, x.en, x.bso, x.truncated,
                     x.timestamp, x.sgt, x.p, x.ft, x.hw_id, x.direction, x.gra,
                     x.has_platform_subheader, x.platform_id, x.platform_info1, x.platform_info2,
-                    x.cut_bytes);
+                    x.overlay, x.vni, x.udp_src_port, x.udp_dst_port, x.geneve_options_bytes,
+                    x.geneve_critical, x.cut_bytes);
   };
   return fields(a) == fields(b) && std::ranges::equal(a.frame, b.frame);
 }

@@ -52,6 +52,14 @@ std::string_view errorName(EncodeError error) noexcept {
       return "path MTU too small for the headers plus 14 bytes";
     case E::kOutputTooSmall:
       return "output buffer too small";
+    case E::kVniOutOfRange:
+      return "vni out of range (max 16777215)";
+    case E::kGreFieldOnUdpTunnel:
+      return "VXLAN / Geneve have no GRE key or sequence number";
+    case E::kErspanFieldOnUdpTunnel:
+      return "VXLAN / Geneve have no ERSPAN session ID, index, hw ID, COS or sub-header";
+    case E::kUdpFieldOnGre:
+      return "GRE / ERSPAN have no VNI or UDP port";
   }
   return "unknown encode error";
 }
@@ -83,8 +91,8 @@ std::string_view errorName(DecapError error) noexcept {
       return "truncated IPv6 extension header";
     case D::kTooManyIpv6ExtensionHeaders:
       return "too many IPv6 extension headers";
-    case D::kNotGre:
-      return "IP protocol is not GRE (47)";
+    case D::kNotGreOrUdp:
+      return "IP protocol is neither GRE (47) nor UDP (17)";
     case D::kTruncatedGre:
       return "truncated GRE header";
     case D::kGreRoutingPresent:
@@ -101,6 +109,28 @@ std::string_view errorName(DecapError error) noexcept {
       return "ERSPAN version does not match the GRE protocol";
     case D::kTruncatedPlatformSubheader:
       return "truncated ERSPAN platform sub-header";
+    case D::kTruncatedUdp:
+      return "truncated UDP header";
+    case D::kBadUdpLength:
+      return "UDP length below 8 or beyond the IP payload";
+    case D::kNotTunnelPort:
+      return "UDP destination port is no VXLAN or Geneve port";
+    case D::kTruncatedVxlan:
+      return "truncated VXLAN header";
+    case D::kVxlanNoVni:
+      return "VXLAN I flag clear (no VNI)";
+    case D::kTruncatedGeneve:
+      return "truncated Geneve header";
+    case D::kTruncatedGeneveOptions:
+      return "truncated Geneve options";
+    case D::kGeneveVersion:
+      return "Geneve version not 0";
+    case D::kGeneveControl:
+      return "Geneve control packet (O bit), no mirrored frame";
+    case D::kGeneveNotEthernet:
+      return "Geneve protocol type is not Ethernet (0x6558)";
+    case D::kCount:
+      break;
   }
   return "unknown decap error";
 }

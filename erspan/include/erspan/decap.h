@@ -1,5 +1,6 @@
-// ERSPAN I/II/III and GRE-TEB decapsulation: parse an outer Ethernet frame or IP packet into a
-// DecapView of header fields plus a span over the inner frame (no copy, no allocation).
+// ERSPAN I/II/III, GRE-TEB, VXLAN and Geneve decapsulation: parse an outer Ethernet frame or IP
+// packet into a DecapView of header fields plus a span over the inner frame (no copy, no
+// allocation).
 #pragma once
 
 #include <array>
@@ -12,6 +13,7 @@
 #include "erspan/erspan_header.h"
 #include "erspan/expected.h"
 #include "erspan/ip.h"
+#include "erspan/udp_tunnel.h"
 
 namespace ovse::erspan {
 
@@ -22,7 +24,8 @@ struct DecapView {
   std::array<std::uint8_t, 16> dst_ip{};      ///< outer destination address (IPv4: first 4 bytes)
   std::uint8_t ttl = 0;                       ///< outer TTL / hop limit
   std::uint8_t dscp = 0;                      ///< outer DSCP
-  ErspanType type = ErspanType::kTypeI;       ///< what the GRE packet carried
+  Overlay overlay = Overlay::kNone;           ///< VXLAN / Geneve; kNone: GRE, see `type`
+  ErspanType type = ErspanType::kTypeI;       ///< what the GRE packet carried (GRE only)
   std::optional<std::uint32_t> gre_key;       ///< GRE key when K was set
   std::optional<std::uint32_t> gre_sequence;  ///< GRE sequence number when S was set
   std::uint16_t session_id = 0;               ///< II/III session ID
@@ -43,6 +46,11 @@ struct DecapView {
   std::uint8_t platform_id = 0;               ///< sub-header Platf ID
   std::uint32_t platform_info1 = 0;           ///< sub-header first word minus the id (26 bits)
   std::uint32_t platform_info2 = 0;           ///< sub-header second word
+  std::uint32_t vni = 0;                      ///< VXLAN / Geneve network identifier (24 bits)
+  std::uint16_t udp_src_port = 0;             ///< VXLAN / Geneve outer UDP source port
+  std::uint16_t udp_dst_port = 0;             ///< VXLAN / Geneve outer UDP destination port
+  std::uint16_t geneve_options_bytes = 0;     ///< Geneve options skipped
+  bool geneve_critical = false;               ///< Geneve C: a critical option is present
   /// The mirrored frame (Ethernet without FCS when ft == 0), a subspan of the input.
   std::span<const std::uint8_t> frame;
   /// Bytes the outer IP length counts beyond those present: the packet was cut after it was
@@ -55,15 +63,18 @@ struct DecapView {
 };
 
 /// Decapsulates an Ethernet frame (any number up to 4 of 802.1Q/802.1ad tags) carrying IPv4 or
-/// IPv6 / GRE / ERSPAN or GRE-TEB.
+/// IPv6 / GRE / ERSPAN or GRE-TEB, or IPv4 or IPv6 / UDP / VXLAN or Geneve to one of `ports`.
 [[nodiscard]] Expected<DecapView, DecapError> decapsulateFrame(
-    std::span<const std::uint8_t> frame) noexcept;
+    std::span<const std::uint8_t> frame,
+    const UdpTunnelPorts& ports = kDefaultUdpTunnelPorts) noexcept;
 
 /// Decapsulates an IP packet (version read from the first nibble) carrying GRE / ERSPAN or
-/// GRE-TEB. Bytes past the IP length are ignored; fewer bytes than it claims decode as a packet
-/// cut after encapsulation (see DecapView::cut_bytes) as long as every header is present.
+/// GRE-TEB, or UDP / VXLAN or Geneve to one of `ports`. Bytes past the IP length are ignored;
+/// fewer bytes than it claims decode as a packet cut after encapsulation (see
+/// DecapView::cut_bytes) as long as every header is present.
 [[nodiscard]] Expected<DecapView, DecapError> decapsulateIp(
-    std::span<const std::uint8_t> packet) noexcept;
+    std::span<const std::uint8_t> packet,
+    const UdpTunnelPorts& ports = kDefaultUdpTunnelPorts) noexcept;
 
 /// Decapsulates a GRE header and what follows (e.g. from an IPv6 raw socket, which strips the IP
 /// header); the view's outer IP fields stay default for the caller to fill.

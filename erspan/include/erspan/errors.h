@@ -32,6 +32,10 @@ enum class EncodeError : std::uint8_t {
   kSnapLenTooSmall,                ///< snap_len_bytes is non-zero but below an Ethernet header (14)
   kMtuTooSmall,                    ///< path_mtu_bytes cannot carry the headers plus 14 bytes
   kOutputTooSmall,                 ///< the output span cannot hold the encapsulated packet
+  kVniOutOfRange,                  ///< VXLAN / Geneve vni > 0xFFFFFF (24 bits)
+  kGreFieldOnUdpTunnel,            ///< a GRE key or sequence number asked for VXLAN / Geneve
+  kErspanFieldOnUdpTunnel,         ///< an ERSPAN field (session ID, index, hw ID, ...) on VXLAN
+  kUdpFieldOnGre,                  ///< a VNI or UDP port asked for a GRE tunnel
 };
 
 /// Why an input could not be decapsulated. One code per kind of malformation.
@@ -48,7 +52,7 @@ enum class DecapError : std::uint8_t {
   kTruncatedIpv6,                 ///< fewer than 40 bytes of IPv6 header
   kTruncatedIpv6ExtensionHeader,  ///< an IPv6 extension header runs past the end
   kTooManyIpv6ExtensionHeaders,   ///< more extension headers than the decoder follows (8)
-  kNotGre,                        ///< IP protocol / next header is not 47
+  kNotGreOrUdp,                   ///< IP protocol / next header is neither 47 (GRE) nor 17 (UDP)
   kTruncatedGre,                  ///< GRE header (with its optional fields) runs past the end
   kGreRoutingPresent,             ///< GRE R bit set (RFC 1701 source routing)
   kGreReservedBits,               ///< GRE s/Recur/Flags bits non-zero (RFC 2784 Reserved0)
@@ -57,7 +61,21 @@ enum class DecapError : std::uint8_t {
   kTruncatedErspanHeader,         ///< Type II (8) / Type III (12) header runs past the end
   kBadErspanVersion,              ///< Ver nibble not 1/2 under 0x88BE, not 2 under 0x22EB
   kTruncatedPlatformSubheader,    ///< O=1 but fewer than 8 sub-header bytes remain
+  kTruncatedUdp,                  ///< fewer than 8 bytes of UDP header
+  kBadUdpLength,                  ///< UDP length below 8 or beyond the IP payload length
+  kNotTunnelPort,                 ///< UDP destination port is no VXLAN or Geneve port
+  kTruncatedVxlan,                ///< fewer than 8 bytes of VXLAN header
+  kVxlanNoVni,                    ///< VXLAN I flag clear: no valid VNI (RFC 7348 §5)
+  kTruncatedGeneve,               ///< fewer than 8 bytes of Geneve header
+  kTruncatedGeneveOptions,        ///< Geneve options (Opt Len) run past the end
+  kGeneveVersion,                 ///< Geneve version != 0
+  kGeneveControl,                 ///< Geneve O bit: a control message, not a mirrored frame
+  kGeneveNotEthernet,             ///< Geneve protocol type is not 0x6558 (Ethernet)
+  kCount,                         ///< not an error: the number of reasons above
 };
+
+/// Number of DecapError reasons (sizes per-reason counter arrays).
+inline constexpr std::size_t kDecapErrorCount = static_cast<std::size_t>(DecapError::kCount);
 
 /// Readable name of an encode error, e.g. "session_id out of range (max 1023)".
 [[nodiscard]] std::string_view errorName(EncodeError error) noexcept;

@@ -89,8 +89,8 @@ TEST(ErspanDecapErrors, Ipv4) {
   storeBe16(bad.data() + 6, 0x0001);  // offset 8
   EXPECT_EQ(ipError(bad), DecapError::kFragment);
   bad = p;
-  bad[9] = 17;
-  EXPECT_EQ(ipError(bad), DecapError::kNotGre);
+  bad[9] = 6;  // TCP
+  EXPECT_EQ(ipError(bad), DecapError::kNotGreOrUdp);
 }
 
 // OVS applies Mirror.snaplen after tnl_push: the outer length counts the uncut packet.
@@ -125,7 +125,7 @@ TEST(ErspanDecapErrors, Ipv6) {
   auto p = ipv6(47, "");
   EXPECT_TRUE(decapsulateIp(p).has_value());
   EXPECT_EQ(ipError(std::span(p).first(39)), DecapError::kTruncatedIpv6);
-  EXPECT_EQ(ipError(ipv6(17, "")), DecapError::kNotGre);
+  EXPECT_EQ(ipError(ipv6(6, "")), DecapError::kNotGreOrUdp);
   EXPECT_EQ(ipError(ipv6(44, "2f000000 00000000")), DecapError::kFragment);
   EXPECT_EQ(ipError(ipv6(0, "2c000000 00000000 2f000000 00000000")), DecapError::kFragment);
   // Hop-by-hop (16 bytes) → routing → destination options → GRE.

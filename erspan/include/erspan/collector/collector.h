@@ -19,10 +19,6 @@
 
 namespace ovse::erspan::collector {
 
-/// Number of DecapError reasons (the enum's last value + 1).
-inline constexpr std::size_t kDecapErrorCount =
-    static_cast<std::size_t>(DecapError::kTruncatedPlatformSubheader) + 1;
-
 /// Packet-level totals of the pipeline.
 struct CollectorCounters {
   std::uint64_t frames_read = 0;   ///< outer packets handed to the pipeline
