@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "mirror_manager/pipeline_report.h"
 #include "mirror_manager/session.h"
 #include "mirror_manager/validation.h"
 #include "ovs_plugin/actions.h"
@@ -79,6 +80,11 @@ struct ReconcileScope {
   /// What the static rules need (the capture directory): the store's sessions are validated
   /// again on every round, so a hand-edited file is held to the rules of a create.
   ValidationContext validation;
+  /// What reads the ports of the store's exporter-backed and capture sessions. The default
+  /// (nothing here runs them) makes such sessions `waiting: no mirrorctl serve runs this
+  /// session`; `mirrorctl serve` fills it from its supervisors. Not used for temporary owners
+  /// (a `mirrorctl capture` reads its own ports) or in fleet mode (the hosts are remote).
+  PipelineReport pipelines;
 };
 
 /// Computes the actions that make `state` match `sessions`.

@@ -9,6 +9,7 @@
 
 #include "desired_rows.h"
 #include "mirror_manager/validation.h"
+#include "pipeline_state.h"
 #include "rspan_reach.h"
 #include "switch_index.h"
 #include "underlay_mtu.h"
@@ -275,6 +276,9 @@ ReconcilePlan reconcile(std::span<const Session> sessions, const ovs::SwitchStat
   reportPortErrors(desired, index);
   for (std::size_t i = 0; i < desired.size(); ++i) {
     addSwitchWarnings(sessions[i], desired[i], index, scope);
+    if (scope.owner.empty() && !scope.fleet) {
+      applyPipelineState(sessions[i], scope.pipelines, desired[i].status);
+    }
   }
   for (auto& rows : desired) plan.statuses.push_back(std::move(rows.status));
   return plan;

@@ -66,6 +66,7 @@ void CaptureSupervisor::sync(std::span<const Session> sessions, const ovs::Switc
   }
   for (const auto& [name, session] : wanted) {
     Entry& entry = entries_[name];
+    entry.session = *session;
     auto output = outputFor(*session);
     const std::string refused = confine(output);
     if (entry.capture && !(entry.output == output)) {
@@ -107,6 +108,29 @@ void CaptureSupervisor::open(const std::string& name, Entry& entry) {
   entry.error.clear();
   log_("session " + name + ": writing " + entry.output.path + " in " + capture_dir_ +
        (kept->empty() ? "" : " (the earlier file is now " + *kept + ")"));
+}
+
+void CaptureSupervisor::report(PipelineReport& report) const {
+  for (const auto& [name, entry] : entries_) {
+    PipelineRun& run = report.runs[name];
+    run.session = entry.session;
+    if (!entry.capture) {
+      run.failed = true;
+      run.reason = "not capturing: " + entry.error;
+      continue;
+    }
+    const auto s = entry.capture->stats();
+    // A tap it cannot open (serve outside ovs-vswitchd's network namespace) is a failure; no
+    // port yet is a wait (OVS creates them in the round that programs the session).
+    if (!s.write_error.empty() || !s.problems.empty()) {
+      run.failed = true;
+      run.reason = "not capturing: " + (s.write_error.empty() ? s.problems.front() : s.write_error);
+    } else if (s.ports.empty()) {
+      run.reason = "waiting for its ports in OVS";
+    } else {
+      run.running = true;
+    }
+  }
 }
 
 std::optional<CaptureFigures> CaptureSupervisor::figures(const std::string& session) const {

@@ -20,6 +20,7 @@
 #include "erspan/capture/live_capture.h"
 #include "erspan/io/safe_file.h"
 #include "mirror_manager/daemon/metrics.h"
+#include "mirror_manager/pipeline_report.h"
 #include "mirror_manager/session.h"
 #include "ovs_plugin/switch_state.h"
 
@@ -36,9 +37,13 @@ class CaptureSupervisor {
   void sync(std::span<const Session> sessions, const ovs::SwitchState& state);
   /// The writer's figures for `session`; nullopt when it is not an enabled capture session.
   std::optional<CaptureFigures> figures(const std::string& session) const;
+  /// Adds each capture session's writer (writing from its ports, waiting for them, or failed
+  /// with why) to `report`, for the sessions' states.
+  void report(PipelineReport& report) const;
 
  private:
   struct Entry {
+    Session session;  ///< as last synced
     erspan::capture::CaptureOutputConfig output;  ///< as the file was opened
     std::unique_ptr<erspan::capture::LiveCapture> capture;
     std::string error;  ///< why no file is open

@@ -9,6 +9,9 @@ namespace {
 
 namespace ex = erspan::exporter;
 
+// Not a failure: OVS creates the ports in the round that programs the session.
+constexpr std::string_view kWaitingForPorts = "waiting for its ports in OVS";
+
 bool exporterBacked(const Session& s) {
   const auto* d = std::get_if<ErspanDestination>(&s.destination);
   return s.enabled && d != nullptr && d->backend == ErspanBackend::kExporter;
@@ -38,7 +41,7 @@ std::expected<ex::LiveExportSpec, std::string> exportSpecFor(const Session& s,
     std::string port = ownedPortName(s.name, role);
     if (state.portByName(port)) spec.inputs.push_back({port, direction});
   }
-  if (spec.inputs.empty()) return std::unexpected("waiting for its ports in OVS");
+  if (spec.inputs.empty()) return std::unexpected(std::string(kWaitingForPorts));
   auto remote = erspan::io::parseIpAddress(d.remote_ip);
   if (!remote) return std::unexpected("destination.remote_ip: " + d.remote_ip + " is not an address");
   spec.remotes.push_back(*remote);
@@ -81,6 +84,7 @@ void ExportSupervisor::sync(std::span<const Session> sessions, const ovs::Switch
     if (entry.export_) {
       if (auto failure = entry.export_->failure()) {
         entry.error = "exporter ended: " + *failure;
+        entry.failed = true;
         dead = true;
       } else if (!entry.export_->inputsUnchanged()) {
         entry.error = "its ports were re-created";
@@ -100,22 +104,37 @@ void ExportSupervisor::start(Entry& entry, const ovs::SwitchState& state) {
   auto spec = exportSpecFor(entry.session, state);
   if (!spec) {
     entry.error = spec.error();
+    entry.failed = spec.error() != kWaitingForPorts;
     return;
   }
   auto started = ex::LiveExport::start(*spec);
   if (!started) {
-    if (entry.error != started.error()) {
-      log_("session " + entry.session.name + ": exporter not started: " + started.error());
-    }
-    entry.error = started.error();
+    // e.g. serve runs outside ovs-vswitchd's network namespace, where the ports are not.
+    const std::string error = "exporter not started: " + started.error();
+    if (entry.error != error) log_("session " + entry.session.name + ": " + error);
+    entry.error = error;
+    entry.failed = true;
     return;
   }
   entry.export_ = std::move(*started);
   entry.error.clear();
+  entry.failed = false;
   std::string inputs;
   for (const auto& in : spec->inputs) inputs += (inputs.empty() ? "" : ", ") + in.interface;
   log_("session " + entry.session.name + ": exporter running (" + inputs + " -> " +
        std::get<ErspanDestination>(entry.session.destination).remote_ip + ")");
+}
+
+void ExportSupervisor::report(PipelineReport& report) const {
+  for (const auto& [name, entry] : entries_) {
+    PipelineRun& run = report.runs[name];
+    run.session = entry.session;
+    run.running = entry.export_ && !entry.export_->failure().has_value();
+    if (run.running) continue;
+    auto failure = entry.export_ ? entry.export_->failure() : std::nullopt;
+    run.failed = entry.failed || failure.has_value();
+    run.reason = failure ? "exporter ended: " + *failure : entry.error;
+  }
 }
 
 std::optional<ExporterFigures> ExportSupervisor::figures(const std::string& session) const {

@@ -14,6 +14,7 @@
 
 #include "erspan/exporter/live_export.h"
 #include "mirror_manager/daemon/metrics.h"
+#include "mirror_manager/pipeline_report.h"
 #include "mirror_manager/session.h"
 #include "ovs_plugin/switch_state.h"
 
@@ -28,12 +29,16 @@ class ExportSupervisor {
   void sync(std::span<const Session> sessions, const ovs::SwitchState& state);
   /// The pipeline figures of `session`; nullopt when it is not an exporter-backed session.
   std::optional<ExporterFigures> figures(const std::string& session) const;
+  /// Adds each exporter-backed session's pipeline (running, waiting for its ports, or failed
+  /// with why) to `report`, for the sessions' states.
+  void report(PipelineReport& report) const;
 
  private:
   struct Entry {
     Session session;  ///< as the pipeline was started (a change restarts it)
     std::unique_ptr<erspan::exporter::LiveExport> export_;
     std::string error;  ///< why it is not running
+    bool failed = false;  ///< `error` is a failure (not a wait for the ports)
   };
   void start(Entry& entry, const ovs::SwitchState& state);
 
