@@ -1,11 +1,13 @@
 // The per-packet encapsulation step: copy the session's header template, patch the outer length,
-// IPv4 checksum, GRE sequence and ERSPAN T/VLAN/COS/En/BSO/timestamp fields, and copy the frame.
+// IPv4 checksum, GRE sequence and ERSPAN T/VLAN/COS/En/BSO/timestamp fields or the UDP source
+// port, length and checksum, and copy the frame.
 #include "erspan/encap.h"
 
 #include <algorithm>
 #include <cstring>
 
 #include "erspan/bytes.h"
+#include "erspan/flow_hash.h"
 
 namespace ovse::erspan {
 namespace {
@@ -61,6 +63,24 @@ inline void copyHeader(std::uint8_t* dst, const std::uint8_t* src, std::size_t n
   }
 }
 
+std::uint16_t udpSourcePort(std::span<const std::uint8_t> frame) noexcept {
+  return static_cast<std::uint16_t>(kUdpSourcePortMin + flowHash(frame) % kUdpSourcePortCount);
+}
+
+void EncapTemplate::patchUdp(std::uint8_t* udp, std::span<const std::uint8_t> kept) const noexcept {
+  const std::uint16_t source_port = udpSourcePort(kept);
+  const auto udp_bytes = static_cast<std::uint16_t>(header_bytes_ - udp_offset_ + kept.size());
+  storeBe16(udp, source_port);
+  storeBe16(udp + kUdpLengthOffset, udp_bytes);
+  if (!udp_checksum_) return;
+  // The pseudo-header's length and the header's own are the same number: added twice. The
+  // frame starts 16 bytes after UDP, so its words line up with the checksum's.
+  std::uint32_t sum = udp_sum_base_ + source_port + 2u * udp_bytes;
+  sum = onesComplementSum(kept, sum);
+  const std::uint16_t checksum = finishChecksum(sum);
+  storeBe16(udp + kUdpChecksumOffset, checksum == 0 ? 0xFFFF : checksum);  // 0 means "none"
+}
+
 std::size_t EncapTemplate::writeHeader(std::uint8_t* packet, std::span<const std::uint8_t> frame,
                                        const PacketMeta& meta) const noexcept {
   const std::size_t keep = std::min<std::size_t>(frame.size(), max_frame_bytes_);
@@ -77,6 +97,7 @@ std::size_t EncapTemplate::writeHeader(std::uint8_t* packet, std::span<const std
     storeBe16(ip + kIpv6PayloadLengthOffset,
               static_cast<std::uint16_t>(ip_bytes - kIpv6HeaderBytes));
   }
+  if (udp_offset_ != 0) patchUdp(packet + udp_offset_, frame.first(keep));
   if (seq_offset_ != 0) storeBe32(packet + seq_offset_, meta.sequence);
   if (erspan_offset_ != 0) patchErspan(packet + erspan_offset_, frame, truncated, meta);
   if (subheader_offset_ != 0) {

@@ -1,5 +1,5 @@
 // Validation of an EncapConfig and construction of its EncapTemplate: every header byte that does
-// not change per packet is written here, once per session.
+// not change per packet is written here, once per session (GRE/ERSPAN, or UDP with VXLAN/Geneve).
 #include <algorithm>
 #include <cstring>
 #include <optional>
@@ -9,6 +9,11 @@
 #include "erspan/gre.h"
 
 namespace ovse::erspan {
+
+std::uint8_t outerIpProtocol(const EncapConfig& config) noexcept {
+  return config.tunnel == Tunnel::kGre ? kIpProtoGre : kIpProtoUdp;
+}
+
 namespace {
 
 // Returns the first rule `config` breaks in its IP / outer framing part, if any.
@@ -27,9 +32,32 @@ std::optional<ConfigError> checkIp(const EncapConfig& c) noexcept {
   return std::nullopt;
 }
 
+// Returns the first rule a VXLAN / Geneve `config` breaks, if any: the VNI's range, and no GRE or
+// ERSPAN field (they would be ignored on a UDP tunnel, and a setting must never be ignored).
+std::optional<ConfigError> checkUdpTunnel(const EncapConfig& c) noexcept {
+  using E = EncodeError;
+  if (c.vni > kVniMax) return ConfigError{E::kVniOutOfRange, c.vni};
+  if (c.gre_key_present || c.gre_seq_present) {
+    return ConfigError{E::kGreFieldOnUdpTunnel, c.gre_key_present ? c.gre_key : 1u};
+  }
+  if (c.session_id != 0) return ConfigError{E::kErspanFieldOnUdpTunnel, c.session_id};
+  if (c.index != 0) return ConfigError{E::kErspanFieldOnUdpTunnel, c.index};
+  if (c.hw_id != 0) return ConfigError{E::kErspanFieldOnUdpTunnel, c.hw_id};
+  if (c.platform_subheader) return ConfigError{E::kErspanFieldOnUdpTunnel, 1};
+  if (c.tag_source == TagSource::kExplicit) return ConfigError{E::kErspanFieldOnUdpTunnel, c.cos};
+  return std::nullopt;
+}
+
 // Returns the first rule `config` breaks in its GRE / ERSPAN part, if any.
 std::optional<ConfigError> checkErspan(const EncapConfig& c) noexcept {
   using E = EncodeError;
+  if (c.tunnel == Tunnel::kVxlan || c.tunnel == Tunnel::kGeneve) return checkUdpTunnel(c);
+  if (c.tunnel != Tunnel::kGre) {
+    return ConfigError{E::kUnknownType, static_cast<std::uint64_t>(c.tunnel)};
+  }
+  if (c.vni != 0 || c.udp_dst_port != 0) {
+    return ConfigError{E::kUdpFieldOnGre, c.vni != 0 ? c.vni : c.udp_dst_port};
+  }
   if (c.type > ErspanType::kGreTeb) {
     return ConfigError{E::kUnknownType, static_cast<std::uint64_t>(c.type)};
   }
@@ -85,7 +113,7 @@ std::uint32_t writeIpv4(const EncapConfig& c, std::uint8_t* ip) noexcept {
   storeBe16(ip + kIpv4IdOffset, c.ip_id);
   storeBe16(ip + kIpv4FlagsOffset, kIpv4FlagDf);  // never fragment mirrored traffic
   ip[kIpv4TtlOffset] = c.ttl;
-  ip[kIpv4ProtocolOffset] = kIpProtoGre;
+  ip[kIpv4ProtocolOffset] = outerIpProtocol(c);
   std::memcpy(ip + kIpv4SrcOffset, c.src_ip.data(), 4);
   std::memcpy(ip + kIpv4DstOffset, c.dst_ip.data(), 4);
   return onesComplementSum({ip, kIpv4HeaderBytes});
@@ -95,7 +123,7 @@ std::uint32_t writeIpv4(const EncapConfig& c, std::uint8_t* ip) noexcept {
 void writeIpv6(const EncapConfig& c, std::uint8_t* ip) noexcept {
   const std::uint32_t first = (6u << 28) | (std::uint32_t{c.dscp} << 22) | c.flow_label;
   storeBe32(ip, first);
-  ip[kIpv6NextHeaderOffset] = kIpProtoGre;
+  ip[kIpv6NextHeaderOffset] = outerIpProtocol(c);
   ip[kIpv6HopLimitOffset] = c.ttl;
   std::memcpy(ip + kIpv6SrcOffset, c.src_ip.data(), 16);
   std::memcpy(ip + kIpv6DstOffset, c.dst_ip.data(), 16);
@@ -156,6 +184,34 @@ void writeErspan(const EncapConfig& c, std::uint8_t* e) noexcept {
   }
 }
 
+// Writes UDP (source port, length and checksum left zero: per packet) and the VXLAN or Geneve
+// header; returns their length.
+std::size_t writeUdpTunnel(const EncapConfig& c, std::uint8_t* udp) noexcept {
+  const bool vxlan = c.tunnel == Tunnel::kVxlan;
+  const std::uint16_t default_port = vxlan ? kVxlanUdpPort : kGeneveUdpPort;
+  storeBe16(udp + 2, c.udp_dst_port != 0 ? c.udp_dst_port : default_port);
+  std::uint8_t* tunnel = udp + kUdpHeaderBytes;
+  if (vxlan) {
+    tunnel[0] = kVxlanFlagI;
+  } else {
+    // Version 0, no options, O and C clear: the payload is an Ethernet frame.
+    storeBe16(tunnel + kGeneveProtocolOffset, kGeneveProtoEthernet);
+  }
+  storeBe32(tunnel + kVniOffset, c.vni << kVniShift);
+  return kUdpHeaderBytes + (vxlan ? kVxlanHeaderBytes : kGeneveHeaderBytes);
+}
+
+// The UDP checksum's fixed part: the pseudo-header's addresses and protocol (RFC 768, RFC 8200
+// §8.1) and every template word after the IP header (the per-packet fields are zero there).
+std::uint32_t udpSumBase(const EncapConfig& c, const std::uint8_t* ip, const std::uint8_t* udp,
+                         std::size_t udp_header_bytes) noexcept {
+  const bool v4 = c.ip_version == IpVersion::kV4;
+  const std::size_t addresses = v4 ? 8 : 32;
+  std::uint32_t sum = onesComplementSum({ip + (v4 ? kIpv4SrcOffset : kIpv6SrcOffset), addresses});
+  sum += kIpProtoUdp;
+  return onesComplementSum({udp, udp_header_bytes}, sum);
+}
+
 }  // namespace
 
 Expected<EncapTemplate, ConfigError> makeEncapTemplate(const EncapConfig& c) noexcept {
@@ -180,11 +236,19 @@ Expected<EncapTemplate, ConfigError> makeEncapTemplate(const EncapConfig& c) noe
     writeIpv6(c, p + at);
     at += kIpv6HeaderBytes;
   }
+  if (c.tunnel != Tunnel::kGre) {
+    t.udp_offset_ = static_cast<std::uint8_t>(at);
+    const std::size_t udp_bytes = writeUdpTunnel(c, p + at);
+    // RFC 7348 §5 / RFC 8926 §3.3: zero over IPv4; IPv6 receivers drop a zero UDP checksum.
+    t.udp_checksum_ = c.ip_version == IpVersion::kV6;
+    t.udp_sum_base_ = udpSumBase(c, p + t.ip_offset_, p + at, udp_bytes);
+    at += udp_bytes;
+  }
   std::size_t seq_at = 0;
   const std::size_t gre_at = at;
-  at += writeGre(c, p + at, seq_at);
+  if (c.tunnel == Tunnel::kGre) at += writeGre(c, p + at, seq_at);
   t.seq_offset_ = static_cast<std::uint8_t>(seq_at ? gre_at + seq_at : 0);
-  const std::size_t erspan_bytes = erspanHeaderBytes(c);
+  const std::size_t erspan_bytes = c.tunnel == Tunnel::kGre ? erspanHeaderBytes(c) : 0;
   if (erspan_bytes != 0) {
     writeErspan(c, p + at);
     t.erspan_offset_ = static_cast<std::uint8_t>(at);

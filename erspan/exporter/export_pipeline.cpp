@@ -25,7 +25,9 @@ EncapConfig sinkConfig(const EncapConfig& base, const SinkTarget& target, Direct
   c.path_mtu_bytes = target.path_mtu_bytes;
   const bool egress = direction == Direction::kEgress;
   c.direction = egress ? 1 : 0;
-  if (c.type == ErspanType::kTypeII && egress) c.index |= kTypeIIEgressIndexBit;
+  if (c.tunnel == Tunnel::kGre && c.type == ErspanType::kTypeII && egress) {
+    c.index |= kTypeIIEgressIndexBit;
+  }
   return c;
 }
 

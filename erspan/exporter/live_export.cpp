@@ -22,13 +22,14 @@ std::expected<std::vector<SinkTarget>, std::string> openSenders(const LiveExport
     for (const auto& in : spec.inputs) {
       if (in.interface == route->interface) {
         return std::unexpected(name + " is reached through " + in.interface +
-                               ", an input: the export would mirror its own ERSPAN stream");
+                               ", an input: the export would mirror its own stream");
       }
     }
     auto sender = io::CollectorSender::open({.remote = remote,
                                              .source = route->source,
                                              .dscp = spec.pipeline.encap.dscp,
                                              .ttl = spec.pipeline.encap.ttl,
+                                             .ip_protocol = outerIpProtocol(spec.pipeline.encap),
                                              .max_packet_bytes = route->mtu_bytes},
                                             io::SendPath::kLink);
     if (!sender) return std::unexpected(name + ": " + sender.error());

@@ -1,4 +1,5 @@
-// GreSender: one raw IPPROTO_GRE socket per collector, a ring of fixed slots and sendmmsg batches.
+// GreSender: one raw IPPROTO_GRE (or IPPROTO_UDP) socket per collector, a ring of fixed slots and
+// sendmmsg batches.
 // Why not IP_HDRINCL / IPPROTO_RAW with our own header: Linux routes header-included packets with
 // FLOWI_FLAG_KNOWN_NH, which disables the route cache for on-link destinations, so every packet
 // allocated and RCU-freed a dst entry (measured: ~3.3 µs of CPU per packet on a veth).
@@ -39,7 +40,7 @@ const char* setHeaderOptions(int fd, const GreSenderConfig& c) {
   return nullptr;
 }
 
-// The socket would also receive every GRE packet arriving at this host: drop them all in the
+// The socket would also receive every GRE (UDP) packet arriving at this host: drop them all in the
 // kernel (a one-instruction "return 0" classic BPF program).
 void refuseInput(int fd) {
   sock_filter drop_all{BPF_RET | BPF_K, 0, 0, 0};
@@ -55,10 +56,10 @@ std::expected<std::unique_ptr<GreSender>, std::string> GreSender::open(
     const GreSenderConfig& config) {
   const std::string who = "--remote " + toString(config.remote);
   const int family = config.remote.version == IpVersion::kV4 ? AF_INET : AF_INET6;
-  const int fd = socket(family, SOCK_RAW | SOCK_CLOEXEC, kIpProtoGre);
+  const int fd = socket(family, SOCK_RAW | SOCK_CLOEXEC, config.ip_protocol);
   if (fd < 0) {
-    return std::unexpected(who + ": raw GRE socket: " + std::strerror(errno) +
-                           " (needs CAP_NET_RAW)");
+    return std::unexpected(who + ": raw IP protocol " + std::to_string(config.ip_protocol) +
+                           " socket: " + std::strerror(errno) + " (needs CAP_NET_RAW)");
   }
   std::string error;
   if (const char* option = setHeaderOptions(fd, config)) {

@@ -1,6 +1,7 @@
-// ERSPAN I/II/III and GRE-TEB encapsulation: a per-session header template built and validated
-// once from an EncapConfig, and a per-packet step that patches lengths, checksum, sequence,
-// timestamp and flags and (optionally) copies the mirrored frame behind the header.
+// ERSPAN I/II/III, GRE-TEB, VXLAN and Geneve encapsulation: a per-session header template built
+// and validated once from an EncapConfig, and a per-packet step that patches lengths, checksums,
+// sequence, timestamp, flags and the UDP source port and (optionally) copies the mirrored frame
+// behind the header.
 #pragma once
 
 #include <array>
@@ -15,6 +16,40 @@
 
 namespace ovse::erspan {
 
+/// The outer tunnel: GRE (carrying what EncapConfig::type says) or UDP (VXLAN, Geneve).
+enum class Tunnel : std::uint8_t { kGre, kVxlan, kGeneve };
+
+// UDP (RFC 768):
+//  |          Source Port          |       Destination Port        |
+//  |            Length             |           Checksum            |
+inline constexpr std::size_t kUdpHeaderBytes = 8;
+inline constexpr std::size_t kUdpLengthOffset = 4;
+inline constexpr std::size_t kUdpChecksumOffset = 6;
+inline constexpr std::uint8_t kIpProtoUdp = 17;
+/// RFC 7348 §5: the source port comes from a hash of the inner frame, in the dynamic range.
+inline constexpr std::uint16_t kUdpSourcePortMin = 49152;
+inline constexpr std::uint32_t kUdpSourcePortCount = 65536 - kUdpSourcePortMin;
+
+// VXLAN (RFC 7348 §5), after UDP:
+//  |R|R|R|R|I|R|R|R|            Reserved                           |
+//  |                VXLAN Network Identifier (VNI) |   Reserved    |
+inline constexpr std::size_t kVxlanHeaderBytes = 8;
+inline constexpr std::uint8_t kVxlanFlagI = 0x08;  ///< the VNI is valid
+inline constexpr std::uint16_t kVxlanUdpPort = 4789;
+
+// Geneve (RFC 8926 §3.4), after UDP, without options:
+//  |Ver|  Opt Len  |O|C|    Rsvd.  |          Protocol Type        |
+//  |        Virtual Network Identifier (VNI)       |    Reserved   |
+inline constexpr std::size_t kGeneveHeaderBytes = 8;
+inline constexpr std::size_t kGeneveProtocolOffset = 2;
+inline constexpr std::uint16_t kGeneveProtoEthernet = 0x6558;  ///< Transparent Ethernet Bridging
+inline constexpr std::uint16_t kGeneveUdpPort = 6081;
+
+/// VXLAN / Geneve VNI: 24 bits, in the upper three bytes of the second word.
+inline constexpr std::uint32_t kVniMax = 0xFFFFFF;
+inline constexpr std::size_t kVniOffset = 4;
+inline constexpr std::uint32_t kVniShift = 8;
+
 /// Where the ERSPAN VLAN/COS/En (Type II) or VLAN/COS/BSO (Type III) fields come from.
 enum class TagSource : std::uint8_t {
   /// Linux semantics: VLAN/COS from the frame's 802.1Q tag (TPID 0x8100 at offset 12) and
@@ -27,7 +62,10 @@ enum class TagSource : std::uint8_t {
 
 /// Everything that is fixed for one mirror session. Validated by makeEncapTemplate.
 struct EncapConfig {
-  ErspanType type = ErspanType::kTypeII;  ///< what to emit
+  Tunnel tunnel = Tunnel::kGre;           ///< GRE, or UDP with VXLAN / Geneve
+  ErspanType type = ErspanType::kTypeII;  ///< what GRE carries (tunnel kGre only)
+  std::uint32_t vni = 0;                  ///< VXLAN / Geneve 24-bit VNI
+  std::uint16_t udp_dst_port = 0;         ///< VXLAN / Geneve UDP port; 0: 4789 / 6081
   IpVersion ip_version = IpVersion::kV4;  ///< outer IP version
   /// Outer addresses in network order; IPv4 uses the first 4 bytes.
   std::array<std::uint8_t, 16> src_ip{};
@@ -43,7 +81,8 @@ struct EncapConfig {
 
   bool gre_key_present = false;  ///< GRE K bit (not for Type I; ERSPAN peers ignore it)
   std::uint32_t gre_key = 0;     ///< GRE key when present
-  bool gre_seq_present = true;   ///< GRE S bit: required for Type II, forbidden for Type I
+  /// GRE S bit: required for Type II, forbidden for Type I and for UDP tunnels (no GRE there).
+  bool gre_seq_present = true;
 
   std::uint16_t session_id = 0;  ///< II/III 10-bit session ID
   std::uint32_t index = 0;       ///< II 20-bit index (port/direction, platform dependent)
@@ -111,6 +150,7 @@ class EncapTemplate {
                           const PacketMeta& meta) const noexcept;
   void patchErspan(std::uint8_t* erspan, std::span<const std::uint8_t> frame, bool truncated,
                    const PacketMeta& meta) const noexcept;
+  void patchUdp(std::uint8_t* udp, std::span<const std::uint8_t> kept) const noexcept;
 
   std::array<std::uint8_t, kMaxEncapHeaderBytes> bytes_{};
   std::uint32_t max_frame_bytes_ = 0;
@@ -121,6 +161,9 @@ class EncapTemplate {
   std::uint8_t seq_offset_ = 0;        ///< 0: no GRE sequence field
   std::uint8_t erspan_offset_ = 0;     ///< 0: no ERSPAN header (Type I, GRE-TEB)
   std::uint8_t subheader_offset_ = 0;  ///< 0: no sub-header timestamp to patch
+  std::uint8_t udp_offset_ = 0;        ///< 0: no UDP header (GRE)
+  bool udp_checksum_ = false;          ///< compute the UDP checksum (IPv6; IPv4 sends 0)
+  std::uint32_t udp_sum_base_ = 0;     ///< unfolded pseudo-header + fixed UDP/tunnel words
   ErspanType type_ = ErspanType::kTypeII;
   IpVersion ip_version_ = IpVersion::kV4;
   bool tag_from_frame_ = true;   ///< VLAN/COS (and II En) from the frame's 802.1Q tag
@@ -130,6 +173,12 @@ class EncapTemplate {
 /// Validates `config` and precomputes its header. Errors name the rule and carry the value.
 [[nodiscard]] Expected<EncapTemplate, ConfigError> makeEncapTemplate(
     const EncapConfig& config) noexcept;
+
+/// IP protocol / IPv6 next header of the packets `config` makes: 47 (GRE) or 17 (UDP).
+[[nodiscard]] std::uint8_t outerIpProtocol(const EncapConfig& config) noexcept;
+
+/// UDP source port for `frame`: kUdpSourcePortMin + flowHash(frame) % kUdpSourcePortCount.
+[[nodiscard]] std::uint16_t udpSourcePort(std::span<const std::uint8_t> frame) noexcept;
 
 /// Encapsulates `frame` into `out`: header, then the frame cut to tmpl.maxFrameBytes().
 /// Returns the bytes written, or kOutputTooSmall.

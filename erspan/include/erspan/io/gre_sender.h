@@ -1,7 +1,8 @@
-// Sends encapsulated packets to one collector over a raw IP socket of protocol 47, batched with
-// sendmmsg. The pipeline writes whole IP packets (or Ethernet frames) into the slots; the kernel
-// builds the outer IP header from socket options (DSCP, TTL/hop limit, DF / don't-fragment) and
-// the sender hands it only GRE onwards. Failures are counted by errno, never thrown.
+// Sends encapsulated packets to one collector over a raw IP socket of protocol 47 (GRE) or 17
+// (UDP: VXLAN, Geneve), batched with sendmmsg. The pipeline writes whole IP packets (or Ethernet
+// frames) into the slots; the kernel builds the outer IP header from socket options (DSCP,
+// TTL/hop limit, DF / don't-fragment) and the sender hands it only GRE or UDP onwards. Failures
+// are counted by errno, never thrown.
 #pragma once
 
 #include <netinet/in.h>
@@ -24,6 +25,9 @@ struct GreSenderConfig {
   std::optional<IpAddress> source;      ///< bind to this local address (outer source)
   std::uint8_t dscp = 0;                ///< outer DSCP
   std::uint8_t ttl = 64;                ///< outer TTL / hop limit
+  /// What follows the IP header: 47 (GRE) or 17 (UDP, whose header the pipeline writes with a
+  /// per-flow source port; a bound UDP socket would fix one port for every flow).
+  std::uint8_t ip_protocol = 47;
   std::size_t batch_count = 64;         ///< packets per sendmmsg call
   std::size_t max_packet_bytes = 9216;  ///< slot: link header, outer IP, GRE, ERSPAN, frame
   std::size_t link_header_bytes = 0;    ///< bytes before the IP header in each slot (ignored)
