@@ -92,7 +92,8 @@ std::optional<Failure> loopGuard(const ExportArgs& a, const std::vector<InputSpe
 }
 
 std::expected<std::vector<ex::SinkTarget>, Failure> openSinks(const ExportArgs& a,
-                                                              const std::vector<Remote>& remotes) {
+                                                              const std::vector<Remote>& remotes,
+                                                              std::uint8_t ip_protocol) {
   std::vector<ex::SinkTarget> sinks;
   if (!a.write_file.empty()) {
     auto file = io::PcapFileSink::open(a.write_file);
@@ -106,6 +107,7 @@ std::expected<std::vector<ex::SinkTarget>, Failure> openSinks(const ExportArgs& 
                                              .source = r.source,
                                              .dscp = static_cast<std::uint8_t>(a.dscp),
                                              .ttl = static_cast<std::uint8_t>(a.ttl),
+                                             .ip_protocol = ip_protocol,
                                              .max_packet_bytes = r.mtu},
                                             a.tx_path == "kernel" ? io::SendPath::kKernel
                                                                   : io::SendPath::kLink);
@@ -165,7 +167,7 @@ std::expected<int, Failure> runExport(const ExportArgs& a) {
   if (auto loop = loopGuard(a, *specs)) return std::unexpected(*loop);
   auto remotes = resolveRemotes(a);
   if (!remotes) return std::unexpected(remotes.error());
-  auto sinks = openSinks(a, *remotes);
+  auto sinks = openSinks(a, *remotes, erspan::outerIpProtocol(config->encap));
   if (!sinks) return std::unexpected(sinks.error());
   auto pipeline = ex::ExportPipeline::create(*config, std::move(*sinks));
   if (!pipeline) return std::unexpected(Failure{pipeline.error()});
@@ -212,9 +214,14 @@ void addFlags(CLI::App& cmd, ExportArgs& a) {
   cmd.add_option("--read-direction", a.read_direction, "direction of --read frames")
       ->check(CLI::IsMember({"ingress", "egress"}));
   cmd.add_option("--type", a.type,
-                 "erspan1 (Type I), erspan2 (Type II), erspan3 (Type III) or gre (GRE-TEB); "
-                 "default erspan2. Type II has no direction field: egress copies carry "
-                 "index | 0x80000 (bit 19), as the mirror manager programs OVS");
+                 "erspan1 (Type I), erspan2 (Type II), erspan3 (Type III), gre (GRE-TEB), vxlan "
+                 "or geneve (UDP; give --vni); default erspan2. Type II has no direction field: "
+                 "egress copies carry index | 0x80000 (bit 19), as the mirror manager programs "
+                 "OVS; VXLAN and Geneve carry no direction");
+  cmd.add_option("--vni", a.vni, "vxlan / geneve: the 24-bit VNI (0..16777215)");
+  cmd.add_option("--udp-port", a.udp_port,
+                 "vxlan / geneve: UDP destination port (default 4789 / 6081); the source port "
+                 "is a hash of each frame's flow, so ECMP spreads flows");
   cmd.add_option("--session-id", a.session_id, "ERSPAN session ID")->check(CLI::Range(0, 1023));
   cmd.add_option("--index", a.index, "Type II index (20 bits)")->check(CLI::Range(0, 0xFFFFF));
   cmd.add_option("--hwid", a.hwid, "Type III hardware ID")->check(CLI::Range(0, 63));
@@ -241,7 +248,7 @@ void addFlags(CLI::App& cmd, ExportArgs& a) {
       ->check(CLI::IsMember({"link", "kernel"}));
   cmd.add_option(
       "--write", a.write_file,
-      "write Ethernet+IP+GRE packets to this pcap file instead of sending ('-' = stdout)");
+      "write Ethernet+IP+GRE/UDP packets to this pcap file instead of sending ('-' = stdout)");
   cmd.add_option("--stats-json", a.stats_json, "keep counters in this file (every second)");
   cmd.add_flag("--json", a.json, "final counters as JSON on stdout");
   cmd.add_option("--buffer-mb", a.buffer_mb, "capture ring size per input")
@@ -254,7 +261,7 @@ void addFlags(CLI::App& cmd, ExportArgs& a) {
 void addExportCommand(CLI::App& app) {
   auto args = std::make_shared<ExportArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "export", "Encapsulate mirrored frames as ERSPAN/GRE and send them to collectors");
+      "export", "Encapsulate mirrored frames as ERSPAN/GRE/VXLAN/Geneve and send them to collectors");
   addFlags(*cmd, *args);
   cmd->callback([args] {
     auto result = runExport(*args);

@@ -1,4 +1,5 @@
-// Translation of `mirrorctl export` flags into input specs and a PipelineConfig.
+// Translation of `mirrorctl export` flags into input specs and a PipelineConfig; flags the chosen
+// --type has no field for are refused.
 #include "export_options.h"
 
 #include <cmath>
@@ -14,12 +15,21 @@ using erspan::Granularity;
 using erspan::exporter::Direction;
 using erspan::io::CaptureDirection;
 
-std::expected<ErspanType, std::string> parseType(const std::string& t) {
-  if (t == "erspan1") return ErspanType::kTypeI;
-  if (t == "erspan2") return ErspanType::kTypeII;
-  if (t == "erspan3") return ErspanType::kTypeIII;
-  if (t == "gre") return ErspanType::kGreTeb;
-  return std::unexpected("--type " + t + ": not one of erspan1, erspan2, erspan3, gre");
+// What --type names: GRE carrying ERSPAN I/II/III or Ethernet, or a UDP tunnel.
+struct TypeChoice {
+  erspan::Tunnel tunnel = erspan::Tunnel::kGre;
+  ErspanType gre_payload = ErspanType::kTypeII;
+};
+
+std::expected<TypeChoice, std::string> parseType(const std::string& t) {
+  if (t == "erspan1") return TypeChoice{erspan::Tunnel::kGre, ErspanType::kTypeI};
+  if (t == "erspan2") return TypeChoice{erspan::Tunnel::kGre, ErspanType::kTypeII};
+  if (t == "erspan3") return TypeChoice{erspan::Tunnel::kGre, ErspanType::kTypeIII};
+  if (t == "gre") return TypeChoice{erspan::Tunnel::kGre, ErspanType::kGreTeb};
+  if (t == "vxlan") return TypeChoice{erspan::Tunnel::kVxlan};
+  if (t == "geneve") return TypeChoice{erspan::Tunnel::kGeneve};
+  return std::unexpected("--type " + t +
+                         ": not one of erspan1, erspan2, erspan3, gre, vxlan, geneve");
 }
 
 std::expected<Granularity, std::string> parseGra(const std::string& g) {
@@ -27,6 +37,73 @@ std::expected<Granularity, std::string> parseGra(const std::string& g) {
   if (g == "100ns") return Granularity::k100Ns;
   if (g == "ptp") return Granularity::kIeee1588;
   return std::unexpected("--gra " + g + ": not one of 100us, 100ns, ptp");
+}
+
+// The first flag given that --type `type` has no field for: "--index 5: ...".
+std::optional<std::string> inapplicableFlag(const ExportArgs& a, erspan::Tunnel tunnel) {
+  const auto refuse = [&a](const std::string& flag, const std::string& value) {
+    return flag + " " + value + ": --type " + a.type + " has no such field";
+  };
+  if (tunnel == erspan::Tunnel::kGre) {
+    if (a.vni) return refuse("--vni", std::to_string(*a.vni)) + " (VXLAN / Geneve only)";
+    if (a.udp_port) {
+      return refuse("--udp-port", std::to_string(*a.udp_port)) + " (VXLAN / Geneve only)";
+    }
+    return std::nullopt;
+  }
+  const std::string erspan_only = " (ERSPAN only)";
+  if (a.session_id) return refuse("--session-id", std::to_string(*a.session_id)) + erspan_only;
+  if (a.index) return refuse("--index", std::to_string(*a.index)) + erspan_only;
+  if (a.hwid) return refuse("--hwid", std::to_string(*a.hwid)) + erspan_only;
+  if (a.gra) return refuse("--gra", *a.gra) + erspan_only;
+  if (a.cos) return refuse("--cos", std::to_string(*a.cos)) + erspan_only;
+  if (!a.vni) return "--type " + a.type + " needs --vni (0..16777215)";
+  if (*a.vni > erspan::kVniMax) {
+    return "--vni " + std::to_string(*a.vni) + ": above 16777215 (a VNI has 24 bits)";
+  }
+  if (a.udp_port && (*a.udp_port == 0 || *a.udp_port > 65535)) {
+    return "--udp-port " + std::to_string(*a.udp_port) + ": not a port (1..65535)";
+  }
+  return std::nullopt;
+}
+
+// VXLAN / Geneve: the VNI and port; no GRE sequence number.
+void setUdpTunnel(const ExportArgs& a, erspan::Tunnel tunnel, erspan::EncapConfig& e) {
+  e.tunnel = tunnel;
+  e.gre_seq_present = false;
+  e.vni = *a.vni;
+  e.udp_dst_port = static_cast<std::uint16_t>(a.udp_port.value_or(0));
+}
+
+// ERSPAN / GRE: type, session ID, index, hardware ID, timestamp granularity and COS.
+std::optional<std::string> setGre(const ExportArgs& a, ErspanType type, bool has_egress,
+                                  erspan::EncapConfig& e) {
+  auto gra = parseGra(a.gra.value_or("100us"));
+  if (!gra) return gra.error();
+  const std::uint32_t index = a.index.value_or(0);
+  e.type = type;
+  e.gre_seq_present = type != ErspanType::kTypeI;  // Type I is exactly `00 00 88 be`
+  e.session_id = static_cast<std::uint16_t>(a.session_id.value_or(0));
+  e.index = index;
+  if (type == ErspanType::kTypeII && has_egress &&
+      (index & erspan::exporter::kTypeIIEgressIndexBit) != 0) {
+    return "--index " + std::to_string(index) +
+           ": bit 19 (0x80000) marks Type II egress copies; use an index below 524288 when an "
+           "input is egress";
+  }
+  e.hw_id = static_cast<std::uint8_t>(a.hwid.value_or(0));
+  e.gra = static_cast<std::uint8_t>(*gra);
+  if (type == ErspanType::kTypeIII && *gra != Granularity::k100Us) {
+    // Full-resolution time: the upper 32 bits go to the platform sub-header (id 3).
+    e.platform_subheader = true;
+    e.platform_id = erspan::kPlatformIdUpperTimestamp;
+    e.platform_info1 = index & 0x3FFF;
+  }
+  if (a.cos) {
+    e.tag_source = erspan::TagSource::kExplicit;
+    e.cos = static_cast<std::uint8_t>(*a.cos);
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -80,30 +157,12 @@ std::expected<erspan::exporter::PipelineConfig, std::string> pipelineConfig(cons
   erspan::exporter::PipelineConfig c;
   auto type = parseType(a.type);
   if (!type) return std::unexpected(type.error());
-  auto gra = parseGra(a.gra);
-  if (!gra) return std::unexpected(gra.error());
+  if (auto bad = inapplicableFlag(a, type->tunnel)) return std::unexpected(*bad);
   auto& e = c.encap;
-  e.type = *type;
-  e.gre_seq_present = *type != ErspanType::kTypeI;  // Type I is exactly `00 00 88 be`
-  e.session_id = static_cast<std::uint16_t>(a.session_id);
-  e.index = a.index;
-  if (*type == ErspanType::kTypeII && has_egress &&
-      (a.index & erspan::exporter::kTypeIIEgressIndexBit) != 0) {
-    return std::unexpected("--index " + std::to_string(a.index) +
-                           ": bit 19 (0x80000) marks Type II egress copies; use an index below "
-                           "524288 when an input is egress");
-  }
-  e.hw_id = static_cast<std::uint8_t>(a.hwid);
-  e.gra = static_cast<std::uint8_t>(*gra);
-  if (*type == ErspanType::kTypeIII && *gra != Granularity::k100Us) {
-    // Full-resolution time: the upper 32 bits go to the platform sub-header (id 3).
-    e.platform_subheader = true;
-    e.platform_id = erspan::kPlatformIdUpperTimestamp;
-    e.platform_info1 = a.index & 0x3FFF;
-  }
-  if (a.cos >= 0) {
-    e.tag_source = erspan::TagSource::kExplicit;
-    e.cos = static_cast<std::uint8_t>(a.cos);
+  if (type->tunnel == erspan::Tunnel::kGre) {
+    if (auto bad = setGre(a, type->gre_payload, has_egress, e)) return std::unexpected(*bad);
+  } else {
+    setUdpTunnel(a, type->tunnel, e);
   }
   e.dscp = static_cast<std::uint8_t>(a.dscp);
   e.ttl = static_cast<std::uint8_t>(a.ttl);

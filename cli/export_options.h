@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,11 +20,15 @@ struct ExportArgs {
   std::string read_file;            ///< --read FILE
   std::string read_direction = "ingress";
   std::string type = "erspan2";
-  std::uint32_t session_id = 0;
-  std::uint32_t index = 0;
-  std::uint32_t hwid = 0;
-  std::string gra = "100us";
-  int cos = -1;  ///< -1: VLAN/COS copied from the frame's 802.1Q tag
+  // ERSPAN fields and VXLAN/Geneve fields: unset when not given, so that a flag given for a type
+  // that has no such field is refused, not ignored.
+  std::optional<std::uint32_t> session_id;
+  std::optional<std::uint32_t> index;
+  std::optional<std::uint32_t> hwid;
+  std::optional<std::string> gra;  ///< default 100us
+  std::optional<int> cos;          ///< unset: VLAN/COS copied from the frame's 802.1Q tag
+  std::optional<std::uint32_t> vni;
+  std::optional<std::uint32_t> udp_port;  ///< default 4789 (vxlan) / 6081 (geneve)
   std::uint32_t dscp = 0;
   std::uint32_t ttl = 64;
   std::uint32_t snaplen = 0;
