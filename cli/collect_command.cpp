@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <iostream>
 #include <memory>
 
@@ -26,6 +28,8 @@ struct CollectArgs {
   std::uint32_t buffer_mb = 32;
   std::string stats_json;
   bool json = false;
+  std::vector<std::uint16_t> vxlan_ports;   ///< empty: the default (4789)
+  std::vector<std::uint16_t> geneve_ports;  ///< empty: the default (6081)
 };
 
 ec::RunControl* g_control = nullptr;
@@ -48,6 +52,52 @@ void installSignals(ec::RunControl& control) {
   for (int signo : {SIGINT, SIGTERM, SIGHUP}) sigaction(signo, &sa, nullptr);
 }
 
+/// Fills one overlay's port list from its flag's values (none given: the default stays).
+std::string setPorts(const std::vector<std::uint16_t>& given, const char* flag,
+                     std::array<std::uint16_t, erspan::kMaxUdpTunnelPorts>& ports,
+                     std::size_t& count) {
+  if (given.empty()) return "";
+  if (given.size() > ports.size()) {
+    return std::string(flag) + " given " + std::to_string(given.size()) + " times, at most " +
+           std::to_string(ports.size()) + " ports";
+  }
+  count = 0;
+  for (const std::uint16_t port : given) {
+    if (std::find(ports.begin(), ports.begin() + count, port) == ports.begin() + count) {
+      ports[count++] = port;
+    }
+  }
+  return "";
+}
+
+/// --vxlan-port and --geneve-port: each port one overlay's.
+std::string finishPorts(const CollectArgs& args, erspan::UdpTunnelPorts& ports) {
+  if (auto e = setPorts(args.vxlan_ports, "--vxlan-port", ports.vxlan, ports.vxlan_count);
+      !e.empty())
+    return e;
+  if (auto e = setPorts(args.geneve_ports, "--geneve-port", ports.geneve, ports.geneve_count);
+      !e.empty())
+    return e;
+  for (std::size_t i = 0; i < ports.geneve_count; ++i) {
+    if (ports.overlayOf(ports.geneve[i]) == erspan::Overlay::kVxlan) {
+      return "UDP port " + std::to_string(ports.geneve[i]) +
+             " is given as both --vxlan-port and --geneve-port";
+    }
+  }
+  return "";
+}
+
+/// "VXLAN on UDP 4789, Geneve on UDP 6081".
+std::string portsText(const erspan::UdpTunnelPorts& ports) {
+  const auto list = [](const auto& a, std::size_t n) {
+    std::string out;
+    for (std::size_t i = 0; i < n; ++i) out += (i ? "," : "") + std::to_string(a[i]);
+    return out;
+  };
+  return "VXLAN on UDP " + list(ports.vxlan, ports.vxlan_count) + ", Geneve on UDP " +
+         list(ports.geneve, ports.geneve_count);
+}
+
 /// Completes `args.config` from the string flags; returns an error naming the flag.
 std::string finishConfig(CollectArgs& args) {
   auto& c = args.config;
@@ -59,6 +109,7 @@ std::string finishConfig(CollectArgs& args) {
     c.allow = *allow;
   }
   if (auto trust = ec::checkExporterTrust(c); !trust) return trust.error();
+  if (std::string error = finishPorts(args, c.udp_ports); !error.empty()) return error;
   if (!args.sessions.empty()) {
     auto sessions = ec::parseSessionList(args.sessions);
     if (!sessions) return sessions.error();
@@ -83,7 +134,8 @@ void printStartup(const CollectArgs& args, std::ostream& out) {
       << (c.read_path.empty() ? "listening on " + c.interface : "reading " + c.read_path)
       << (c.write_pattern.empty() ? "" : ", writing " + c.write_pattern)
       << (c.tap_name.empty() ? "" : ", re-injecting into TAP " + c.tap_name) << "; "
-      << (c.allow.empty() ? "accepting ERSPAN/GRE from ANY exporter (--allow-any)"
+      << "ERSPAN/GRE, " << portsText(c.udp_ports) << "; "
+      << (c.allow.empty() ? "accepting ANY exporter (--allow-any)"
                           : "accepting exporters in --allow " + args.allow)
       << "\n";
 }
@@ -131,11 +183,22 @@ void addInputFlags(CLI::App& cmd, CollectArgs& a) {
   cmd.add_option("--allow", a.allow,
                  "accept only these exporters: CIDR[,CIDR...] (this or --allow-any is required)");
   cmd.add_flag("--allow-any", a.config.allow_any,
-               "accept ERSPAN/GRE from every source address (isolated capture networks)");
+               "accept ERSPAN/GRE/VXLAN/Geneve from every source address (isolated capture "
+               "networks)");
+  cmd.add_option("--vxlan-port", a.vxlan_ports,
+                 "receive VXLAN on this UDP port; repeat for more (default 4789 when not given)")
+      ->check(CLI::Range(1, 65535))
+      ->take_all();
+  cmd.add_option("--geneve-port", a.geneve_ports,
+                 "receive Geneve on this UDP port; repeat for more (default 6081 when not given)")
+      ->check(CLI::Range(1, 65535))
+      ->take_all();
   cmd.add_option("--max-sessions", a.config.max_sessions,
                  "sessions tracked at most; packets of more are counted and dropped (default 4096)")
       ->check(CLI::Range(1u, ec::kMaxSessionsLimit));
-  cmd.add_option("--session", a.sessions, "keep only these sessions: ID, IPv4:ID, [IPv6]:ID,...");
+  cmd.add_option("--session", a.sessions,
+                 "keep only these sessions: ID, IPv4:ID, [IPv6]:ID,... (ID: ERSPAN session ID, GRE "
+                 "key or VXLAN/Geneve VNI)");
   cmd.add_option("--filter", a.config.inner_filter, "BPF applied to the inner Ethernet frames");
   cmd.add_option("--time", a.time, "timestamps: arrival (default) or exporter (Type III)")
       ->check(CLI::IsMember({"arrival", "exporter"}));
@@ -143,7 +206,8 @@ void addInputFlags(CLI::App& cmd, CollectArgs& a) {
 
 void addOutputFlags(CLI::App& cmd, CollectArgs& a) {
   cmd.add_option("-w,--write", a.config.write_pattern,
-                 "output file or pattern (%e exporter, %s session, %t type, %Y%m%d%H%M%S time, "
+                 "output file or pattern (%e exporter, %s session ID/GRE key/VNI, %t type: erspan, "
+                 "gre, vxlan or geneve, %Y%m%d%H%M%S time, "
                  "%% percent); '-' = pcapng on stdout; '.pcap' = classic nanosecond pcap");
   cmd.add_option("--format", a.format, "pcapng or pcap (default: from the file name)")
       ->check(CLI::IsMember({"pcap", "pcapng"}));
@@ -170,7 +234,8 @@ void addOutputFlags(CLI::App& cmd, CollectArgs& a) {
 void addCollectCommand(CLI::App& app) {
   auto args = std::make_shared<CollectArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "collect", "Receive ERSPAN/GRE, account loss per session, write pcap/pcapng or a TAP");
+      "collect",
+      "Receive ERSPAN/GRE/VXLAN/Geneve, account loss per session, write pcap/pcapng or a TAP");
   addInputFlags(*cmd, *args);
   addOutputFlags(*cmd, *args);
   cmd->callback([args] { throw CLI::RuntimeError(runCollect(*args)); });

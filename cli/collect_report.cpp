@@ -15,9 +15,15 @@ namespace {
 
 using erspan::collector::Collector;
 using erspan::collector::Session;
+using erspan::collector::SessionKind;
 
-const char* typeName(erspan::ErspanType type) {
-  switch (type) {
+/// What the exit table and --json say where loss cannot be measured.
+constexpr const char* kNotMeasurable = "not measurable";
+
+const char* typeName(const Session& s) {
+  if (s.key.kind == SessionKind::kVxlan) return "VXLAN";
+  if (s.key.kind == SessionKind::kGeneve) return "Geneve";
+  switch (s.last_type) {
     case erspan::ErspanType::kTypeI:
       return "I";
     case erspan::ErspanType::kTypeII:
@@ -40,11 +46,24 @@ nlohmann::json sharedWith(const Session& s, const std::vector<std::unique_ptr<Se
   return labels;
 }
 
+const char* idName(SessionKind kind) {
+  switch (kind) {
+    case SessionKind::kGre:
+      return "gre_key";
+    case SessionKind::kVxlan:
+    case SessionKind::kGeneve:
+      return "vni";
+    case SessionKind::kErspan:
+      break;
+  }
+  return "session_id";
+}
+
 nlohmann::json sessionJson(const Session& s, const std::vector<std::unique_ptr<Session>>& all) {
   const auto seq = s.seq.counters();
-  return {{"exporter", s.exporter_text},
-          {s.key.gre ? "gre_key" : "session_id", s.key.id},
-          {"type", typeName(s.last_type)},
+  nlohmann::json doc = {{"exporter", s.exporter_text},
+          {idName(s.key.kind), s.key.id},
+          {"type", typeName(s)},
           {"interface", s.label},
           {"packets", s.packet_count},
           {"bytes", s.byte_count},
@@ -59,7 +78,50 @@ nlohmann::json sessionJson(const Session& s, const std::vector<std::unique_ptr<S
           {"invalid", seq.invalid_count},
           {"restarts", seq.restart_count},
           {"sequence_scope", erspan::collector::scopeName(s.seq.scope())},
-          {"sequence_shared_with", sharedWith(s, all)}};
+          {"sequence_shared_with", sharedWith(s, all)},
+          {"loss_measurable", true}};
+  if (!erspan::collector::lossMeasurable(s.key.kind)) {
+    // No sequence numbers: a 0 would claim nothing was lost.
+    for (const char* field : {"lost", "reordered", "duplicated", "stale", "invalid", "restarts"})
+      doc[field] = nullptr;
+    doc["sequence_scope"] = nullptr;
+    doc["loss_measurable"] = false;
+    doc["loss"] = kNotMeasurable;
+  }
+  return doc;
+}
+
+/// The total loss, or null when every session's loss is unmeasurable.
+nlohmann::json totalLost(const Collector& collector) {
+  const auto& table = collector.sessions();
+  if (!table.sessions().empty() && table.lossUnmeasurableCount() == table.sessions().size()) {
+    return nullptr;
+  }
+  return table.lostCount();
+}
+
+/// "12 lost", "lost not measurable", "12 lost (3 sessions not measurable)".
+std::string lostText(const Collector& collector) {
+  const auto& table = collector.sessions();
+  const std::size_t unmeasurable = table.lossUnmeasurableCount();
+  if (unmeasurable != 0 && unmeasurable == table.sessions().size()) return "lost not measurable";
+  std::string text = std::to_string(table.lostCount()) + " lost";
+  if (unmeasurable != 0) text += " (" + std::to_string(unmeasurable) + " sessions not measurable)";
+  return text;
+}
+
+/// "key " for GRE keys, "vni " for VNIs, "" for ERSPAN session IDs (the exit table's ID column).
+std::string idPrefix(SessionKind kind) {
+  switch (kind) {
+    case SessionKind::kGre:
+      return "key ";
+    case SessionKind::kVxlan:
+    case SessionKind::kGeneve:
+      return "vni ";
+    case SessionKind::kErspan:
+      break;
+  }
+  return "";
 }
 
 nlohmann::json notOursJson(const erspan::collector::CollectorCounters& c) {
@@ -82,6 +144,12 @@ nlohmann::json collectStatsJson(const Collector& collector) {
   nlohmann::json doc = {{"packets_read", c.frames_read},
                         {"bytes_read", c.bytes_read},
                         {"decapsulated", c.decapsulated},
+                        {"vxlan", c.vxlan},
+                        {"geneve",
+                         {{"packets", c.geneve},
+                          {"with_options", c.geneve_with_options},
+                          {"option_bytes", c.geneve_option_bytes},
+                          {"critical", c.geneve_critical}}},
                         {"not_ours", c.notOursTotal()},
                         {"not_ours_by_reason", notOursJson(c)},
                         {"rejected_exporter", c.rejected_exporter},
@@ -91,7 +159,9 @@ nlohmann::json collectStatsJson(const Collector& collector) {
                         {"runt", c.runt},
                         {"inner_filtered", c.inner_filtered},
                         {"exporter_time_missing", c.exporter_time_missing},
-                        {"lost", collector.sessions().lostCount()},
+                        {"lost", totalLost(collector)},
+                        {"loss_not_measurable_sessions",
+                         collector.sessions().lossUnmeasurableCount()},
                         {"capture",
                          {{"received", c.capture.received_count},
                           {"kernel_dropped", c.capture.kernel_drop_count},
@@ -115,10 +185,9 @@ std::string collectStatsLine(const Collector& collector) {
   const auto* out = collector.outputs();
   char line[256];
   std::snprintf(
-      line, sizeof line, "%llu pkts  %.1f MB  %zu sessions  %llu lost  %llu not ours  file %.1f MB",
+      line, sizeof line, "%llu pkts  %.1f MB  %zu sessions  %s  %llu not ours  file %.1f MB",
       static_cast<unsigned long long>(c.frames_read), c.bytes_read / 1e6,
-      collector.sessions().sessions().size(),
-      static_cast<unsigned long long>(collector.sessions().lostCount()),
+      collector.sessions().sessions().size(), lostText(collector).c_str(),
       static_cast<unsigned long long>(c.notOursTotal()), out ? out->currentBytes() / 1e6 : 0.0);
   return line;
 }
@@ -140,6 +209,12 @@ void printCollectSummary(std::ostream& out, const Collector& collector) {
       << c.session_filtered << ", inner filtered " << c.inner_filtered << ", not Ethernet "
       << c.not_ethernet << ", runt " << c.runt << ", over --max-sessions " << c.session_limit
       << "\n";
+  if (c.vxlan != 0 || c.geneve != 0) {
+    out << "VXLAN " << c.vxlan << ", Geneve " << c.geneve << " (" << c.geneve_with_options
+        << " with options, " << c.geneve_option_bytes << " option bytes skipped, "
+        << c.geneve_critical << " with critical options); VXLAN/Geneve carry no sequence "
+        << "numbers: their loss is not measurable\n";
+  }
   const nlohmann::json reasons = notOursJson(c);
   for (const auto& [reason, count] : reasons.items()) {
     out << "  not ours: " << reason << ": " << count << "\n";
@@ -156,13 +231,17 @@ void printCollectSummary(std::ostream& out, const Collector& collector) {
                "DUPLICATED", "STALE", "INVALID", "RESTARTS", "SCOPE"});
   for (const auto& s : collector.sessions().sessions()) {
     const auto seq = s->seq.counters();
-    table.addRow({s->exporter_text, (s->key.gre ? "key " : "") + std::to_string(s->key.id),
-                  typeName(s->last_type), std::to_string(s->packet_count),
-                  std::to_string(s->byte_count), std::to_string(s->written_count),
-                  std::to_string(seq.lost_count), std::to_string(seq.reordered_count),
-                  std::to_string(seq.duplicate_count), std::to_string(seq.stale_count),
-                  std::to_string(seq.invalid_count), std::to_string(seq.restart_count),
-                  erspan::collector::scopeName(s->seq.scope())});
+    const bool measurable = erspan::collector::lossMeasurable(s->key.kind);
+    const auto count = [measurable](std::uint64_t n) {
+      return measurable ? std::to_string(n) : std::string("-");
+    };
+    table.addRow({s->exporter_text, idPrefix(s->key.kind) + std::to_string(s->key.id),
+                  typeName(*s), std::to_string(s->packet_count), std::to_string(s->byte_count),
+                  std::to_string(s->written_count),
+                  measurable ? std::to_string(seq.lost_count) : kNotMeasurable,
+                  count(seq.reordered_count), count(seq.duplicate_count), count(seq.stale_count),
+                  count(seq.invalid_count), count(seq.restart_count),
+                  measurable ? erspan::collector::scopeName(s->seq.scope()) : "-"});
   }
   if (!table.empty()) table.print(out);
 }

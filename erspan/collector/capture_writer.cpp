@@ -8,7 +8,23 @@ namespace {
 
 constexpr std::array<const char*, 3> kDirectionSuffix = {"", "-in", "-out"};
 
+/// How the session's ID is called in its interface description.
+const char* idText(SessionKind kind) {
+  switch (kind) {
+    case SessionKind::kGre:
+      return " key ";
+    case SessionKind::kVxlan:
+    case SessionKind::kGeneve:
+      return " VNI ";
+    case SessionKind::kErspan:
+      break;
+  }
+  return " session ";
+}
+
 const char* typeText(const Session& session) {
+  if (session.key.kind == SessionKind::kVxlan) return "VXLAN";
+  if (session.key.kind == SessionKind::kGeneve) return "Geneve";
   switch (session.last_type) {
     case ErspanType::kTypeI:
       return "ERSPAN Type I";
@@ -67,8 +83,10 @@ bool CaptureWriter::writeInterface(const Session& session, PacketDirection direc
   const std::string description =
       !session.description.empty()
           ? session.description
-          : std::string(typeText(session)) + (session.key.gre ? " key " : " session ") +
-                std::to_string(session.key.id) + " from " + session.exporter_text;
+          : std::string(typeText(session)) + idText(session.key.kind) +
+                std::to_string(session.key.id) + " from " + session.exporter_text +
+                (lossMeasurable(session.key.kind) ? ""
+                                                  : " (no sequence numbers: loss not measurable)");
   // Every IDB of a file has the same link type and snap length: libpcap refuses mixed ones.
   const InterfaceDescription idb{kLinkTypeEthernet, snap_len_, name, description};
   auto out = file_->reserve(interfaceDescriptionBlockBytes(idb));
@@ -132,7 +150,10 @@ bool CaptureWriter::close(const std::vector<std::unique_ptr<Session>>& sessions,
         isb.start_time_ns = first_ns_;
         isb.end_time_ns = now_ns;
         isb.received_count = session.packet_count;
-        if (!loss_written) isb.interface_drop_count = session.seq.counters().lost_count;
+        // isb_ifdrop left out where loss cannot be measured: 0 would claim none was lost.
+        if (!loss_written && lossMeasurable(session.key.kind)) {
+          isb.interface_drop_count = session.seq.counters().lost_count;
+        }
         loss_written = true;
         auto out = file_->reserve(interfaceStatisticsBlockBytes(isb));
         if (out.empty()) break;

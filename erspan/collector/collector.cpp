@@ -93,22 +93,22 @@ Expected<DecapView, DecapError> Collector::decapsulate(
     std::span<const std::uint8_t> data) noexcept {
   switch (link_type_) {
     case DLT_EN10MB:
-      return decapsulateFrame(data);
+      return decapsulateFrame(data, config_.udp_ports);
     case DLT_RAW:
     case DLT_IPV4:
     case DLT_IPV6:
     case 101:  // LINKTYPE_RAW as stored in files
-      return decapsulateIp(data);
+      return decapsulateIp(data, config_.udp_ports);
     case DLT_LINUX_SLL:
       if (data.size() < kSllHeaderBytes) return makeUnexpected(DecapError::kTruncatedEthernet);
-      return decapsulateIp(data.subspan(kSllHeaderBytes));
+      return decapsulateIp(data.subspan(kSllHeaderBytes), config_.udp_ports);
     case DLT_LINUX_SLL2:
       if (data.size() < kSll2HeaderBytes) return makeUnexpected(DecapError::kTruncatedEthernet);
-      return decapsulateIp(data.subspan(kSll2HeaderBytes));
+      return decapsulateIp(data.subspan(kSll2HeaderBytes), config_.udp_ports);
     case DLT_NULL:
     case DLT_LOOP:
       if (data.size() < kNullHeaderBytes) return makeUnexpected(DecapError::kTruncatedEthernet);
-      return decapsulateIp(data.subspan(kNullHeaderBytes));
+      return decapsulateIp(data.subspan(kNullHeaderBytes), config_.udp_ports);
     default:
       return makeUnexpected(DecapError::kNotIp);
   }
@@ -149,6 +149,7 @@ void Collector::processFrame(const io::CapturedFrame& frame) noexcept {
     return;
   }
   ++counters_.decapsulated;
+  countOverlay(*view);
   const SessionKey key = SessionKey::of(*view);
   if (!accepted(key)) return;
   Session* session = sessions_.findOrAdd(key);
@@ -168,6 +169,15 @@ void Collector::processFrame(const io::CapturedFrame& frame) noexcept {
     if (r.verdict == SeqVerdict::kGap) gap = r.gap_count;
   }
   deliver(*session, *view, frame, gap);
+}
+
+void Collector::countOverlay(const DecapView& view) noexcept {
+  if (view.overlay == Overlay::kVxlan) ++counters_.vxlan;
+  if (view.overlay != Overlay::kGeneve) return;
+  ++counters_.geneve;
+  if (view.geneve_options_bytes != 0) ++counters_.geneve_with_options;
+  counters_.geneve_option_bytes += view.geneve_options_bytes;
+  if (view.geneve_critical) ++counters_.geneve_critical;
 }
 
 void Collector::deliver(Session& session, const DecapView& view, const io::CapturedFrame& frame,

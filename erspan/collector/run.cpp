@@ -59,7 +59,7 @@ std::expected<std::unique_ptr<io::CaptureSource>, std::string> openSource(
                                                    .promiscuous = config.promiscuous,
                                                    .immediate = false,
                                                    .timeout_ms = io::kBulkReadTimeoutMs,
-                                                   .filter = kLiveCaptureFilter})
+                                                   .filter = liveCaptureFilter(config.udp_ports)})
                     : io::CaptureSource::openOffline({config.read_path, ""});
   if (!source) return std::unexpected(source.error().message);
   if ((*source)->isLive() && !(*source)->setNonBlocking(true)) {
@@ -84,6 +84,16 @@ std::uint64_t housekeeping(Collector& collector, io::CaptureSource& source, RunC
 }
 
 }  // namespace
+
+std::string liveCaptureFilter(const UdpTunnelPorts& ports) {
+  std::string match = "ip proto 47 or ip6 proto 47";
+  for (std::size_t i = 0; i < ports.vxlan_count; ++i)
+    match += " or udp dst port " + std::to_string(ports.vxlan[i]);
+  for (std::size_t i = 0; i < ports.geneve_count; ++i)
+    match += " or udp dst port " + std::to_string(ports.geneve[i]);
+  // `vlan` moves libpcap's offsets past the tag for what follows it.
+  return match + " or (vlan and (" + match + "))";
+}
 
 std::uint64_t wallClockNs() noexcept {
   timespec ts{};

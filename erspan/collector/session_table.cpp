@@ -7,11 +7,68 @@
 
 namespace ovse::erspan::collector {
 
+namespace {
+
+SessionKind kindOf(const DecapView& view) noexcept {
+  switch (view.overlay) {
+    case Overlay::kVxlan:
+      return SessionKind::kVxlan;
+    case Overlay::kGeneve:
+      return SessionKind::kGeneve;
+    case Overlay::kNone:
+      break;
+  }
+  return view.type == ErspanType::kGreTeb ? SessionKind::kGre : SessionKind::kErspan;
+}
+
+std::uint32_t idOf(SessionKind kind, const DecapView& view) noexcept {
+  switch (kind) {
+    case SessionKind::kGre:
+      return view.gre_key.value_or(0);
+    case SessionKind::kVxlan:
+    case SessionKind::kGeneve:
+      return view.vni;
+    case SessionKind::kErspan:
+      break;
+  }
+  return view.session_id;
+}
+
+/// What goes before the ID in an interface name: "-sid", "-key", "-vni".
+const char* idLabel(SessionKind kind) noexcept {
+  switch (kind) {
+    case SessionKind::kGre:
+      return "-key";
+    case SessionKind::kVxlan:
+    case SessionKind::kGeneve:
+      return "-vni";
+    case SessionKind::kErspan:
+      break;
+  }
+  return "-sid";
+}
+
+}  // namespace
+
+const char* kindName(SessionKind kind) noexcept {
+  switch (kind) {
+    case SessionKind::kGre:
+      return "gre";
+    case SessionKind::kVxlan:
+      return "vxlan";
+    case SessionKind::kGeneve:
+      return "geneve";
+    case SessionKind::kErspan:
+      break;
+  }
+  return "erspan";
+}
+
 SessionKey SessionKey::of(const DecapView& view) noexcept {
   SessionKey key;
   key.ipv6 = view.ip_version == IpVersion::kV6;
-  key.gre = view.type == ErspanType::kGreTeb;
-  key.id = key.gre ? view.gre_key.value_or(0) : view.session_id;
+  key.kind = kindOf(view);
+  key.id = idOf(key.kind, view);
   key.exporter = view.src_ip;
   return key;
 }
@@ -30,7 +87,7 @@ std::size_t SessionKeyHash::operator()(const SessionKey& key) const noexcept {
     h *= 1099511628211ull;
   };
   mix(key.ipv6 ? 1 : 0);
-  mix(key.gre ? 1 : 0);
+  mix(static_cast<std::uint64_t>(key.kind));
   for (int i = 0; i < 4; ++i) mix((key.id >> (8 * i)) & 0xFF);
   for (std::uint8_t b : key.exporter) mix(b);
   return static_cast<std::size_t>(h);
@@ -42,19 +99,27 @@ std::uint64_t SessionTable::lostCount() const noexcept {
   return lost;
 }
 
+std::size_t SessionTable::lossUnmeasurableCount() const noexcept {
+  return static_cast<std::size_t>(std::ranges::count_if(
+      list_, [](const auto& s) { return !lossMeasurable(s->key.kind); }));
+}
+
 Session* SessionTable::findOrAdd(const SessionKey& key) {
   if (last_ != nullptr && last_->key == key) return last_;
   if (auto it = map_.find(key); it != map_.end()) return last_ = it->second;
   if (list_.size() >= max_sessions_) return nullptr;
-  auto& exporter = exporters_[exporterKey(key)];
-  if (!exporter) exporter = std::make_unique<ExporterScopes>();
   auto session = std::make_unique<Session>();
   session->key = key;
-  session->seq = SessionSequence(exporter.get(), exporter->addSession());
+  // Sessions without sequence numbers take no slot among their exporter's scopes.
+  if (lossMeasurable(key.kind)) {
+    auto& exporter = exporters_[exporterKey(key)];
+    if (!exporter) exporter = std::make_unique<ExporterScopes>();
+    session->seq = SessionSequence(exporter.get(), exporter->addSession());
+  }
   session->index = list_.size();
   session->exporter_text = addressText(key.ipv6, key.exporter);
-  session->label = (key.gre ? "gre-" : "erspan-") + session->exporter_text +
-                   (key.gre ? "-key" : "-sid") + std::to_string(key.id);
+  session->label = kindName(key.kind) + ("-" + session->exporter_text) + idLabel(key.kind) +
+                   std::to_string(key.id);
   Session* raw = session.get();
   list_.push_back(std::move(session));
   map_.emplace(key, raw);

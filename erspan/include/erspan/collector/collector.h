@@ -1,5 +1,6 @@
-// The collector pipeline for one outer packet: decapsulate (counting what is not ours by
-// reason), allow-list the exporter, demultiplex into sessions, account GRE sequence loss, filter
+// The collector pipeline for one outer packet: decapsulate ERSPAN/GRE/VXLAN/Geneve (counting what
+// is not ours by reason), allow-list the exporter, demultiplex into sessions, account GRE
+// sequence loss, filter
 // the inner frame, pick its timestamp, and hand it to the capture files and the TAP device.
 #pragma once
 
@@ -23,7 +24,12 @@ namespace ovse::erspan::collector {
 struct CollectorCounters {
   std::uint64_t frames_read = 0;   ///< outer packets handed to the pipeline
   std::uint64_t bytes_read = 0;    ///< their captured bytes
-  std::uint64_t decapsulated = 0;  ///< outer packets that were ERSPAN/GRE-TEB
+  std::uint64_t decapsulated = 0;  ///< outer packets that were ERSPAN/GRE-TEB/VXLAN/Geneve
+  std::uint64_t vxlan = 0;         ///< of those, VXLAN
+  std::uint64_t geneve = 0;        ///< of those, Geneve
+  std::uint64_t geneve_with_options = 0;  ///< Geneve packets whose options were skipped
+  std::uint64_t geneve_option_bytes = 0;  ///< option bytes skipped
+  std::uint64_t geneve_critical = 0;      ///< Geneve packets with C (critical options) set
   std::array<std::uint64_t, kDecapErrorCount> not_ours{};  ///< by DecapError reason
   std::uint64_t unsupported_link_type = 0;  ///< outer frames of a link type we cannot parse
   std::uint64_t rejected_exporter = 0;      ///< source not in --allow
@@ -94,6 +100,7 @@ class Collector {
   explicit Collector(const CollectorConfig& config);
   Expected<DecapView, DecapError> decapsulate(std::span<const std::uint8_t> data) noexcept;
   bool accepted(const SessionKey& key) noexcept;
+  void countOverlay(const DecapView& view) noexcept;
   void deliver(Session& session, const DecapView& view, const io::CapturedFrame& frame,
                std::optional<std::uint64_t> gap) noexcept;
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "erspan/io/safe_file.h"
+#include "erspan/udp_tunnel.h"
 
 namespace ovse::erspan::collector {
 
@@ -61,6 +62,8 @@ struct CollectorConfig {
   /// to start with neither (spoofed sources would each cost a session and a file).
   std::vector<Cidr> allow;
   bool allow_any = false;                 ///< --allow-any: accept every exporter address
+  /// UDP destination ports received as VXLAN (--vxlan-port) and Geneve (--geneve-port).
+  UdpTunnelPorts udp_ports;
   std::vector<SessionSelector> sessions;  ///< empty = every session kept
   std::string inner_filter;               ///< BPF over the inner Ethernet frame ("" = all)
   TimeSource time_source = TimeSource::kArrival;

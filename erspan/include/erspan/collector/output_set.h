@@ -3,7 +3,8 @@
 // write error (disk full) once space returns.
 //
 // Pattern tokens (expanded when a file is opened, time in local time of the first packet):
-//   %e exporter IP   %s session ID (GRE key for plain GRE)   %t "erspan" or "gre"
+//   %e exporter IP   %s session ID (GRE key for plain GRE, VNI for VXLAN/Geneve)
+//   %t "erspan", "gre", "vxlan" or "geneve"
 //   %Y %m %d %H %M %S year, month, day, hour, minute, second   %% a literal %
 // With %e, %s or %t there is one output per session, otherwise one for all sessions. When files
 // rotate (-C, -G, -W, SIGHUP or after an error) a counter "-00001" goes before the extension.

@@ -22,10 +22,10 @@ struct RunControl {
 /// Called about once a second (`final` false) and once at the end (`final` true).
 using StatsFn = std::function<void(const Collector& collector, bool final)>;
 
-/// The kernel BPF used for live capture: only GRE over IPv4/IPv6 (also VLAN-tagged) reaches
-/// user space.
-inline constexpr const char* kLiveCaptureFilter =
-    "ip proto 47 or ip6 proto 47 or (vlan and (ip proto 47 or ip6 proto 47))";
+/// The kernel BPF used for live capture: only GRE, and UDP to the VXLAN and Geneve ports, over
+/// IPv4/IPv6 (also VLAN-tagged) reaches user space. AF_PACKET sees them before the IP stack, so a
+/// kernel vxlan/geneve device bound to the same port takes nothing from the collector.
+[[nodiscard]] std::string liveCaptureFilter(const UdpTunnelPorts& ports);
 
 /// Runs until the input ends (offline) or `control.stop` is set. Returns an error for start-up
 /// failures (capture or outputs could not be opened) and capture read errors.

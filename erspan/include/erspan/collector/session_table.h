@@ -1,5 +1,6 @@
-// Sessions seen by the collector: (exporter IP, ERSPAN session ID) or (exporter IP, GRE key),
-// each with its GRE sequence tracker and counters, found in O(1) without allocating per packet.
+// Sessions seen by the collector: (exporter IP, ERSPAN session ID), (exporter IP, GRE key) or
+// (exporter IP, VXLAN/Geneve VNI), each with its GRE sequence tracker (when its packets carry
+// sequence numbers) and counters, found in O(1) without allocating per packet.
 #pragma once
 
 #include <array>
@@ -17,18 +18,34 @@
 
 namespace ovse::erspan::collector {
 
+/// What kind of encapsulation a session's packets arrive in, and so what its ID is.
+enum class SessionKind : std::uint8_t {
+  kErspan,  ///< ERSPAN I/II/III: id = ERSPAN session ID
+  kGre,     ///< plain GRE-TEB: id = GRE key
+  kVxlan,   ///< VXLAN: id = VNI
+  kGeneve,  ///< Geneve: id = VNI
+};
+
+/// "erspan", "gre", "vxlan", "geneve": the %t token and the start of interface names.
+[[nodiscard]] const char* kindName(SessionKind kind) noexcept;
+
+/// False for VXLAN and Geneve: they carry no sequence numbers, so loss cannot be measured.
+[[nodiscard]] constexpr bool lossMeasurable(SessionKind kind) noexcept {
+  return kind == SessionKind::kErspan || kind == SessionKind::kGre;
+}
+
 /// What identifies a session.
 struct SessionKey {
   bool ipv6 = false;
-  bool gre = false;  ///< plain GRE-TEB (id = GRE key) rather than ERSPAN (id = session ID)
-  std::uint32_t id = 0;
+  SessionKind kind = SessionKind::kErspan;
+  std::uint32_t id = 0;  ///< session ID, GRE key or VNI (see SessionKind)
   std::array<std::uint8_t, 16> exporter{};
   /// Compared once per packet: two 8-byte loads, not a memcmp call for the address.
   friend bool operator==(const SessionKey& a, const SessionKey& b) noexcept {
     std::uint64_t x[2], y[2];
     std::memcpy(x, a.exporter.data(), sizeof x);
     std::memcpy(y, b.exporter.data(), sizeof y);
-    return a.id == b.id && a.ipv6 == b.ipv6 && a.gre == b.gre && x[0] == y[0] && x[1] == y[1];
+    return a.id == b.id && a.ipv6 == b.ipv6 && a.kind == b.kind && x[0] == y[0] && x[1] == y[1];
   }
 
   /// The key of a decapsulated packet (Type I has no ID: 0; GRE-TEB without a key: 0).
@@ -82,10 +99,11 @@ struct Session {
   SessionKey key;
   std::size_t index = 0;      ///< dense number, 0.. in order of first sight
   std::string exporter_text;  ///< exporter address as text ("10.0.0.1", "2001:db8::1")
-  std::string label;          ///< e.g. "erspan-10.0.0.1-sid123" or "gre-10.0.0.1-key5"
+  std::string label;  ///< e.g. "erspan-10.0.0.1-sid123", "gre-10.0.0.1-key5", "vxlan-...-vni42"
   std::string description;    ///< pcapng if_description; "" = derived from the ERSPAN session
   ErspanType last_type = ErspanType::kTypeII;
-  SessionSequence seq;               ///< GRE sequence accounting (see SequenceScope)
+  /// GRE sequence accounting (see SequenceScope); accounts nothing when !lossMeasurable(kind).
+  SessionSequence seq;
   std::uint64_t packet_count = 0;    ///< packets that reached the session
   std::uint64_t byte_count = 0;      ///< inner frame bytes of those packets
   std::uint64_t written_count = 0;   ///< frames written to an output
@@ -105,9 +123,11 @@ class SessionTable {
   /// The session of `key`, created on first sight; nullptr when the table is full.
   Session* findOrAdd(const SessionKey& key);
 
-  /// Sequence numbers lost over all sessions (a shared counter's loss is shared among its
-  /// sessions, so it is counted once).
+  /// Sequence numbers lost over all sessions whose loss is measurable (a shared counter's loss
+  /// is shared among its sessions, so it is counted once).
   [[nodiscard]] std::uint64_t lostCount() const noexcept;
+  /// Sessions whose loss cannot be measured (VXLAN, Geneve: no sequence numbers).
+  [[nodiscard]] std::size_t lossUnmeasurableCount() const noexcept;
 
   /// All sessions in order of first sight.
   [[nodiscard]] const std::vector<std::unique_ptr<Session>>& sessions() const noexcept {
