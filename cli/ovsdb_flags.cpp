@@ -28,14 +28,19 @@ void addOvsdbFlags(CLI::App& command, OvsdbFlags& flags) {
   command.add_flag("-v,--verbose", flags.verbose, "log libopenvswitch messages (repeat for more)");
 }
 
+std::expected<std::unique_ptr<ovs::OvsdbClient>, std::string> connectOvsdb(
+    const OvsdbFlags& flags) {
+  ovs::ConnectOptions options = flags.connect;
+  options.log_level = flags.verbose;
+  return ovs::OvsdbClient::connect(
+      options, std::chrono::milliseconds(static_cast<long long>(flags.timeout_s * 1000)));
+}
+
 std::expected<std::shared_ptr<const ovs::SwitchState>, std::string> readSwitchState(
-    OvsdbFlags flags) {
-  flags.connect.retry = false;
-  flags.connect.log_level = flags.verbose;
-  auto client = ovs::OvsdbClient::start(flags.connect);
+    const OvsdbFlags& flags) {
+  auto client = connectOvsdb(flags);
   if (!client) return std::unexpected(client.error());
-  auto timeout = std::chrono::milliseconds(static_cast<long long>(flags.timeout_s * 1000));
-  return (*client)->waitForContents(timeout);
+  return (*client)->snapshot();
 }
 
 }  // namespace ovse::cli

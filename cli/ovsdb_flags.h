@@ -22,9 +22,13 @@ struct OvsdbFlags {
 /// Adds --db, --private-key, --certificate, --ca-cert, --timeout and -v to `command`.
 void addOvsdbFlags(CLI::App& command, OvsdbFlags& flags);
 
-/// Connects once (no retry), waits for the contents and returns them, or a one-line error that
-/// names the remote.
+/// OvsdbClient::connect with the flags' remote, SSL files, -v and --timeout: a client whose
+/// contents have arrived, or a one-line error that names the remote.
+std::expected<std::unique_ptr<ovs::OvsdbClient>, std::string> connectOvsdb(
+    const OvsdbFlags& flags);
+
+/// connectOvsdb, then the contents it read.
 std::expected<std::shared_ptr<const ovs::SwitchState>, std::string> readSwitchState(
-    OvsdbFlags flags);
+    const OvsdbFlags& flags);
 
 }  // namespace ovse::cli

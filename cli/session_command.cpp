@@ -1,35 +1,29 @@
-// `mirrorctl session ...`: each subcommand loads the store, changes it (validated), saves it, and
-// reconciles OVS against it once; with --server it asks the daemon to (session_remote.h).
+// `mirrorctl session ...`: parses the flags, calls the session service (the daemon's over REST
+// when a daemon is the store's writer, else in-process under the store's lock: session_calls.h)
+// and prints its answer (session_print.h).
 #include "session_command.h"
 
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <memory>
-#include <optional>
 #include <thread>
 
-#include "mirror_manager/apply.h"
-#include "mirror_manager/collector_routes.h"
 #include "mirror_manager/daemon/listen_address.h"
 #include "mirror_manager/json_text.h"
-#include "mirror_manager/session_json.h"
 #include "mirror_manager/session_reply.h"
 #include "mirror_manager/store_lock.h"
 #include "mirror_manager/validation.h"
 #include "ovsdb_flags.h"
 #include "rest_client.h"
 #include "session_flags.h"
+#include "session_local.h"
+#include "session_print.h"
 #include "session_remote.h"
-#include "session_view.h"
 #include "store_flag.h"
 
 namespace ovse::cli {
 namespace {
-
-using manager::Session;
-using manager::SessionStore;
 
 struct SessionArgs {
   OvsdbFlags ovsdb;
@@ -45,7 +39,6 @@ struct SessionArgs {
   std::string capture_dir{manager::kDefaultCaptureDir};  // where capture files must be
 
   bool viaServer() {
-    remote.json = json;
     remote.server = defaultServer(remote.server, explicit_local);
     // The store's writer is a daemon: the change goes through it, not behind its back.
     if (remote.server.empty() && !explicit_none) {
@@ -60,6 +53,12 @@ struct SessionArgs {
       }
     }
     return !remote.server.empty();
+  }
+
+  // Who answers: the daemon, or the service in-process (for a `change`, under the store's lock).
+  std::expected<std::unique_ptr<SessionCalls>, std::string> calls(bool change) {
+    if (viaServer()) return remoteCalls(remote);
+    return localCalls({store, ovsdb, capture_dir, change, no_apply && change});
   }
 };
 
@@ -80,89 +79,23 @@ std::expected<nlohmann::json, std::string> readJsonFile(const std::string& path)
   return std::move(*j);
 }
 
-// What validation needs here: the capture directory (--capture-dir, absolute).
-manager::ValidationContext validationContext(const SessionArgs& a) {
-  return {std::filesystem::absolute(a.capture_dir).lexically_normal().string()};
-}
-
-// How applying a change to OVS ended.
-enum class Applied { kDone, kNotApplied, kRefused };
-
-// Connects to OVS, reconciles the whole store once and, with `print`, shows how `name` ended up.
-Applied applyStore(const SessionStore& store, const SessionArgs& a, const std::string& name,
-                   bool print = true) {
-  if (a.no_apply) return Applied::kDone;
-  auto flags = a.ovsdb;
-  flags.connect.retry = false;
-  auto client = ovs::OvsdbClient::start(flags.connect);
-  auto state = client ? (*client)->waitForContents(
-                            std::chrono::milliseconds(static_cast<long>(a.ovsdb.timeout_s * 1000)))
-                      : std::unexpected(client.error());
-  if (!state) {
-    fail("saved to " + a.store + ", not applied: " + state.error());
-    return Applied::kNotApplied;
+// Prints how a change ended; a change saved but not applied (OVSDB out of reach) exits 1.
+int changed(const SessionArgs& a, const SessionCalls& calls, const CallResult& r) {
+  if (!r) return printError(r.error(), a.json);
+  const int code = printReply(*r, a.json, calls.switchState());
+  if (const std::string why = calls.notApplied(); !why.empty()) {
+    return fail("saved to " + a.store + ", not applied: " + why);
   }
-  manager::ReconcileScope scope;
-  scope.collector_routes = manager::collectorRoutes(store.sessions());
-  scope.validation = validationContext(a);
-  auto out = manager::reconcileAndApply(store.sessions(), **client, scope);
-  for (const auto& status : out.statuses) {
-    if (status.name != name || !print) continue;
-    if (a.json) {
-      std::cout << manager::dumpJson(nlohmann::json{{"name", name}, {"status", statusJson(status)}},
-                                     2)
-                << '\n';
-    } else {
-      printSessionDetails(std::cout, *store.find(name), &status, (*client)->snapshot().get());
-    }
-    return status.state == manager::SessionState::kError ? Applied::kRefused : Applied::kDone;
+  return code;
+}
+
+// The calls for a read; without OVS the store is still shown, and the reason said.
+std::expected<std::unique_ptr<SessionCalls>, std::string> callsToRead(SessionArgs& a) {
+  auto calls = a.calls(false);
+  if (calls && !(*calls)->notApplied().empty()) {
+    fail((*calls)->notApplied() + " (showing the store only)");
   }
-  return Applied::kDone;
-}
-
-// Validates `s` against the other stored sessions (a capture file put in its stored form, relative
-// to the capture directory), prints the issues; false on errors.
-bool validate(Session& s, const SessionStore& store, std::string_view replacing,
-              const SessionArgs& a) {
-  const manager::ValidationContext context = validationContext(a);
-  manager::normalizeCaptureFile(s, context);
-  auto issues = manager::validateSession(s, store.sessions(), replacing, context);
-  for (const auto& issue : issues) std::cerr << "mirrorctl session: " << issue.text() << '\n';
-  return !manager::hasErrors(issues);
-}
-
-// The store for a change, opened under its writer lock (held until the command ends): two
-// `mirrorctl session` commands wait for each other; one against a daemon's store is refused.
-struct LockedStore {
-  manager::StoreLock lock;
-  SessionStore store;
-};
-
-std::expected<LockedStore, std::string> openForChange(const SessionArgs& a) {
-  auto lock =
-      manager::StoreLock::acquire(a.store, {0, "mirrorctl session", ""}, std::chrono::seconds(10));
-  if (!lock) return std::unexpected(lock.error());
-  auto store = SessionStore::open(a.store);
-  if (!store) return std::unexpected(store.error());
-  return LockedStore{std::move(*lock), std::move(*store)};
-}
-
-// Saves the change and applies it; a change OVS or the manager refused at once is not kept:
-// the session goes back to `before` (or away, for a new one) in the store and in OVS.
-int saveAndApply(SessionStore& store, const SessionArgs& a, const std::string& name,
-                 const std::optional<Session>& before) {
-  if (auto saved = store.save(); !saved) return fail(saved.error());
-  const Applied applied = applyStore(store, a, name);
-  if (applied != Applied::kRefused) return applied == Applied::kDone ? 0 : 1;
-  if (before) {
-    store.upsert(*before);
-  } else {
-    store.remove(name);
-  }
-  if (auto saved = store.save(); !saved) return fail(saved.error());
-  applyStore(store, a, name, false);
-  return fail(before ? "the change was refused (above) and is not kept: " + name + " is as it was"
-                     : "the session was refused (above) and is not kept");
+  return calls;
 }
 
 int runCreate(SessionArgs& a) {
@@ -175,120 +108,63 @@ int runCreate(SessionArgs& a) {
   }
   if (!a.name.empty()) j["name"] = a.name;
   if (auto overlay = overlaySessionFlags(j, a.flags); !overlay) return fail(overlay.error());
-  if (a.viaServer()) return remoteCreate(a.remote, j);
-  auto locked = openForChange(a);
-  if (!locked) return fail(locked.error());
-  SessionStore& store = locked->store;
-  auto session = manager::sessionFromJson(j);
-  if (!session) return fail(session.error().text());
-  if (store.find(session->name)) {
-    return fail("name: session " + session->name + " exists already (use `session set`)");
-  }
-  if (!validate(*session, store, {}, a)) return 1;
-  store.upsert(*session);
-  return saveAndApply(store, a, session->name, std::nullopt);
+  auto calls = a.calls(true);
+  if (!calls) return fail(calls.error());
+  return changed(a, **calls, (*calls)->create(j));
 }
 
 int runSet(SessionArgs& a) {
-  if (a.viaServer()) return remoteSet(a.remote, a.name, a.set_flags);
-  auto locked = openForChange(a);
-  if (!locked) return fail(locked.error());
-  SessionStore& store = locked->store;
-  const Session* old = store.find(a.name);
-  if (!old) return fail("no session named " + a.name);
-  const Session before = *old;
-  nlohmann::json j = manager::sessionToJson(before);
+  auto calls = a.calls(true);
+  if (!calls) return fail(calls.error());
+  auto current = (*calls)->get(a.name);
+  if (!current) return printError(current.error(), a.json);
+  nlohmann::json j = current->value("session", nlohmann::json::object());
   if (auto overlay = overlaySessionFlags(j, a.set_flags); !overlay) return fail(overlay.error());
-  auto session = manager::sessionFromJson(j);
-  if (!session) return fail(session.error().text());
-  if (!validate(*session, store, a.name, a)) return 1;
-  store.upsert(*session);
-  return saveAndApply(store, a, session->name, before);
+  return changed(a, **calls, (*calls)->replace(a.name, j));
 }
 
 int runEnable(SessionArgs& a, bool enabled) {
-  if (a.viaServer()) return remoteEnable(a.remote, a.name, enabled);
-  auto locked = openForChange(a);
-  if (!locked) return fail(locked.error());
-  SessionStore& store = locked->store;
-  const Session* old = store.find(a.name);
-  if (!old) return fail("no session named " + a.name);
-  const Session before = *old;
-  Session s = before;
-  s.enabled = enabled;
-  store.upsert(s);
-  return saveAndApply(store, a, a.name, before);
+  auto calls = a.calls(true);
+  if (!calls) return fail(calls.error());
+  return changed(a, **calls, (*calls)->setEnabled(a.name, enabled));
 }
 
 int runDelete(SessionArgs& a) {
-  if (a.viaServer()) return remoteDelete(a.remote, a.name);
-  auto locked = openForChange(a);
-  if (!locked) return fail(locked.error());
-  if (!locked->store.remove(a.name)) return fail("no session named " + a.name);
-  if (auto saved = locked->store.save(); !saved) return fail(saved.error());
-  return applyStore(locked->store, a, a.name) == Applied::kNotApplied ? 1 : 0;
-}
-
-// Reads OVS (when reachable) and computes every session's status without changing anything.
-struct Observed {
-  std::shared_ptr<const ovs::SwitchState> state;
-  std::vector<manager::SessionStatus> statuses;
-};
-
-Observed observe(const SessionStore& store, const SessionArgs& a) {
-  auto state = readSwitchState(a.ovsdb);
-  if (!state) {
-    std::cerr << "mirrorctl session: " << state.error() << " (showing the store only)\n";
-    return {};
+  auto calls = a.calls(true);
+  if (!calls) return fail(calls.error());
+  auto r = (*calls)->remove(a.name);
+  if (!r) return printError(r.error(), a.json);
+  if (a.json) std::cout << manager::dumpJson(*r, 2) << '\n';
+  if (const std::string why = (*calls)->notApplied(); !why.empty()) {
+    return fail("saved to " + a.store + ", not applied: " + why);
   }
-  manager::ReconcileScope scope;
-  scope.collector_routes = manager::collectorRoutes(store.sessions());
-  scope.validation = validationContext(a);
-  return {*state, manager::reconcile(store.sessions(), **state, scope).statuses};
+  return 0;
 }
 
 int runList(SessionArgs& a) {
-  if (a.viaServer()) return remoteList(a.remote);
-  auto store = SessionStore::open(a.store);
-  if (!store) return fail(store.error());
-  Observed seen = observe(*store, a);
-  if (!a.json) {
-    printSessionTable(std::cout, store->sessions(), seen.statuses, seen.state.get());
-    return 0;
-  }
-  // The daemon's shape (GET /api/v1/sessions), so scripts read one form with or without it.
-  nlohmann::json list = nlohmann::json::array();
-  for (std::size_t i = 0; i < store->sessions().size(); ++i) {
-    const Session& s = store->sessions()[i];
-    const manager::SessionStatus* status = i < seen.statuses.size() ? &seen.statuses[i] : nullptr;
-    list.push_back(manager::sessionReplyJson(s, status, seen.state.get()));
-  }
-  std::cout << manager::dumpJson(list, 2) << '\n';
+  auto calls = callsToRead(a);
+  if (!calls) return fail(calls.error());
+  auto list = (*calls)->list();
+  if (!list) return printError(list.error(), a.json);
+  return printList(*list, a.json, (*calls)->switchState());
+}
+
+int runShow(SessionArgs& a) {
+  auto calls = callsToRead(a);
+  if (!calls) return fail(calls.error());
+  auto r = (*calls)->get(a.name);
+  if (!r) return printError(r.error(), a.json);
+  // Showing a session in error state is a successful show.
+  printReply(*r, a.json, (*calls)->switchState());
   return 0;
 }
 
-int runShow(SessionArgs& a, bool stats_only) {
-  if (a.viaServer()) return remoteShow(a.remote, a.name, stats_only);
-  auto store = SessionStore::open(a.store);
-  if (!store) return fail(store.error());
-  const Session* s = store->find(a.name);
-  if (!s) return fail("no session named " + a.name);
-  Observed seen = observe(*store, a);
-  const manager::SessionStatus* status = nullptr;
-  for (const auto& st : seen.statuses) status = st.name == a.name ? &st : status;
-  if (a.json) {
-    // show: the daemon's shape (GET /api/v1/sessions/NAME), which --from-json takes back.
-    nlohmann::json j = manager::sessionReplyJson(*s, status, seen.state.get());
-    if (stats_only) {
-      j.erase("session");
-      j["name"] = a.name;
-    }
-    if (seen.state) j["mirrored"]["rows"] = mirrorCounters(*seen.state, a.name).per_row;
-    std::cout << manager::dumpJson(j, 2) << '\n';
-    return 0;
-  }
-  printSessionDetails(std::cout, *s, status, seen.state.get());
-  return 0;
+int runStats(SessionArgs& a) {
+  auto calls = callsToRead(a);
+  if (!calls) return fail(calls.error());
+  auto r = (*calls)->stats(a.name);
+  if (!r) return printError(r.error(), a.json);
+  return printStats(*r, a.json);
 }
 
 CLI::App* addLeaf(CLI::App* parent, const std::string& name, const std::string& help,
@@ -352,10 +228,10 @@ void addSessionCommand(CLI::App& app) {
     done(runList(*a));
   });
   addLeaf(session, "show", "One session in detail", a, true)->callback([a, done] {
-    done(runShow(*a, false));
+    done(runShow(*a));
   });
   addLeaf(session, "stats", "OVS mirror statistics of a session", a, true)->callback([a, done] {
-    done(runShow(*a, true));
+    done(runStats(*a));
   });
 }
 

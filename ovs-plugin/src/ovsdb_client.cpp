@@ -64,6 +64,17 @@ std::expected<std::unique_ptr<OvsdbClient>, std::string> OvsdbClient::start(
   return client;
 }
 
+std::expected<std::unique_ptr<OvsdbClient>, std::string> OvsdbClient::connect(
+    ConnectOptions options, std::chrono::milliseconds timeout) {
+  options.retry = false;
+  auto client = start(std::move(options));
+  if (!client) return client;
+  if (auto contents = (*client)->waitForContents(timeout); !contents) {
+    return std::unexpected(contents.error());
+  }
+  return client;
+}
+
 OvsdbClient::~OvsdbClient() {
   {
     std::lock_guard lock(mutex_);

@@ -57,7 +57,7 @@ HttpResponse Api::handle(const HttpRequest& request) {
   } else {
     response = dispatch(m, request);
   }
-  ++service_.counters().http_responses[response.status];
+  ++http_responses_[response.status];
   return response;
 }
 
@@ -173,14 +173,12 @@ HttpResponse Api::health() const {
 
 HttpResponse Api::metrics() const {
   MetricsInput in;
-  in.sessions = service_.sessionMetrics();
-  for (auto& s : in.sessions) {
-    s.exporter = options_.exporter(s.name);
-    s.capture = options_.capture(s.name);
+  for (const auto& summary : service_.sessionSummaries()) {
+    in.sessions.push_back(
+        SessionMetrics{summary, options_.exporter(summary.name), options_.capture(summary.name)});
   }
   in.ovsdb_state = options_.ovsdb_state();
-  in.counters = service_.counters();
-  in.counters.http = options_.http_counters();
+  in.counters = DaemonCounters{service_.counters(), http_responses_, options_.http_counters()};
   HttpResponse r;
   r.content_type = std::string(kMetricsContentType);
   r.body = formatMetrics(in);

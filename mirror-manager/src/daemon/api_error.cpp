@@ -5,37 +5,7 @@
 
 namespace ovse::manager::daemon {
 
-ApiError fromFieldError(const FieldError& e) { return ApiError{400, e.message, e.path, {}}; }
-
-ApiError fromIssues(std::vector<Issue> issues) {
-  ApiError e;
-  for (const auto& issue : issues) {
-    if (issue.severity != Issue::Severity::kError) continue;
-    e.message = issue.message;
-    e.path = issue.path;
-    break;
-  }
-  e.issues = std::move(issues);
-  return e;
-}
-
-HttpResponse errorResponse(const ApiError& e) {
-  nlohmann::json body;
-  body["error"] = e.path.empty() ? e.message : e.path + ": " + e.message;
-  if (!e.path.empty()) body["path"] = e.path;
-  if (!e.issues.empty()) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& issue : e.issues) {
-      nlohmann::json item;
-      item["severity"] = toString(issue.severity);
-      item["path"] = issue.path;
-      item["message"] = issue.message;
-      list.push_back(item);
-    }
-    body["issues"] = list;
-  }
-  return jsonResponse(e.status, body);
-}
+HttpResponse errorResponse(const ApiError& e) { return jsonResponse(e.status, changeErrorJson(e)); }
 
 HttpResponse jsonResponse(int status, const nlohmann::json& body) {
   HttpResponse r;

@@ -40,6 +40,11 @@ class OvsdbClient : public SwitchBackend {
   /// Programs that handle SIGTERM/SIGINT/SIGHUP themselves install their handlers after this
   /// returns (libopenvswitch's own are installed by then; see ovse_claim_fatal_signals).
   static std::expected<std::unique_ptr<OvsdbClient>, std::string> start(ConnectOptions options);
+  /// Connect and wait for the contents, for a program that needs the database now (a CLI
+  /// command): starts once without reconnecting (`retry` is ignored) and waits up to `timeout`.
+  /// The error names the remote: malformed, refused, missing socket, or timed out.
+  static std::expected<std::unique_ptr<OvsdbClient>, std::string> connect(
+      ConnectOptions options, std::chrono::milliseconds timeout);
   ~OvsdbClient() override;
   OvsdbClient(const OvsdbClient&) = delete;
   OvsdbClient& operator=(const OvsdbClient&) = delete;

@@ -334,13 +334,13 @@ TEST_F(SessionTest, SessionThatWouldMirrorItsOwnErspanIsRefused) {
   auto loop = inHv({"session", "create", "loop", "--type", "erspan", "--source", "port=col",
                     "--remote-ip", "10.99.0.2", "--session-id", "5"});
   EXPECT_EQ(loop.exit_code, 1) << loop.out << loop.err;
-  EXPECT_NE(loop.out.find("10.99.0.2 is reached through br-ul, a port of bridge br-ul, and this "
+  EXPECT_NE(loop.err.find("10.99.0.2 is reached through br-ul, a port of bridge br-ul, and this "
                           "session mirrors col"),
             std::string::npos)
-      << loop.out;
+      << loop.err;
   EXPECT_EQ(sandbox_->vsctl({"--bare", "--columns=name", "list", "mirror"}).out, "");
   // A refused create leaves nothing behind: a retry is not told the session exists.
-  EXPECT_NE(loop.err.find("refused (above) and is not kept"), std::string::npos) << loop.err;
+  EXPECT_NE(loop.err.find("refused and not kept"), std::string::npos) << loop.err;
   auto vm = inHv({"session", "create", "vm", "--type", "erspan", "--source", "iface_id=vm-a",
                   "--remote-ip", "10.99.0.2", "--session-id", "6"});
   EXPECT_EQ(vm.exit_code, 0) << vm.out << vm.err;

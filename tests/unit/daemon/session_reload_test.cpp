@@ -8,7 +8,7 @@
 
 #include "harness/process.h"
 #include "manager/fake_switch.h"
-#include "mirror_manager/daemon/session_service.h"
+#include "mirror_manager/session_service.h"
 
 namespace ovse::manager::daemon {
 namespace {

@@ -11,7 +11,7 @@
 #include "mirror_manager/daemon/metrics.h"
 #include "mirror_manager/daemon/request_guard.h"
 #include "mirror_manager/daemon/router.h"
-#include "mirror_manager/daemon/session_service.h"
+#include "mirror_manager/session_service.h"
 
 namespace ovse::manager::daemon {
 
@@ -51,6 +51,7 @@ class Api {
 
   SessionService& service_;
   ApiOptions options_;
+  std::map<int, std::uint64_t> http_responses_;  ///< by status code, for /metrics
 };
 
 }  // namespace ovse::manager::daemon

@@ -10,25 +10,16 @@
 #include <string_view>
 #include <vector>
 
+#include "mirror_manager/change_error.h"
 #include "mirror_manager/daemon/http_message.h"
 #include "mirror_manager/session_json.h"
 #include "mirror_manager/validation.h"
 
 namespace ovse::manager::daemon {
 
-/// Why a request failed: the HTTP status, a message naming the value, and the field path.
-struct ApiError {
-  int status = 400;
-  std::string message;
-  std::string path;
-  std::vector<Issue> issues;  ///< all validation findings, when validation failed
-};
-
-/// A 400 from a FieldError of the session's JSON form.
-ApiError fromFieldError(const FieldError& e);
-
-/// A 400 from validation issues: the first error gives message and path, all are listed.
-ApiError fromIssues(std::vector<Issue> issues);
+/// Why a request failed: the HTTP status, a message naming the value, and the field path (the
+/// session service's ChangeError, so the CLI and REST show one form).
+using ApiError = ChangeError;
 
 /// The JSON response for `e`: {"error", "path"?, "issues"?}.
 HttpResponse errorResponse(const ApiError& e);

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "mirror_manager/session_service.h"
+
 namespace ovse::manager::daemon {
 
 /// The Content-Type of the text format.
@@ -44,13 +46,8 @@ struct CaptureFigures {
 };
 
 /// One session's figures.
-struct SessionMetrics {
-  std::string name;
-  std::string type;   ///< local, rspan, erspan, capture
-  std::string state;  ///< active, degraded, waiting, disabled, error, unknown
-  bool enabled = true;
-  std::int64_t mirrored_packets = 0;        ///< sum of tx_packets of its Mirror rows
-  std::int64_t mirrored_bytes = 0;          ///< sum of tx_bytes of its Mirror rows
+/// (SessionSummary: name, type, state, enabled, and its Mirror rows' tx packets and bytes.)
+struct SessionMetrics : SessionSummary {
   std::optional<ExporterFigures> exporter;  ///< when the daemon runs an exporter for it
   std::optional<CaptureFigures> capture;    ///< when the daemon writes a capture file for it
 };
@@ -63,12 +60,8 @@ struct HttpServerCounters {
 };
 
 /// The daemon's own counters; they only grow while it runs.
-struct DaemonCounters {
-  std::uint64_t reconcile_runs = 0;      ///< rounds of reconcile-and-apply
-  std::uint64_t reconcile_actions = 0;   ///< OVSDB actions applied
-  std::uint64_t reconcile_failures = 0;  ///< rounds OVSDB refused
-  std::uint64_t store_reloads = 0;       ///< store (re)loads from disk that succeeded
-  std::uint64_t store_reload_failures = 0;
+/// (ServiceCounters: reconcile runs, actions and failures, store reloads and their failures.)
+struct DaemonCounters : ServiceCounters {
   std::map<int, std::uint64_t> http_responses;  ///< by status code
   HttpServerCounters http;
 };

@@ -1,5 +1,5 @@
-// The single writer of the session store (see session_service.h).
-#include "mirror_manager/daemon/session_service.h"
+// The one path for every session change (see session_service.h).
+#include "mirror_manager/session_service.h"
 
 #include "mirror_manager/collector_routes.h"
 #include "mirror_manager/json_text.h"
@@ -8,7 +8,7 @@
 #include "mirror_manager/switch_report.h"
 #include "mirror_manager/validation.h"
 
-namespace ovse::manager::daemon {
+namespace ovse::manager {
 namespace {
 
 std::string describe(const SessionStatus& s) {
@@ -29,19 +29,30 @@ const SessionStatus* statusOf(const std::vector<SessionStatus>& statuses, const 
 
 }  // namespace
 
-ApiError noSuchSession(const std::string& name) {
-  return ApiError{404, "no session named " + name, "name", {}};
-}
-
 SessionService::SessionService(SessionStore store, ovs::SwitchBackend& backend, LogSink log,
+                               ValidationContext context)
+    : SessionService(std::move(store), &backend, std::move(log), std::move(context)) {}
+
+SessionService::SessionService(SessionStore store, ovs::SwitchBackend* backend, LogSink log,
                                ValidationContext context)
     : store_(std::move(store)),
       backend_(backend),
       log_(std::move(log)),
       context_(std::move(context)) {}
 
+SessionService SessionService::storeOnly(SessionStore store, LogSink log,
+                                         ValidationContext context) {
+  return SessionService(std::move(store), nullptr, std::move(log), std::move(context));
+}
+
+std::shared_ptr<const ovs::SwitchState> SessionService::switchState() const {
+  return backend_ ? backend_->state() : nullptr;
+}
+
 const ApplyOutcome& SessionService::reconcileNow() {
-  last_ = reconcileAndApply(store_.sessions(), backend_, scope());
+  // Without a switch nothing is applied and no status is known.
+  if (!backend_) return last_;
+  last_ = reconcileAndApply(store_.sessions(), *backend_, scope());
   ++counters_.reconcile_runs;
   counters_.reconcile_actions += last_.actions_applied;
   if (last_.actions_applied > 0) {
@@ -80,7 +91,7 @@ bool SessionService::reload() {
   return true;
 }
 
-std::expected<SessionReply, ApiError> SessionService::commit(Session s,
+std::expected<SessionReply, ChangeError> SessionService::commit(Session s,
                                                              std::string_view replacing) {
   // An absolute capture file inside the capture directory is stored (and shown) relative.
   normalizeCaptureFile(s, context_);
@@ -90,18 +101,23 @@ std::expected<SessionReply, ApiError> SessionService::commit(Session s,
   bool created = store_.upsert(s);
   if (auto saved = store_.save(); !saved) {
     store_ = std::move(before);
-    return std::unexpected(ApiError{500, saved.error(), "", {}});
+    return std::unexpected(ChangeError{500, saved.error(), "", {}});
   }
   reconcileNow();
   const SessionStatus* status = statusOf(last_.statuses, s.name);
   if (status && status->state == SessionState::kError) return undo(std::move(before), *status);
-  return SessionReply{replyBody(s, status), created};
+  SessionReply reply{replyBody(s, status), created};
+  // Not applied (no switch): the status is unknown, but validation's warnings still show, apart.
+  if (!status) {
+    for (const auto& issue : issues) reply.body["status"]["warnings"].push_back(issue.text());
+  }
+  return reply;
 }
 
 // A change that OVS or the manager refused when it was applied is not kept: the store and OVS
 // go back to what they were, and the caller gets why (422, each problem an issue).
-std::unexpected<ApiError> SessionService::undo(SessionStore before, const SessionStatus& refused) {
-  ApiError e{422, "", "", {}};
+std::unexpected<ChangeError> SessionService::undo(SessionStore before, const SessionStatus& refused) {
+  ChangeError e{422, "", "", {}};
   for (const auto& problem : refused.problems) {
     e.issues.push_back(Issue{Issue::Severity::kError, "", problem});
   }
@@ -115,20 +131,20 @@ std::unexpected<ApiError> SessionService::undo(SessionStore before, const Sessio
   return std::unexpected(std::move(e));
 }
 
-std::expected<SessionReply, ApiError> SessionService::create(const nlohmann::json& body) {
+std::expected<SessionReply, ChangeError> SessionService::create(const nlohmann::json& body) {
   auto s = sessionFromJson(body);
   if (!s) return std::unexpected(fromFieldError(s.error()));
   if (store_.find(s->name)) {
-    return std::unexpected(ApiError{409, "session " + s->name + " exists already", "name", {}});
+    return std::unexpected(ChangeError{409, "session " + s->name + " exists already", "name", {}});
   }
   return commit(std::move(*s), {});
 }
 
-std::expected<SessionReply, ApiError> SessionService::replace(const std::string& name,
+std::expected<SessionReply, ChangeError> SessionService::replace(const std::string& name,
                                                               nlohmann::json body) {
   if (!body.contains("name")) body["name"] = name;
   if (!body["name"].is_string() || body["name"].get<std::string>() != name) {
-    return std::unexpected(ApiError{
+    return std::unexpected(ChangeError{
         400,
         dumpJson(body["name"]) + " differs from the URL's " + name + " (renaming is not supported)",
         "name",
@@ -139,7 +155,7 @@ std::expected<SessionReply, ApiError> SessionService::replace(const std::string&
   return commit(std::move(*s), name);
 }
 
-std::expected<SessionReply, ApiError> SessionService::patch(const std::string& name,
+std::expected<SessionReply, ChangeError> SessionService::patch(const std::string& name,
                                                             const nlohmann::json& body) {
   const Session* old = store_.find(name);
   if (!old) return std::unexpected(noSuchSession(name));
@@ -152,18 +168,18 @@ std::expected<SessionReply, ApiError> SessionService::patch(const std::string& n
   return reply;
 }
 
-std::expected<void, ApiError> SessionService::remove(const std::string& name) {
+std::expected<void, ChangeError> SessionService::remove(const std::string& name) {
   SessionStore before = store_;
   if (!store_.remove(name)) return std::unexpected(noSuchSession(name));
   if (auto saved = store_.save(); !saved) {
     store_ = std::move(before);
-    return std::unexpected(ApiError{500, saved.error(), "", {}});
+    return std::unexpected(ChangeError{500, saved.error(), "", {}});
   }
   reconcileNow();
   return {};
 }
 
-std::expected<SessionReply, ApiError> SessionService::setEnabled(const std::string& name,
+std::expected<SessionReply, ChangeError> SessionService::setEnabled(const std::string& name,
                                                                  bool enabled) {
   const Session* old = store_.find(name);
   if (!old) return std::unexpected(noSuchSession(name));
@@ -173,7 +189,7 @@ std::expected<SessionReply, ApiError> SessionService::setEnabled(const std::stri
 }
 
 std::vector<SessionStatus> SessionService::observe() const {
-  auto state = backend_.state();
+  auto state = switchState();
   if (!state) return last_.statuses;
   return reconcile(store_.sessions(), *state, scope()).statuses;
 }
@@ -181,17 +197,17 @@ std::vector<SessionStatus> SessionService::observe() const {
 ReconcileScope SessionService::scope() const {
   ReconcileScope scope;
   scope.collector_routes = collectorRoutes(store_.sessions());
-  scope.flow_purge_problem = backend_.flowPurgeProblem();
+  if (backend_) scope.flow_purge_problem = backend_->flowPurgeProblem();
   scope.validation = context_;
   return scope;
 }
 
 nlohmann::json SessionService::replyBody(const Session& s, const SessionStatus* status) const {
-  auto state = backend_.state();
+  auto state = switchState();
   return sessionReplyJson(s, status, state.get());
 }
 
-std::expected<SessionReply, ApiError> SessionService::get(const std::string& name) const {
+std::expected<SessionReply, ChangeError> SessionService::get(const std::string& name) const {
   const Session* s = store_.find(name);
   if (!s) return std::unexpected(noSuchSession(name));
   auto statuses = observe();
@@ -205,9 +221,9 @@ nlohmann::json SessionService::list() const {
   return out;
 }
 
-std::expected<nlohmann::json, ApiError> SessionService::stats(const std::string& name) const {
+std::expected<nlohmann::json, ChangeError> SessionService::stats(const std::string& name) const {
   if (!store_.find(name)) return std::unexpected(noSuchSession(name));
-  auto state = backend_.state();
+  auto state = switchState();
   MirrorCounters c = state ? mirrorCounters(*state, name) : MirrorCounters{};
   auto statuses = observe();
   const SessionStatus* status = statusOf(statuses, name);
@@ -220,12 +236,12 @@ std::expected<nlohmann::json, ApiError> SessionService::stats(const std::string&
   return j;
 }
 
-std::vector<SessionMetrics> SessionService::sessionMetrics() const {
-  auto state = backend_.state();
+std::vector<SessionSummary> SessionService::sessionSummaries() const {
+  auto state = switchState();
   auto statuses = observe();
-  std::vector<SessionMetrics> out;
+  std::vector<SessionSummary> out;
   for (const auto& s : store_.sessions()) {
-    SessionMetrics m;
+    SessionSummary m;
     m.name = s.name;
     m.type = toString(s.type);
     const SessionStatus* status = statusOf(statuses, s.name);
@@ -241,4 +257,4 @@ std::vector<SessionMetrics> SessionService::sessionMetrics() const {
   return out;
 }
 
-}  // namespace ovse::manager::daemon
+}  // namespace ovse::manager
