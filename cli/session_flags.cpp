@@ -49,6 +49,10 @@ void addSessionFlags(CLI::App& cmd, SessionFlags& f) {
   cmd.add_option("--mirrored-packet-length,--snaplen", f.snaplen, "bytes kept of each frame");
   f.enabled_given = cmd.add_flag("--enabled,!--disabled", f.enabled, "session status");
   cmd.add_option("--dest-port", f.dest_port, "local: the analyzer port");
+  f.allow_normal_io_given =
+      cmd.add_flag("--allow-normal-io,!--no-allow-normal-io", f.allow_normal_io,
+                   "local: keep normal forwarding on the destination port (refused: OVS "
+                   "reserves a mirror's output port)");
   cmd.add_option("--vlan", f.vlan, "rspan: the encapsulation VLAN");
   cmd.add_option("--uplink", f.uplink, "rspan: the port that carries the VLAN");
   f.preserve_given = cmd.add_flag("--preserve-original-vlan", f.preserve_original_vlan,
@@ -94,6 +98,7 @@ std::expected<void, std::string> overlaySessionFlags(nlohmann::json& s, const Se
   nlohmann::json& d = s["destination"];
   if (!d.is_object()) d = nlohmann::json::object();
   setIf(d, "port", f.dest_port);
+  if (f.allow_normal_io_given->count()) d["allow_normal_io"] = f.allow_normal_io;
   setIf(d, "vlan", f.vlan);
   setIf(d, "uplink", f.uplink);
   if (f.preserve_given->count()) d["preserve_original_vlan"] = f.preserve_original_vlan;

@@ -21,6 +21,8 @@ struct SessionFlags {
   // Booleans are applied only when given, which CLI11 reports through the Option's count().
   bool select_all = false, enabled = true, preserve_original_vlan = false;
   CLI::Option *select_all_given = nullptr, *enabled_given = nullptr, *preserve_given = nullptr;
+  bool allow_normal_io = false;
+  CLI::Option* allow_normal_io_given = nullptr;
   std::optional<std::int64_t> snaplen, sampling_rate, rate_pps, rate_bps;
   // destination
   std::optional<std::string> dest_port, uplink, remote_ip, version, backend, file;

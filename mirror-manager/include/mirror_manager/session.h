@@ -40,6 +40,10 @@ struct Source {
 
 struct LocalDestination {
   std::string port;  ///< the analyzer port (OVS Mirror.output_port)
+  /// vSphere's "Allow normal IO on destination ports". OVS reserves a Mirror's output_port for
+  /// the copies (it drops what the port sends and forwards nothing else to it), so true is
+  /// refused with that reason rather than stored and ignored.
+  bool allow_normal_io = false;
 
   bool operator==(const LocalDestination&) const = default;
 };

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "loop_guard.h"
+#include "normal_io.h"
 
 namespace ovse::manager {
 namespace {
@@ -262,6 +263,7 @@ DesiredRows desiredRows(const Session& s, const SwitchIndex& index, const Reconc
     return rows;
   }
   buildRows(s, splitParts(s, resolved, perDirection(s)), bridge, scope, rows);
+  warnVmDestinationPorts(s, index, rows.status);
   rows.status.state = rows.status.missing.empty() ? SessionState::kActive : SessionState::kDegraded;
   return rows;
 }

@@ -111,8 +111,10 @@ Destination readDestination(FieldReader& r, const json& d, SessionType type) {
   switch (type) {
     case SessionType::kLocal: {
       LocalDestination local;
-      r.object(d, path, {"port"}, " for type local (allowed: port)");
+      r.object(d, path, {"port", "allow_normal_io"},
+               " for type local (allowed: port, allow_normal_io)");
       r.string(d, path, "port", local.port);
+      r.boolean(d, path, "allow_normal_io", local.allow_normal_io);
       return local;
     }
     case SessionType::kRspan: {
@@ -171,7 +173,11 @@ std::expected<Session, FieldError> parseSession(const json& j) {
 
 json destinationToJson(const Destination& destination) {
   struct Visitor {
-    json operator()(const LocalDestination& d) const { return {{"port", d.port}}; }
+    json operator()(const LocalDestination& d) const {
+      json out = {{"port", d.port}};
+      if (d.allow_normal_io) out["allow_normal_io"] = true;
+      return out;
+    }
     json operator()(const RspanDestination& d) const {
       return {{"vlan", d.vlan},
               {"uplink", d.uplink},

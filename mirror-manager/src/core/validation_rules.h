@@ -52,4 +52,7 @@ void checkDestination(const Session& s, const Peers& peers, const ValidationCont
 /// Fields set that do not apply to the session's type or ERSPAN version (validation_applicability).
 void checkApplicable(const Session& s, IssueSink& out);
 
+/// allow_normal_io on a local destination: refused with OVS's reason (normal_io.cpp).
+void checkNormalIo(const Session& s, IssueSink& out);
+
 }  // namespace ovse::manager::detail
