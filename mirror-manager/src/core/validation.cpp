@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "erspan/io/bpf_filter.h"
 #include "mirror_manager/json_text.h"
 #include "validation_rules.h"
 
@@ -164,6 +165,22 @@ void checkExporterOnly(const Session& s, IssueSink& out) {
   }
 }
 
+// A filter the pipeline cannot compile would stop it from starting (the exporter, the capture
+// file writer): the session would be stored and mirror nothing. libpcap compiles it here as the
+// pipeline will (pcap_compile on a dead Ethernet handle: no device, no I/O).
+// Other types refuse any filter (checkExporterOnly).
+void checkFilter(const Session& s, IssueSink& out) {
+  const auto* erspan = std::get_if<ErspanDestination>(&s.destination);
+  const bool piped = s.type == SessionType::kCapture ||
+                     (erspan != nullptr && erspan->backend == ErspanBackend::kExporter);
+  if (s.filter.empty() || !piped) return;
+  auto compiled = erspan::io::BpfFilter::compile(s.filter);
+  if (!compiled) {
+    out.error("filter", "capture filter " + quote(s.filter) + " does not compile: " +
+                            compiled.error());
+  }
+}
+
 // OVS's output_vlan (the only native RSPAN) sets the copy's outer 802.1Q tag to the RSPAN VLAN:
 // a tagged frame leaves with its VLAN replaced, not with a second tag above it (measured: a VLAN-5
 // frame leaves as VLAN 999 only). Storing the option would promise what no row can do.
@@ -189,6 +206,7 @@ std::vector<Issue> validateSession(const Session& s, std::span<const Session> ot
   checkSnaplen(s, out);
   detail::checkDestination(s, peers, context, out);
   checkExporterOnly(s, out);
+  checkFilter(s, out);
   checkRspanOptions(s, out);
   detail::checkApplicable(s, out);
   return std::move(out.issues);
