@@ -21,7 +21,11 @@ std::string sessionOf(const ovs::Action& action) {
 }  // namespace
 
 ApplyOutcome reconcileAndApply(std::span<const Session> sessions, ovs::SwitchBackend& backend,
-                               const ReconcileScope& scope) {
+                               const ReconcileScope& given_scope) {
+  // Whoever applies (the daemon, the CLI without one, hosts, a capture) gets the purge
+  // warning: the backend knows whether it can purge ovs-vswitchd's flows after a change.
+  ReconcileScope scope = given_scope;
+  if (scope.flow_purge_problem.empty()) scope.flow_purge_problem = backend.flowPurgeProblem();
   ApplyOutcome out;
   auto state = backend.state();
   if (!state) {

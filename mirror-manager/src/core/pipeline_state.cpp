@@ -9,15 +9,14 @@ const char* pipelineName(const Session& s) {
   return s.type == SessionType::kCapture ? "its capture file writer" : "its exporter";
 }
 
-// A programmed session that nothing reads yet waits; one already waiting keeps waiting.
-void wait(SessionStatus& status, std::string why) {
+}  // namespace
+
+void waitFor(SessionStatus& status, std::string why) {
   status.missing.push_back(std::move(why));
   if (status.state == SessionState::kActive || status.state == SessionState::kDegraded) {
     status.state = SessionState::kWaiting;
   }
 }
-
-}  // namespace
 
 bool needsPipeline(const Session& s) {
   if (s.type == SessionType::kCapture) return true;
@@ -30,12 +29,12 @@ void applyPipelineState(const Session& s, const PipelineReport& report, SessionS
       status.state == SessionState::kDisabled) {
     return;
   }
-  if (!report.supervised) return wait(status, kNoServeRuns);
+  if (!report.supervised) return waitFor(status, kNoServeRuns);
   auto it = report.runs.find(s.name);
   // The supervisor follows the store after each round: a new or changed session's pipeline
   // starts just after the round that programmed it.
   if (it == report.runs.end() || !(it->second.session == s)) {
-    return wait(status, std::string(pipelineName(s)) + " has not started yet");
+    return waitFor(status, std::string(pipelineName(s)) + " has not started yet");
   }
   const PipelineRun& run = it->second;
   if (run.running) return;
@@ -44,7 +43,7 @@ void applyPipelineState(const Session& s, const PipelineReport& report, SessionS
     status.state = SessionState::kError;
     return;
   }
-  wait(status, std::string(pipelineName(s)) + " is " + run.reason);
+  waitFor(status, std::string(pipelineName(s)) + " is " + run.reason);
 }
 
 }  // namespace ovse::manager

@@ -12,6 +12,7 @@
 #include "pipeline_state.h"
 #include "rspan_reach.h"
 #include "switch_index.h"
+#include "tunnel_route.h"
 #include "underlay_mtu.h"
 
 namespace ovse::manager {
@@ -242,6 +243,11 @@ void addSwitchWarnings(const Session& s, DesiredRows& rows, const SwitchIndex& i
   }
 }
 
+// A programmed native tunnel session whose tunnel has no route delivers nothing: it waits.
+void waitForTunnelRoute(const Session& s, DesiredRows& rows, const SwitchIndex& index) {
+  if (auto missing = missingTunnelRoute(s, rows, index)) waitFor(rows.status, std::move(*missing));
+}
+
 }  // namespace
 
 const char* toString(SessionState s) {
@@ -276,6 +282,7 @@ ReconcilePlan reconcile(std::span<const Session> sessions, const ovs::SwitchStat
   reportPortErrors(desired, index);
   for (std::size_t i = 0; i < desired.size(); ++i) {
     addSwitchWarnings(sessions[i], desired[i], index, scope);
+    waitForTunnelRoute(sessions[i], desired[i], index);
     if (scope.owner.empty() && !scope.fleet) {
       applyPipelineState(sessions[i], scope.pipelines, desired[i].status);
     }
