@@ -134,8 +134,8 @@ const Wizard = (() => {
     s.sources = [...pickedSources().map((p) => p.source), ...unlistedSources()];
     if (t === 'local') s.destination = { port: $('f-dest-port').value };
     if (t === 'rspan') {
-      s.destination = { vlan: Number($('f-vlan').value || 0), uplink: $('f-uplink').value,
-                        preserve_original_vlan: $('f-preserve').checked };
+      // No "preserve original VLAN": OVS's output_vlan replaces the tag, the option is refused.
+      s.destination = { vlan: Number($('f-vlan').value || 0), uplink: $('f-uplink').value };
     }
     if (t === 'erspan') {
       const v = $('f-version').value;
@@ -265,7 +265,6 @@ const Wizard = (() => {
     const d = s.destination || {};
     if (s.type === 'rspan') {
       $('f-vlan').value = d.vlan || '';
-      $('f-preserve').checked = !!d.preserve_original_vlan;
     }
     if (s.type === 'erspan') {
       $('f-remote-ip').value = d.remote_ip || '';
