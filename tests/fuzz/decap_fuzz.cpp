@@ -1,6 +1,8 @@
-// libFuzzer target for the ERSPAN decapsulator: arbitrary bytes through both entry points (must
-// never crash or overread), and every packet that decodes must survive a re-encode → decode round
-// trip with an identical view (a packet cut after encapsulation is re-encoded, then cut alike).
+// libFuzzer target for the decapsulator: arbitrary bytes through every entry point (must never
+// crash or overread), and every ERSPAN/GRE packet that decodes must survive a re-encode → decode
+// round trip with an identical view (a packet cut after encapsulation is re-encoded, then cut
+// alike). VXLAN/Geneve views are checked against their invariants (frame inside the input, VNI in
+// 24 bits, Geneve options in 4-byte units), also with UDP ports taken from the input.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -49,6 +51,29 @@ EncapConfig configFor(const DecapView& v, bool outer_ethernet) {
   return c;
 }
 
+// What any VXLAN/Geneve view must satisfy.
+void checkOverlay(const DecapView& v, std::span<const std::uint8_t> input) {
+  const bool inside = v.frame.empty() || (v.frame.data() >= input.data() &&
+                                          v.frame.data() + v.frame.size() <= input.data() + input.size());
+  if (!inside || v.vni > 0xFFFFFF || v.gre_sequence || v.gre_key) std::abort();
+  if (v.overlay == ovse::erspan::Overlay::kVxlan && (v.geneve_options_bytes || v.geneve_critical)) {
+    std::abort();
+  }
+  if (v.geneve_options_bytes % 4 != 0 || v.geneve_options_bytes > 63 * 4) std::abort();
+}
+
+// The UDP ports of a run: the defaults, or two taken from the input's last bytes.
+ovse::erspan::UdpTunnelPorts portsFrom(std::span<const std::uint8_t> input) {
+  ovse::erspan::UdpTunnelPorts ports;
+  if (input.size() < 4) return ports;
+  const auto* tail = input.data() + input.size() - 4;
+  ports.vxlan[1] = static_cast<std::uint16_t>(tail[0] << 8 | tail[1]);
+  ports.geneve[1] = static_cast<std::uint16_t>(tail[2] << 8 | tail[3]);
+  ports.vxlan_count = ports.overlayOf(ports.vxlan[1]) == ovse::erspan::Overlay::kNone ? 2 : 1;
+  ports.geneve_count = ports.overlayOf(ports.geneve[1]) == ovse::erspan::Overlay::kNone ? 2 : 1;
+  return ports;
+}
+
 void roundTrip(const DecapView& v, bool outer_ethernet) {
   // Two inputs have no encoding of ours: TTL 0 and a GRE key on Type I are refused by design.
   if (v.ttl == 0 || (v.type == ErspanType::kTypeI && v.gre_key)) return;
@@ -77,8 +102,23 @@ void roundTrip(const DecapView& v, bool outer_ethernet) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::span<const std::uint8_t> input(data, size);
-  if (auto v = ovse::erspan::decapsulateFrame(input)) roundTrip(*v, true);
-  if (auto v = ovse::erspan::decapsulateIp(input)) roundTrip(*v, false);
+  const auto check = [input](const DecapView& v, bool outer_ethernet) {
+    if (v.overlay == ovse::erspan::Overlay::kNone) {
+      roundTrip(v, outer_ethernet);
+    } else {
+      checkOverlay(v, input);
+    }
+  };
+  if (auto v = ovse::erspan::decapsulateFrame(input)) check(*v, true);
+  if (auto v = ovse::erspan::decapsulateIp(input)) check(*v, false);
+  const auto ports = portsFrom(input);
+  if (auto v = ovse::erspan::decapsulateFrame(input, ports)) check(*v, true);
+  if (auto v = ovse::erspan::decapsulateIp(input, ports)) check(*v, false);
   (void)ovse::erspan::decapsulateGre(input);
+  // The UDP layer alone, with a claimed length from the input (as an IP header would give it).
+  if (size >= 2) {
+    const std::size_t claimed = static_cast<std::size_t>(data[0] << 8 | data[1]);
+    (void)ovse::erspan::decodeUdpTunnel(input.subspan(2), claimed, ports);
+  }
   return 0;
 }

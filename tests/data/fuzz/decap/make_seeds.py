@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes the decap fuzzer's seed corpus (next to this script) from the codec's known-answer
-vectors: ERSPAN-NOTES §1.6 examples wrapped in IPv4/IPv6, and Open vSwitch test frames."""
+vectors: ERSPAN-NOTES §1.6 examples wrapped in IPv4/IPv6, Open vSwitch test frames, and VXLAN
+(RFC 7348) and Geneve (RFC 8926, with options) over UDP."""
 import os
 import struct
 
@@ -18,6 +19,22 @@ def ipv6(gre: bytes, ext: bytes = b"") -> bytes:
     nxt = 60 if ext else 47
     return (struct.pack("!IHBB", 0x60000000, len(ext) + len(gre), nxt, 64) + bytes(15) + b"\1" +
             bytes(15) + b"\2" + ext + gre)
+
+
+def udp(port: int, overlay: bytes) -> bytes:
+    """UDP from 51234 to `port` carrying `overlay` (its header) and INNER."""
+    body = overlay + INNER
+    return struct.pack("!HHHH", 51234, port, 8 + len(body), 0) + body
+
+
+def ipv4_udp(datagram: bytes) -> bytes:
+    return struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(datagram), 0, 0x4000, 64, 17, 0,
+                       bytes([10, 0, 1, 5]), bytes([10, 99, 0, 2])) + datagram
+
+
+def ipv6_udp(datagram: bytes) -> bytes:
+    return (struct.pack("!IHBB", 0x60000000, len(datagram), 17, 64) + bytes(15) + b"\5" +
+            bytes(15) + b"\2" + datagram)
 
 
 def ether(ip: bytes, tags: bytes = b"") -> bytes:
@@ -38,6 +55,12 @@ SEEDS = {
         bytes.fromhex("100088be0000000720004079af514f9b00008070") + INNER,
         bytes.fromhex("2f00040104010100"))),
     "gre_teb_key_seq": ether(ipv4(bytes.fromhex("30006558deadbeef00000009") + INNER)),
+    "vxlan_ipv4": ether(ipv4_udp(udp(4789, bytes.fromhex("0800000001e24000")))),
+    "vxlan_ipv6_tagged": ether(ipv6_udp(udp(4789, bytes.fromhex("080000000000 2a00".replace(" ", "")))),
+                               bytes.fromhex("81000064")),
+    "geneve_options_ipv4": ether(ipv4_udp(udp(6081, bytes.fromhex(
+        "034065580000 4d00 01028002 11111111 22222222".replace(" ", ""))))),
+    "geneve_ipv6": ipv6_udp(udp(6081, bytes.fromhex("0000655800000100"))),
     "ovs_tunnel_push_pop_v1": bytes.fromhex(
         "aa55aa550000001b213cab6408004500007e79464000402fba550101025c01010258100088be000000011000"
         "007b00000003fe71d883724fbeb6f4e1494a080045000054ba200000400184861e0000011e00000200004227"
