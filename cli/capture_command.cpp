@@ -95,17 +95,6 @@ int printPoints(const CaptureOptions& o) {
   return 0;
 }
 
-std::expected<std::unique_ptr<ovs::OvsdbClient>, std::string> connectOnce(OvsdbFlags flags) {
-  flags.connect.retry = false;
-  flags.connect.log_level = flags.verbose;
-  auto client = ovs::OvsdbClient::start(flags.connect);
-  if (!client) return std::unexpected(client.error());
-  auto state = (*client)->waitForContents(
-      std::chrono::milliseconds(static_cast<long long>(flags.timeout_s * 1000)));
-  if (!state) return std::unexpected(state.error());
-  return std::move(*client);
-}
-
 int listRunning(const CaptureOptions& o, ovs::OvsdbClient& client) {
   auto captures = listCaptures(*client.snapshot());
   if (o.json) {
@@ -144,7 +133,7 @@ int listRunning(const CaptureOptions& o, ovs::OvsdbClient& client) {
 }
 
 int manageRunning(const CaptureOptions& o) {
-  auto client = connectOnce(o.ovsdb);
+  auto client = connectOvsdb(o.ovsdb);
   if (!client) {
     std::cerr << "mirrorctl capture: " << client.error() << '\n';
     return 1;

@@ -147,18 +147,6 @@ std::expected<std::vector<manager::ResolvedTarget>, std::string> resolveAll(
   return out;
 }
 
-std::expected<std::unique_ptr<ovs::OvsdbClient>, std::string> connect(const CaptureOptions& o) {
-  ovs::ConnectOptions c = o.ovsdb.connect;
-  c.log_level = o.ovsdb.verbose;
-  c.retry = true;  // a capture outlives an ovsdb-server restart
-  auto client = ovs::OvsdbClient::start(c);
-  if (!client) return std::unexpected(client.error());
-  auto timeout = std::chrono::milliseconds(static_cast<long long>(o.ovsdb.timeout_s * 1000));
-  auto first = (*client)->waitForContents(timeout);
-  if (!first) return std::unexpected(first.error());
-  return std::move(*client);
-}
-
 void clearLeftovers(ovs::OvsdbClient& client) {
   auto removed = removeDeadCaptures(client);
   if (!removed) {
@@ -220,7 +208,7 @@ int runCapture(CaptureOptions& o) {
     return 2;
   }
   for (const auto& w : flags->warnings) say("warning: " + w);
-  auto client = connect(o);
+  auto client = connectOvsdb(o.ovsdb, /*keep_reconnecting=*/true);  // outlives a db restart
   if (!client) {
     say(client.error());
     return 1;

@@ -20,14 +20,7 @@ struct GcArgs {
 };
 
 int runGc(GcArgs& a) {
-  a.ovsdb.connect.retry = false;
-  a.ovsdb.connect.log_level = a.ovsdb.verbose;
-  auto client = ovs::OvsdbClient::start(a.ovsdb.connect);
-  if (client) {
-    auto first = (*client)->waitForContents(
-        std::chrono::milliseconds(static_cast<long long>(a.ovsdb.timeout_s * 1000)));
-    if (!first) client = std::unexpected(first.error());
-  }
+  auto client = connectOvsdb(a.ovsdb);
   if (!client) {
     std::cerr << "mirrorctl gc: " << client.error() << '\n';
     return 1;

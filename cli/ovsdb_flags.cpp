@@ -29,9 +29,10 @@ void addOvsdbFlags(CLI::App& command, OvsdbFlags& flags) {
 }
 
 std::expected<std::unique_ptr<ovs::OvsdbClient>, std::string> connectOvsdb(
-    const OvsdbFlags& flags) {
+    const OvsdbFlags& flags, bool keep_reconnecting) {
   ovs::ConnectOptions options = flags.connect;
   options.log_level = flags.verbose;
+  options.retry = keep_reconnecting;
   return ovs::OvsdbClient::connect(
       options, std::chrono::milliseconds(static_cast<long long>(flags.timeout_s * 1000)));
 }

@@ -23,9 +23,10 @@ struct OvsdbFlags {
 void addOvsdbFlags(CLI::App& command, OvsdbFlags& flags);
 
 /// OvsdbClient::connect with the flags' remote, SSL files, -v and --timeout: a client whose
-/// contents have arrived, or a one-line error that names the remote.
+/// contents have arrived, or a one-line error that names the remote. Once (the first failure is
+/// final) unless `keep_reconnecting` (a command that outlives an ovsdb-server restart).
 std::expected<std::unique_ptr<ovs::OvsdbClient>, std::string> connectOvsdb(
-    const OvsdbFlags& flags);
+    const OvsdbFlags& flags, bool keep_reconnecting = false);
 
 /// connectOvsdb, then the contents it read.
 std::expected<std::shared_ptr<const ovs::SwitchState>, std::string> readSwitchState(

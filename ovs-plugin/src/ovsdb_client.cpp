@@ -66,7 +66,6 @@ std::expected<std::unique_ptr<OvsdbClient>, std::string> OvsdbClient::start(
 
 std::expected<std::unique_ptr<OvsdbClient>, std::string> OvsdbClient::connect(
     ConnectOptions options, std::chrono::milliseconds timeout) {
-  options.retry = false;
   auto client = start(std::move(options));
   if (!client) return client;
   if (auto contents = (*client)->waitForContents(timeout); !contents) {

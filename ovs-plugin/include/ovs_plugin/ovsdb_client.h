@@ -41,8 +41,10 @@ class OvsdbClient : public SwitchBackend {
   /// returns (libopenvswitch's own are installed by then; see ovse_claim_fatal_signals).
   static std::expected<std::unique_ptr<OvsdbClient>, std::string> start(ConnectOptions options);
   /// Connect and wait for the contents, for a program that needs the database now (a CLI
-  /// command): starts once without reconnecting (`retry` is ignored) and waits up to `timeout`.
-  /// The error names the remote: malformed, refused, missing socket, or timed out.
+  /// command): start(), then waitForContents() up to `timeout`. With `options.retry` the client
+  /// keeps reconnecting afterwards (a capture outlives an ovsdb-server restart), and a server
+  /// that is down is waited for until `timeout`; without it the first failure is final. The
+  /// error names the remote: malformed, refused, missing socket, or timed out.
   static std::expected<std::unique_ptr<OvsdbClient>, std::string> connect(
       ConnectOptions options, std::chrono::milliseconds timeout);
   ~OvsdbClient() override;
