@@ -152,14 +152,11 @@ void ovse_db_wait(struct ovse_db *db, int wake_fd, long long timeout_ms);
 struct ovse_snapshot *ovse_db_snapshot(struct ovse_db *db);
 void ovse_snapshot_free(struct ovse_snapshot *snapshot);
 
-/* Sends `command` (no arguments) to the unixctl socket at `socket_path`, like
- * `ovs-appctl -t socket_path command`. Returns 0 with the reply in `out`, or -1 with the error. */
-int ovse_unixctl(const char *socket_path, const char *command, char *out, size_t out_len);
-
-/* Sends `command` with `argc` arguments, like `ovs-appctl -t socket_path command args...`.
- * Returns 0 with the whole reply in *out, or -1 with the error in *out; free *out with free(). */
+/* Sends `command` with `argc` arguments, like `ovs-appctl -t socket_path command args...`, and
+ * waits at most `timeout_ms` for the reply. Returns 0 with the whole reply in *out, or -1 with
+ * the error in *out (a timeout says so); free *out with free(). */
 int ovse_unixctl_args(const char *socket_path, const char *command, int argc,
-                      const char *const *argv, char **out);
+                      const char *const *argv, long long timeout_ms, char **out);
 
 /* ---- transactions ---- */
 

@@ -24,6 +24,10 @@ std::optional<std::string> defaultSocketIn(const std::filesystem::path& dir) {
   return std::nullopt;
 }
 
+// Asking a socket whether it is ovs-vswitchd's: a stopped daemon's socket (any of them) must
+// not hold up the search.
+constexpr std::chrono::milliseconds kProbeTimeout{500};
+
 // Every *.ctl in `dir` that answers as ovs-vswitchd, in name order (so the choice is stable).
 std::optional<std::string> askedSocketIn(const std::filesystem::path& dir) {
   std::error_code ec;
@@ -33,7 +37,7 @@ std::optional<std::string> askedSocketIn(const std::filesystem::path& dir) {
   }
   std::sort(sockets.begin(), sockets.end());
   for (const auto& path : sockets) {
-    if (VswitchdControl(path.string()).isVswitchd()) return path.string();
+    if (VswitchdControl(path.string(), kProbeTimeout).isVswitchd()) return path.string();
   }
   return std::nullopt;
 }
@@ -77,11 +81,7 @@ bool VswitchdControl::isVswitchd() const {
 }
 
 std::expected<std::string, std::string> VswitchdControl::call(const std::string& command) const {
-  char out[4096];
-  if (ovse_unixctl(path_.c_str(), command.c_str(), out, sizeof out) != 0) {
-    return std::unexpected(std::string("ovs-vswitchd ") + command + ": " + out);
-  }
-  return std::string(out);
+  return call(command, {});
 }
 
 std::expected<std::string, std::string> VswitchdControl::call(
@@ -90,7 +90,7 @@ std::expected<std::string, std::string> VswitchdControl::call(
   for (const auto& a : args) argv.push_back(a.c_str());
   char* out = nullptr;
   const int rc = ovse_unixctl_args(path_.c_str(), command.c_str(), static_cast<int>(argv.size()),
-                                   argv.data(), &out);
+                                   argv.data(), timeout_.count(), &out);
   std::string text = out ? out : "";
   std::free(out);
   if (rc != 0) return std::unexpected(std::string("ovs-vswitchd ") + command + ": " + text);

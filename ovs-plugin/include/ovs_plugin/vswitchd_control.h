@@ -4,6 +4,7 @@
 // steady traffic), so after changing mirrors it purges the datapath flows.
 #pragma once
 
+#include <chrono>
 #include <expected>
 #include <string>
 #include <vector>
@@ -12,8 +13,14 @@ namespace ovse::ovs {
 
 class VswitchdControl {
  public:
-  /// Talks to the unixctl socket at `socket_path`.
-  explicit VswitchdControl(std::string socket_path) : path_(std::move(socket_path)) {}
+  /// How long a call waits for the reply by default: a stopped (SIGSTOP) or wedged
+  /// ovs-vswitchd accepts the connection and never answers.
+  static constexpr std::chrono::milliseconds kDefaultTimeout{3000};
+
+  /// Talks to the unixctl socket at `socket_path`; each call gives up after `timeout`.
+  explicit VswitchdControl(std::string socket_path,
+                           std::chrono::milliseconds timeout = kDefaultTimeout)
+      : path_(std::move(socket_path)), timeout_(timeout) {}
 
   /// Finds ovs-vswitchd's control socket for a unix:DIR/db.sock OVSDB remote. It looks in DIR,
   /// then $OVS_RUNDIR, then /var/run/openvswitch: first for the default names (ovs-vswitchd.ctl,
@@ -26,7 +33,7 @@ class VswitchdControl {
   /// True when the socket answers `version` as ovs-vswitchd (not ovsdb-server or another daemon).
   bool isVswitchd() const;
 
-  /// Runs `command` and returns its reply, or the error.
+  /// Runs `command` and returns its reply, or the error (also when no reply came in time).
   std::expected<std::string, std::string> call(const std::string& command) const;
 
   /// Runs `command` with arguments (e.g. "ofproto/trace", {"br0", "in_port=1,icmp"}) and returns
@@ -41,6 +48,7 @@ class VswitchdControl {
 
  private:
   std::string path_;
+  std::chrono::milliseconds timeout_;
 };
 
 }  // namespace ovse::ovs
