@@ -67,14 +67,6 @@ std::optional<std::string> inapplicableFlag(const ExportArgs& a, erspan::Tunnel 
   return std::nullopt;
 }
 
-// VXLAN / Geneve: the VNI and port; no GRE sequence number.
-void setUdpTunnel(const ExportArgs& a, erspan::Tunnel tunnel, erspan::EncapConfig& e) {
-  e.tunnel = tunnel;
-  e.gre_seq_present = false;
-  e.vni = *a.vni;
-  e.udp_dst_port = static_cast<std::uint16_t>(a.udp_port.value_or(0));
-}
-
 // ERSPAN / GRE: type, session ID, index, hardware ID, timestamp granularity and COS.
 std::optional<std::string> setGre(const ExportArgs& a, ErspanType type, bool has_egress,
                                   erspan::EncapConfig& e) {
@@ -162,7 +154,8 @@ std::expected<erspan::exporter::PipelineConfig, std::string> pipelineConfig(cons
   if (type->tunnel == erspan::Tunnel::kGre) {
     if (auto bad = setGre(a, type->gre_payload, has_egress, e)) return std::unexpected(*bad);
   } else {
-    setUdpTunnel(a, type->tunnel, e);
+    erspan::useUdpTunnel(e, type->tunnel, *a.vni,
+                         static_cast<std::uint16_t>(a.udp_port.value_or(0)));
   }
   e.dscp = static_cast<std::uint8_t>(a.dscp);
   e.ttl = static_cast<std::uint8_t>(a.ttl);

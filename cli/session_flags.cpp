@@ -58,10 +58,12 @@ void addSessionFlags(CLI::App& cmd, SessionFlags& f) {
   f.preserve_given = cmd.add_flag("--preserve-original-vlan", f.preserve_original_vlan,
                                   "rspan: keep the frame's tag");
   cmd.add_option("--remote-ip", f.remote_ip, "erspan: the collector's IPv4/IPv6 address");
-  cmd.add_option("--version", f.version, "erspan: 1, 2 or 3 (ERSPAN Type I/II/III) or gre");
+  cmd.add_option("--version", f.version,
+                 "erspan: 1, 2 or 3 (ERSPAN Type I/II/III), gre, vxlan or geneve (give --vni)");
   cmd.add_option("--session-id", f.session_id, "erspan: session ID 0-1023 (GRE key for gre)");
   cmd.add_option("--index", f.index, "erspan: Type II index, below 2^20");
   cmd.add_option("--hwid", f.hwid, "erspan: Type III hardware ID, below 64");
+  cmd.add_option("--vni", f.vni, "erspan: VXLAN / Geneve VNI, below 2^24");
   cmd.add_option("--backend", f.backend, "erspan: native (OVS tunnel ports) or exporter");
   cmd.add_option("--dscp", f.dscp, "erspan: outer DSCP 0-63");
   cmd.add_option("--ttl", f.ttl, "erspan: outer TTL 1-255");
@@ -104,7 +106,7 @@ std::expected<void, std::string> overlaySessionFlags(nlohmann::json& s, const Se
   if (f.preserve_given->count()) d["preserve_original_vlan"] = f.preserve_original_vlan;
   setIf(d, "remote_ip", f.remote_ip);
   if (f.version) {
-    // The JSON form takes the numbers as numbers and "gre" as a string.
+    // The JSON form takes the numbers as numbers and "gre", "vxlan", "geneve" as strings.
     const std::string& v = *f.version;
     if (v == "1" || v == "2" || v == "3") {
       d["version"] = std::stoi(v);
@@ -115,6 +117,7 @@ std::expected<void, std::string> overlaySessionFlags(nlohmann::json& s, const Se
   setIf(d, "session_id", f.session_id);
   setIf(d, "index", f.index);
   setIf(d, "hwid", f.hwid);
+  setIf(d, "vni", f.vni);
   setIf(d, "backend", f.backend);
   setIf(d, "dscp", f.dscp);
   setIf(d, "ttl", f.ttl);

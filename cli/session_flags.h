@@ -26,7 +26,7 @@ struct SessionFlags {
   std::optional<std::int64_t> snaplen, sampling_rate, rate_pps, rate_bps;
   // destination
   std::optional<std::string> dest_port, uplink, remote_ip, version, backend, file;
-  std::optional<std::int64_t> vlan, session_id, index, hwid, dscp, ttl;
+  std::optional<std::int64_t> vlan, session_id, index, hwid, vni, dscp, ttl;
 };
 
 /// Adds the session flags to `command` (one SessionFlags per command).

@@ -10,6 +10,15 @@
 
 namespace ovse::erspan {
 
+void useUdpTunnel(EncapConfig& config, Tunnel tunnel, std::uint32_t vni,
+                  std::uint16_t udp_dst_port) noexcept {
+  config.tunnel = tunnel;
+  config.vni = vni;
+  config.udp_dst_port = udp_dst_port;
+  config.gre_key_present = false;
+  config.gre_seq_present = false;
+}
+
 std::uint8_t outerIpProtocol(const EncapConfig& config) noexcept {
   return config.tunnel == Tunnel::kGre ? kIpProtoGre : kIpProtoUdp;
 }

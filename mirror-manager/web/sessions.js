@@ -39,6 +39,9 @@ const Sessions = (() => {
       case 'local': return 'port ' + d.port;
       case 'rspan': return 'VLAN ' + d.vlan + ' via ' + d.uplink;
       case 'erspan': {
+        if (d.version === 'vxlan' || d.version === 'geneve') {
+          return (d.version === 'vxlan' ? 'VXLAN' : 'Geneve') + ' to ' + d.remote_ip + ', VNI ' + (d.vni || 0);
+        }
         const v = d.version === 'gre' ? 'GRE' : 'ERSPAN ' + ['', 'I', 'II', 'III'][d.version || 2];
         return v + ' to ' + d.remote_ip + ', session ' + (d.session_id || 0);
       }

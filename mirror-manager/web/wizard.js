@@ -139,10 +139,17 @@ const Wizard = (() => {
     }
     if (t === 'erspan') {
       const v = $('f-version').value;
+      const udp = v === 'vxlan' || v === 'geneve';  // a VNI instead of a session ID
       s.destination = { ...(keep.destination || {}), remote_ip: $('f-remote-ip').value.trim(),
-                        version: v === 'gre' ? 'gre' : Number(v),
-                        session_id: Number($('f-session-id').value || 0),
+                        version: v === 'gre' || udp ? v : Number(v),
                         backend: $('f-backend').value };
+      if (udp) {
+        delete s.destination.session_id;
+        s.destination.vni = Number($('f-vni').value || 0);
+      } else {
+        delete s.destination.vni;
+        s.destination.session_id = Number($('f-session-id').value || 0);
+      }
     }
     if (t === 'capture') s.destination = { file: $('f-file').value.trim() };
     return s;
@@ -270,6 +277,7 @@ const Wizard = (() => {
       $('f-remote-ip').value = d.remote_ip || '';
       $('f-version').value = String(d.version || 2);
       $('f-session-id').value = d.session_id || 0;
+      $('f-vni').value = d.vni || 0;
       $('f-backend').value = d.backend || 'native';
     }
     if (s.type === 'capture') $('f-file').value = d.file || '';

@@ -174,6 +174,12 @@ class EncapTemplate {
 [[nodiscard]] Expected<EncapTemplate, ConfigError> makeEncapTemplate(
     const EncapConfig& config) noexcept;
 
+/// Makes `config` a VXLAN or Geneve one with `vni` and `udp_dst_port` (0: 4789 / 6081), without
+/// the GRE key and sequence number. ERSPAN fields are left as they are: makeEncapTemplate refuses
+/// any that is set.
+void useUdpTunnel(EncapConfig& config, Tunnel tunnel, std::uint32_t vni,
+                  std::uint16_t udp_dst_port = 0) noexcept;
+
 /// IP protocol / IPv6 next header of the packets `config` makes: 47 (GRE) or 17 (UDP).
 [[nodiscard]] std::uint8_t outerIpProtocol(const EncapConfig& config) noexcept;
 

@@ -56,8 +56,9 @@ struct RspanDestination {
   bool operator==(const RspanDestination&) const = default;
 };
 
-/// ERSPAN version as the session states it: Type I, II, III, or plain GRE (TEB).
-enum class ErspanVersion { kTypeI = 1, kTypeII = 2, kTypeIII = 3, kGre = 4 };
+/// Encapsulation as the session states it: ERSPAN Type I, II, III, plain GRE (TEB), or the UDP
+/// tunnels VXLAN (RFC 7348) and Geneve (RFC 8926), which carry a VNI instead of a session ID.
+enum class ErspanVersion { kTypeI = 1, kTypeII = 2, kTypeIII = 3, kGre = 4, kVxlan = 5, kGeneve = 6 };
 
 /// Who encapsulates: OVS's own tunnel ports (fast path) or our exporter (filters, sampling...).
 enum class ErspanBackend { kNative, kExporter };
@@ -68,6 +69,7 @@ struct ErspanDestination {
   std::uint16_t session_id = 0;  ///< 0..1023 (the GRE key for plain GRE)
   std::uint32_t index = 0;       ///< Type II index, < 2^20
   std::uint8_t hwid = 0;         ///< Type III hardware ID, < 64
+  std::optional<std::uint32_t> vni;  ///< VXLAN / Geneve VNI, < 2^24 (required there, else refused)
   ErspanBackend backend = ErspanBackend::kNative;
   std::optional<std::uint8_t> dscp;  ///< outer DSCP, 0..63
   std::optional<std::uint8_t> ttl;   ///< outer TTL, 1..255

@@ -1,6 +1,6 @@
 // Session → OVS rows. ingress maps to select_src_port, egress to select_dst_port, both to both;
 // local → output_port; rspan → output_vlan; erspan native → an erspan/gre tunnel port per
-// direction part; erspan exporter and capture → an internal port per direction part, read by
+// direction part (one vxlan/geneve port for all); erspan exporter and capture → an internal port per direction part, read by
 // the exporter.
 #include "desired_rows.h"
 
@@ -105,8 +105,26 @@ ovs::StringMap ownerIds(const Session& s, const std::string& role, const Reconci
   return ids;
 }
 
+// A vxlan / geneve port: OVS's `key` is the VNI both ways; the type takes IPv4 and IPv6 remotes.
+// No direction is carried, so a session has one such port (OVS refuses two with the same
+// remote_ip and key: "attempting to add tunnel port with same config").
+ovs::PortSpec udpTunnelPort(const Session& s, const ErspanDestination& d, const std::string& role,
+                            const std::string& bridge, const ReconcileScope& scope) {
+  ovs::PortSpec p{bridge, ownedPortName(s.name, role), toString(d.version),
+                  {{"remote_ip", d.remote_ip}, {"key", std::to_string(d.vni.value_or(0))}},
+                  ownerIds(s, role, scope)};
+  if (d.dscp) p.options["tos"] = std::to_string(*d.dscp << 2);
+  if (d.ttl) p.options["ttl"] = std::to_string(*d.ttl);
+  return p;
+}
+
+bool isUdpTunnel(const ErspanDestination& d) {
+  return d.version == ErspanVersion::kVxlan || d.version == ErspanVersion::kGeneve;
+}
+
 ovs::PortSpec tunnelPort(const Session& s, const ErspanDestination& d, const std::string& role,
                          const std::string& bridge, const ReconcileScope& scope) {
+  if (isUdpTunnel(d)) return udpTunnelPort(s, d, role, bridge, scope);
   bool v6 = d.remote_ip.find(':') != std::string::npos;
   bool gre = d.version == ErspanVersion::kGre;
   bool egress = role == "egress";
@@ -200,8 +218,10 @@ bool perDirection(const Session& s) {
 
 std::uint32_t tunnelOverheadBytes(const ErspanDestination& d) {
   constexpr std::uint32_t kEthernet = 14, kIpv4 = 20, kIpv6 = 40, kGreBase = 4, kGreOption = 4;
-  constexpr std::uint32_t kErspanII = 8, kErspanIII = 12;
+  constexpr std::uint32_t kErspanII = 8, kErspanIII = 12, kUdp = 8, kVxlanOrGeneve = 8;
   const bool v6 = d.remote_ip.find(':') != std::string::npos;
+  // VXLAN and Geneve (OVS adds no Geneve options here): UDP and an 8-byte header.
+  if (isUdpTunnel(d)) return kEthernet + (v6 ? kIpv6 : kIpv4) + kUdp + kVxlanOrGeneve;
   std::uint32_t bytes = kEthernet + (v6 ? kIpv6 : kIpv4) + kGreBase + kGreOption;
   if (d.version == ErspanVersion::kTypeII) bytes += kErspanII;
   if (d.version == ErspanVersion::kTypeIII) bytes += kErspanIII;

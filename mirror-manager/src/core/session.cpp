@@ -28,6 +28,8 @@ const char* toString(ErspanVersion v) {
     case ErspanVersion::kTypeII: return "2";
     case ErspanVersion::kTypeIII: return "3";
     case ErspanVersion::kGre: return "gre";
+    case ErspanVersion::kVxlan: return "vxlan";
+    case ErspanVersion::kGeneve: return "geneve";
   }
   return "?";
 }

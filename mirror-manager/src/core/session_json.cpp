@@ -40,20 +40,21 @@ void readEnum(FieldReader& r, const json& obj, std::string_view path, std::strin
   r.fail(joinPath(path, key), detail::describeJson(*v) + " is not one of " + allowed);
 }
 
-// ERSPAN version: the numbers 1, 2, 3 (also accepted as strings) or "gre".
+// ERSPAN version: the numbers 1, 2, 3 (also accepted as strings), or "gre", "vxlan", "geneve".
 void readVersion(FieldReader& r, const json& d, ErspanVersion& out) {
   const json* v = r.member(d, "version");
   if (v == nullptr) return;
   std::string text = v->is_string() ? v->get<std::string>() : "";
   if (v->is_number_integer()) text = std::to_string(v->get<std::int64_t>());
   for (auto version : {ErspanVersion::kTypeI, ErspanVersion::kTypeII, ErspanVersion::kTypeIII,
-                       ErspanVersion::kGre}) {
+                       ErspanVersion::kGre, ErspanVersion::kVxlan, ErspanVersion::kGeneve}) {
     if (text == toString(version)) {
       out = version;
       return;
     }
   }
-  r.fail("destination.version", detail::describeJson(*v) + R"( is not one of 1, 2, 3, "gre")");
+  r.fail("destination.version",
+         detail::describeJson(*v) + R"( is not one of 1, 2, 3, "gre", "vxlan", "geneve")");
 }
 
 std::string lowerCase(std::string s) {
@@ -91,14 +92,16 @@ void readSelectVlans(FieldReader& r, const json& list, std::vector<std::uint16_t
 ErspanDestination readErspan(FieldReader& r, const json& d) {
   ErspanDestination e;
   r.object(d, "destination",
-           {"remote_ip", "version", "session_id", "index", "hwid", "backend", "dscp", "ttl"},
-           " for type erspan (allowed: remote_ip, version, session_id, index, hwid, backend, "
-           "dscp, ttl)");
+           {"remote_ip", "version", "session_id", "index", "hwid", "vni", "backend", "dscp",
+            "ttl"},
+           " for type erspan (allowed: remote_ip, version, session_id, index, hwid, vni, "
+           "backend, dscp, ttl)");
   r.string(d, "destination", "remote_ip", e.remote_ip);
   readVersion(r, d, e.version);
   r.unsignedInt(d, "destination", "session_id", e.session_id);
   r.unsignedInt(d, "destination", "index", e.index);
   r.unsignedInt(d, "destination", "hwid", e.hwid);
+  r.optionalUnsigned(d, "destination", "vni", e.vni);
   readEnum(r, d, "destination", "backend", kBackends, e.backend);
   r.optionalUnsigned(d, "destination", "dscp", e.dscp);
   r.optionalUnsigned(d, "destination", "ttl", e.ttl);
@@ -189,12 +192,16 @@ json destinationToJson(const Destination& destination) {
                   {"index", d.index},
                   {"hwid", d.hwid},
                   {"backend", toString(d.backend)}};
-      // Types I-III are numbers in JSON, plain GRE the string "gre".
-      if (d.version == ErspanVersion::kGre) {
-        out["version"] = "gre";
-      } else {
+      // Types I-III are numbers in JSON; "gre", "vxlan" and "geneve" strings.
+      const bool numbered = d.version == ErspanVersion::kTypeI ||
+                            d.version == ErspanVersion::kTypeII ||
+                            d.version == ErspanVersion::kTypeIII;
+      if (numbered) {
         out["version"] = static_cast<int>(d.version);
+      } else {
+        out["version"] = toString(d.version);
       }
+      if (d.vni) out["vni"] = *d.vni;
       if (d.dscp) out["dscp"] = *d.dscp;
       if (d.ttl) out["ttl"] = *d.ttl;
       return out;

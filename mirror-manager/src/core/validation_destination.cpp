@@ -1,5 +1,6 @@
 // Static validation of a session's destination: its kind matches the type, then each kind's
-// fields (ports, VLAN, collector address and ERSPAN header fields, capture file), and the one
+// fields (ports, VLAN, collector address, ERSPAN header fields or VXLAN/Geneve VNI, capture file),
+// and the one
 // rule for where a capture file may be (inside the capture directory).
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -101,10 +102,12 @@ void checkErspanEnums(const ErspanDestination& d, IssueSink& out) {
     case ErspanVersion::kTypeII:
     case ErspanVersion::kTypeIII:
     case ErspanVersion::kGre:
+    case ErspanVersion::kVxlan:
+    case ErspanVersion::kGeneve:
       break;
     default:
-      out.error("destination.version",
-                std::to_string(static_cast<int>(d.version)) + " is not one of 1, 2, 3, gre");
+      out.error("destination.version", std::to_string(static_cast<int>(d.version)) +
+                                           " is not one of 1, 2, 3, gre, vxlan, geneve");
   }
   if (d.backend != ErspanBackend::kNative && d.backend != ErspanBackend::kExporter) {
     out.error("destination.backend",
@@ -112,9 +115,33 @@ void checkErspanEnums(const ErspanDestination& d, IssueSink& out) {
   }
 }
 
+bool isUdpTunnel(ErspanVersion v) {
+  return v == ErspanVersion::kVxlan || v == ErspanVersion::kGeneve;
+}
+
+// VXLAN / Geneve carry a 24-bit VNI and no session ID; ERSPAN and GRE carry no VNI.
+void checkVni(const ErspanDestination& d, IssueSink& out) {
+  const std::string version = toString(d.version);
+  if (!isUdpTunnel(d.version)) {
+    if (d.vni) {
+      out.error("destination.vni", std::to_string(*d.vni) + " does not apply to version " +
+                                       version + ": only vxlan and geneve carry a VNI (remove it)");
+    }
+    return;
+  }
+  if (!d.vni) return out.error("destination.vni", "required for version " + version);
+  out.range("destination.vni", *d.vni, 0, (1u << 24) - 1);
+  if (d.session_id != 0) {
+    out.error("destination.session_id",
+              std::to_string(d.session_id) + " does not apply to version " + version +
+                  ": it carries a VNI (destination.vni), not an ERSPAN session ID (remove it)");
+  }
+}
+
 void checkErspan(const ErspanDestination& d, const Peers& peers, IssueSink& out) {
   checkRemoteIp(d.remote_ip, out);
   checkErspanEnums(d, out);
+  checkVni(d, out);
   out.range("destination.session_id", d.session_id, 0, 1023);
   out.range("destination.index", d.index, 0, (1u << 20) - 1);
   out.range("destination.hwid", d.hwid, 0, 63);
@@ -125,11 +152,18 @@ void checkErspan(const ErspanDestination& d, const Peers& peers, IssueSink& out)
               "1 (ERSPAN Type I) needs backend exporter: OVS's native erspan ports only do "
               "Type II and III");
   }
-  // A collector tells sessions apart by session ID only.
+  // A collector tells ERSPAN sessions apart by session ID only, VXLAN/Geneve ones by VNI.
   peers.forEach([&](const Session& o) {
     const auto* other = std::get_if<ErspanDestination>(&o.destination);
-    if (o.type == SessionType::kErspan && other != nullptr && !d.remote_ip.empty() &&
-        other->remote_ip == d.remote_ip && other->session_id == d.session_id) {
+    if (o.type != SessionType::kErspan || other == nullptr || d.remote_ip.empty() ||
+        other->remote_ip != d.remote_ip || isUdpTunnel(other->version) != isUdpTunnel(d.version)) {
+      return;
+    }
+    if (isUdpTunnel(d.version) && d.vni && other->vni == d.vni) {
+      out.warning("destination.vni", std::to_string(*d.vni) + " is also used by session " +
+                                         quote(o.name) + " to " + d.remote_ip +
+                                         "; the collector cannot tell them apart");
+    } else if (!isUdpTunnel(d.version) && other->session_id == d.session_id) {
       out.warning("destination.session_id",
                   std::to_string(d.session_id) + " is also used by session " + quote(o.name) +
                       " to " + d.remote_ip + "; the collector cannot tell them apart");

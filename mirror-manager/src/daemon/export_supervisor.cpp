@@ -26,6 +26,8 @@ erspan::ErspanType encapType(ErspanVersion v) {
     case ErspanVersion::kTypeIII:
       return erspan::ErspanType::kTypeIII;
     case ErspanVersion::kGre:
+    case ErspanVersion::kVxlan:   // not GRE: see exportSpecFor
+    case ErspanVersion::kGeneve:
       break;
   }
   return erspan::ErspanType::kGreTeb;
@@ -54,6 +56,11 @@ std::expected<ex::LiveExportSpec, std::string> exportSpecFor(const Session& s,
   e.session_id = d.session_id;
   e.index = d.index;
   e.hw_id = d.hwid;
+  if (d.version == ErspanVersion::kVxlan || d.version == ErspanVersion::kGeneve) {
+    erspan::useUdpTunnel(
+        e, d.version == ErspanVersion::kVxlan ? erspan::Tunnel::kVxlan : erspan::Tunnel::kGeneve,
+        d.vni.value_or(0));
+  }
   if (d.dscp) e.dscp = *d.dscp;
   if (d.ttl) e.ttl = *d.ttl;
   spec.pipeline.sample_n = s.sampling_rate;

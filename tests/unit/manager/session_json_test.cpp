@@ -61,9 +61,9 @@ TEST(SessionFromJson, VersionAcceptsNumbersAndGre) {
   EXPECT_EQ(std::get<ErspanDestination>(parse(R"("gre")")->destination).version,
             ErspanVersion::kGre);
   EXPECT_EQ(errorOf(std::string(base) + "4}}"),
-            R"(destination.version: 4 is not one of 1, 2, 3, "gre")");
+            R"(destination.version: 4 is not one of 1, 2, 3, "gre", "vxlan", "geneve")");
   EXPECT_EQ(errorOf(std::string(base) + R"("GRE"}})"),
-            R"(destination.version: "GRE" is not one of 1, 2, 3, "gre")");
+            R"(destination.version: "GRE" is not one of 1, 2, 3, "gre", "vxlan", "geneve")");
 }
 
 TEST(SessionFromJson, RejectsUnknownTopLevelField) {
@@ -85,7 +85,7 @@ TEST(SessionFromJson, DestinationFieldsDependOnType) {
             "preserve_original_vlan)");
   EXPECT_EQ(errorOf(R"({"name": "a", "type": "erspan", "destination": {"file": "x"}})"),
             "destination.file: unknown field for type erspan (allowed: remote_ip, version, "
-            "session_id, index, hwid, backend, dscp, ttl)");
+            "session_id, index, hwid, vni, backend, dscp, ttl)");
   EXPECT_EQ(errorOf(R"({"name": "a", "type": "capture", "destination": {"remote_ip": "x"}})"),
             "destination.remote_ip: unknown field for type capture (allowed: file)");
 }

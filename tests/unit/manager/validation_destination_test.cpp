@@ -138,7 +138,7 @@ TEST(ValidateErspanDestination, EnumValuesMustBeValid) {
   d.version = static_cast<ErspanVersion>(7);
   d.backend = static_cast<ErspanBackend>(5);
   EXPECT_EQ(check(erspanSession(d)),
-            (Texts{"destination.version: 7 is not one of 1, 2, 3, gre",
+            (Texts{"destination.version: 7 is not one of 1, 2, 3, gre, vxlan, geneve",
                    "destination.backend: 5 is not one of native, exporter"}));
 }
 
