@@ -95,6 +95,9 @@ class SessionService {
   const SessionStore& store() const { return store_; }
   /// The switch's latest state (nullptr before OVSDB's contents arrived, or without a switch).
   std::shared_ptr<const ovs::SwitchState> switchState() const;
+  /// What reads the ports of exporter-backed and capture sessions (the daemon's supervisors),
+  /// asked on every round; without it such sessions wait for a `mirrorctl serve`.
+  void watchPipelines(std::function<PipelineReport()> report) { pipelines_ = std::move(report); }
   ServiceCounters& counters() { return counters_; }
   const ServiceCounters& counters() const { return counters_; }
 
@@ -115,6 +118,7 @@ class SessionService {
   std::map<std::string, std::string> last_logged_;
   ServiceCounters counters_;
   ValidationContext context_;
+  std::function<PipelineReport()> pipelines_;
 };
 
 }  // namespace ovse::manager

@@ -159,14 +159,26 @@ HttpResponse Api::ports() const {
   return jsonResponse(200, body);
 }
 
-// Monitoring probes read the status code: 503 until OVSDB is connected.
+// The status code answers "can the daemon work at all": 503 until OVSDB is connected (a
+// restart or a look at the remote may help). "status" answers "does everything it runs work":
+// "degraded" also while a session is in error (its exporter or capture writer failed, OVS
+// refused its rows, a hand edit broke a rule), each listed with why; that stays 200, since
+// restarting the daemon fixes none of them (alert on "status", or on
+// ovs_erspan_session_state{state="error"}).
 HttpResponse Api::health() const {
   nlohmann::json body;
   const bool connected = options_.ovsdb_state() == "connected";
-  body["status"] = connected ? "ok" : "degraded";
+  nlohmann::json failing = nlohmann::json::array();
+  for (const auto& item : service_.list()) {
+    const auto& status = item["status"];
+    if (status.value("state", "") != "error") continue;
+    failing.push_back({{"name", item["session"]["name"]}, {"problems", status["problems"]}});
+  }
+  body["status"] = connected && failing.empty() ? "ok" : "degraded";
   body["ovsdb"]["remote"] = options_.ovsdb_remote;
   body["ovsdb"]["state"] = options_.ovsdb_state();
   body["sessions"] = service_.store().sessions().size();
+  body["sessions_in_error"] = failing;
   body["store"] = service_.store().path().string();
   return jsonResponse(connected ? 200 : 503, body);
 }

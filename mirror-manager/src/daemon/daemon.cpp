@@ -82,7 +82,10 @@ class Daemon {
         worker_(io_, http_counters_, logLine),
         store_timer_(worker_.context()),
         retry_timer_(worker_.context()),
-        pipeline_timer_(worker_.context()) {}
+        pipeline_timer_(worker_.context()) {
+    // The states of exporter-backed and capture sessions follow their pipelines here.
+    service_.watchPipelines([this] { return pipelineReport(); });
+  }
 
   // Binds one listener; false after logging why.
   bool listen(const ListenAddress& address) {
@@ -199,9 +202,26 @@ class Daemon {
     });
   }
 
+  // A pipeline that started, failed or stopped changes its session's state: a round then
+  // shows and logs the new state with its reason.
   void syncPipelines(const ovs::SwitchState& state) {
     exports_.sync(service_.store().sessions(), state);
     captures_.sync(service_.store().sessions(), state);
+    std::string outcome;
+    for (const auto& [name, run] : pipelineReport().runs) {
+      outcome += name + (run.running ? " running" : run.failed ? " failed " : " waiting ") +
+                 run.reason + "\n";
+    }
+    if (outcome == pipeline_outcome_) return;
+    pipeline_outcome_ = std::move(outcome);
+    worker_.post([this] { reconcile(); });
+  }
+
+  PipelineReport pipelineReport() const {
+    PipelineReport report{.supervised = true};
+    exports_.report(report);
+    captures_.report(report);
+    return report;
   }
 
   // On the io thread; the work each signal asks for runs on the back worker.
@@ -310,6 +330,7 @@ class Daemon {
   std::uint64_t runs_seen_ = 0;
   std::uint64_t failures_seen_ = 0;
   std::filesystem::file_time_type store_mtime_;
+  std::string pipeline_outcome_;  ///< what the pipelines did at the last sync
   int stop_signal_ = SIGTERM;
 };
 

@@ -1,0 +1,96 @@
+// In `mirrorctl serve`, an exporter-backed or capture session is active only while its pipeline
+// runs and reads its ports. A serve outside ovs-vswitchd's network namespace cannot open them
+// ("exporter not started"): the session is in error with that reason, /api/v1/health says
+// degraded and lists it, and the log says why. In the right namespace the same session is
+// active.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "harness/sandbox.h"
+#include "integration/daemon/daemon_process.h"
+
+namespace ovse::test {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kExporterSession[] = R"({"name": "exp", "type": "erspan",
+    "sources": [{"iface_id": "vm-a"}],
+    "destination": {"remote_ip": "10.99.0.2", "backend": "exporter"}})";
+
+class PipelineStateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    OVSE_REQUIRE_SANDBOX();
+    sandbox_ = std::make_unique<Sandbox>();
+    sandbox_->addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01", "vm-a");
+    sandbox_->addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
+  }
+
+  std::unique_ptr<DaemonProcess> serve(const std::string& netns) {
+    return std::make_unique<DaemonProcess>(sandbox_->dbRemote(), tmp_.path() / "sessions.json",
+                                           tmp_.path() / ("serve-" + std::to_string(++n_) + ".log"),
+                                           std::vector<std::string>{}, netns);
+  }
+
+  // Polls GET /sessions/exp until its state is `state`; returns the last status.
+  static json waitForState(const DaemonProcess& d, const std::string& state) {
+    json status;
+    for (int i = 0; i < 50; ++i) {
+      auto got = d.http("GET", "/api/v1/sessions/exp");
+      status = json::parse(got.body, nullptr, false).value("status", json::object());
+      if (status.value("state", "") == state) return status;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    ADD_FAILURE() << "never " << state << ": " << status.dump();
+    return status;
+  }
+
+  TempDir tmp_;
+  std::unique_ptr<Sandbox> sandbox_;
+  int n_ = 0;
+};
+
+TEST_F(PipelineStateTest, AnExporterThatCannotStartIsAnErrorAndHealthIsDegraded) {
+  auto d = serve("");  // the root namespace: the session's ports are taps in the hv namespace
+  auto healthy = d->http("GET", "/api/v1/health");
+  EXPECT_EQ(healthy.status, 200);
+  EXPECT_EQ(json::parse(healthy.body)["status"], "ok") << healthy.body;
+
+  auto created = d->http("POST", "/api/v1/sessions", kExporterSession);
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto status = waitForState(*d, "error");
+  ASSERT_EQ(status["problems"].size(), 1u) << status.dump();
+  EXPECT_EQ(status["problems"][0].get<std::string>().rfind("exporter not started: ", 0), 0u)
+      << status.dump();
+
+  auto health = d->http("GET", "/api/v1/health");
+  EXPECT_EQ(health.status, 200) << "OVSDB is connected; restarting would not help";
+  auto h = json::parse(health.body);
+  EXPECT_EQ(h["status"], "degraded") << health.body;
+  ASSERT_EQ(h["sessions_in_error"].size(), 1u) << health.body;
+  EXPECT_EQ(h["sessions_in_error"][0]["name"], "exp");
+  EXPECT_EQ(h["sessions_in_error"][0]["problems"], status["problems"]);
+  // The state change is logged with its reason.
+  EXPECT_NE(d->logText().find("session exp: error (exporter not started: "), std::string::npos)
+      << d->logText();
+}
+
+TEST_F(PipelineStateTest, AnExporterReadingItsPortsIsActive) {
+  auto d = serve(sandbox_->netns("hv"));
+  auto created = d->http("POST", "/api/v1/sessions", kExporterSession);
+  ASSERT_EQ(created.status, 201) << created.body;
+  // Created before its pipeline: not active until the exporter runs.
+  EXPECT_NE(json::parse(created.body)["status"]["state"], "active") << created.body;
+  auto status = waitForState(*d, "active");
+  EXPECT_TRUE(status["problems"].empty()) << status.dump();
+  EXPECT_TRUE(status["missing"].empty()) << status.dump();
+  EXPECT_EQ(json::parse(d->http("GET", "/api/v1/health").body)["status"], "ok");
+  EXPECT_NE(d->logText().find("session exp: active"), std::string::npos) << d->logText();
+}
+
+}  // namespace
+}  // namespace ovse::test
