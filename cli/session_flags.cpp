@@ -28,6 +28,18 @@ std::expected<nlohmann::json, std::string> parseSource(const std::string& spec) 
   return source;
 }
 
+// One port is written as `port`, several as `ports`; either replaces the other form.
+void setDestinationPorts(nlohmann::json& d, const std::vector<std::string>& ports) {
+  if (ports.empty()) return;
+  d.erase("port");
+  d.erase("ports");
+  if (ports.size() == 1) {
+    d["port"] = ports[0];
+  } else {
+    d["ports"] = ports;
+  }
+}
+
 template <typename T>
 void setIf(nlohmann::json& j, const char* key, const std::optional<T>& v) {
   if (v) j[key] = *v;
@@ -48,7 +60,9 @@ void addSessionFlags(CLI::App& cmd, SessionFlags& f) {
   cmd.add_option("--bridge", f.bridge, "bridge, when no source names one");
   cmd.add_option("--mirrored-packet-length,--snaplen", f.snaplen, "bytes kept of each frame");
   f.enabled_given = cmd.add_flag("--enabled,!--disabled", f.enabled, "session status");
-  cmd.add_option("--dest-port", f.dest_port, "local: the analyzer port");
+  cmd.add_option("--dest-port", f.dest_ports,
+                 "local: an analyzer port (repeatable: each gets every copy; replaces the "
+                 "destination ports)");
   f.allow_normal_io_given =
       cmd.add_flag("--allow-normal-io,!--no-allow-normal-io", f.allow_normal_io,
                    "local: keep normal forwarding on the destination port (refused: OVS "
@@ -99,7 +113,7 @@ std::expected<void, std::string> overlaySessionFlags(nlohmann::json& s, const Se
   }
   nlohmann::json& d = s["destination"];
   if (!d.is_object()) d = nlohmann::json::object();
-  setIf(d, "port", f.dest_port);
+  setDestinationPorts(d, f.dest_ports);
   if (f.allow_normal_io_given->count()) d["allow_normal_io"] = f.allow_normal_io;
   setIf(d, "vlan", f.vlan);
   setIf(d, "uplink", f.uplink);

@@ -25,7 +25,8 @@ struct SessionFlags {
   CLI::Option* allow_normal_io_given = nullptr;
   std::optional<std::int64_t> snaplen, sampling_rate, rate_pps, rate_bps;
   // destination
-  std::optional<std::string> dest_port, uplink, remote_ip, version, backend, file;
+  std::optional<std::string> uplink, remote_ip, version, backend, file;
+  std::vector<std::string> dest_ports;  // --dest-port, repeatable
   std::optional<std::int64_t> vlan, session_id, index, hwid, vni, dscp, ttl;
 };
 

@@ -34,7 +34,10 @@ std::string describeSources(const manager::Session& s) {
 
 std::string describeDestination(const manager::Session& s) {
   using namespace manager;
-  if (const auto* d = std::get_if<LocalDestination>(&s.destination)) return "port " + d->port;
+  if (const auto* d = std::get_if<LocalDestination>(&s.destination)) {
+    const auto ports = destinationPorts(*d);
+    return (ports.size() == 1 ? "port " : "ports ") + join(ports, ", ");
+  }
   if (const auto* d = std::get_if<RspanDestination>(&s.destination)) {
     return "vlan " + std::to_string(d->vlan) + " via " + d->uplink;
   }

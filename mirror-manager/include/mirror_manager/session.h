@@ -39,7 +39,10 @@ struct Source {
 };
 
 struct LocalDestination {
-  std::string port;  ///< the analyzer port (OVS Mirror.output_port)
+  std::string port;  ///< the analyzer port (OVS Mirror.output_port); the first of several
+  /// Further analyzer ports (JSON `ports` lists them all after `port`): each gets every copy,
+  /// through a Mirror row of its own (OVS Mirror has one output_port).
+  std::vector<std::string> more_ports;
   /// vSphere's "Allow normal IO on destination ports". OVS reserves a Mirror's output_port for
   /// the copies (it drops what the port sends and forwards nothing else to it), so true is
   /// refused with that reason rather than stored and ignored.
@@ -121,5 +124,8 @@ const char* toString(ErspanBackend b);
 
 /// The identity a source is found by, e.g. "iface_id vm-a" (for messages and tables).
 std::string describeSource(const Source& s);
+
+/// Every analyzer port of a local destination, `port` first.
+std::vector<std::string> destinationPorts(const LocalDestination& d);
 
 }  // namespace ovse::manager

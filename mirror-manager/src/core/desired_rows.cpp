@@ -181,14 +181,52 @@ ovs::MirrorSpec mirrorFor(const Session& s, const Part& part, const std::string&
   return m;
 }
 
+// The local session's destination ports present on the session's bridge, in order; the others
+// go to status.missing, and one that is also a source is a problem.
+std::vector<std::string> localOutputPorts(const LocalDestination& d, const SwitchIndex& index,
+                                          const Resolved& resolved, SessionStatus& status) {
+  std::vector<std::string> present;
+  for (const std::string& port : destinationPorts(d)) {
+    if (resolved.ingress.contains(port) || resolved.egress.contains(port)) {
+      status.problems.push_back("destination port " + port + " is also a source");
+      continue;
+    }
+    const ovs::Port* p = index.portByName(port);
+    const ovs::Bridge* b = p ? index.bridgeOfPort(p->uuid) : nullptr;
+    if (b == nullptr || b->name != resolved.bridge) {
+      status.missing.push_back("destination port " + port +
+                               (b ? " (on " + b->name + ", not " + resolved.bridge + ")" : ""));
+      continue;
+    }
+    present.push_back(port);
+  }
+  return present;
+}
+
+// One Mirror per analyzer port (OVS Mirror has a single output_port), each selecting the same,
+// so every port gets every copy. One port keeps the session's name as the Mirror's.
+void addLocalMirrors(const std::vector<std::string>& out_ports, const ovs::MirrorSpec& m,
+                     DesiredRows& rows) {
+  for (const std::string& port : out_ports) {
+    ovs::MirrorSpec copy = m;
+    if (out_ports.size() > 1) copy.name += "@" + port;
+    copy.output_port = port;
+    rows.status.mirrors.push_back(copy.name);
+    rows.mirrors.push_back(std::move(copy));
+  }
+}
+
 // Fills rows.mirrors (and rows.ports for owned destinations) for the parts.
 void buildRows(const Session& s, const std::vector<Part>& parts, const std::string& bridge,
-               const ReconcileScope& scope, DesiredRows& rows) {
+               const std::vector<std::string>& out_ports, const ReconcileScope& scope,
+               DesiredRows& rows) {
   for (const auto& part : parts) {
     ovs::MirrorSpec m = mirrorFor(s, part, bridge, parts.size(), scope);
-    if (const auto* local = std::get_if<LocalDestination>(&s.destination)) {
-      m.output_port = local->port;
-    } else if (const auto* rspan = std::get_if<RspanDestination>(&s.destination)) {
+    if (std::holds_alternative<LocalDestination>(s.destination)) {
+      addLocalMirrors(out_ports, m, rows);
+      continue;
+    }
+    if (const auto* rspan = std::get_if<RspanDestination>(&s.destination)) {
       m.output_vlan = rspan->vlan;
     } else {
       const auto* erspan = std::get_if<ErspanDestination>(&s.destination);
@@ -261,9 +299,10 @@ DesiredRows desiredRows(const Session& s, const SwitchIndex& index, const Reconc
   }
   rows.status.bridge = bridge;
   Resolved resolved = resolveSources(s, index, bridge, rows.status);
+  std::vector<std::string> out_ports;
   if (const auto* local = std::get_if<LocalDestination>(&s.destination)) {
-    if (resolved.ingress.contains(local->port) || resolved.egress.contains(local->port)) {
-      rows.status.problems.push_back("destination port " + local->port + " is also a source");
+    out_ports = localOutputPorts(*local, index, resolved, rows.status);
+    if (!rows.status.problems.empty()) {
       rows.status.state = SessionState::kError;
       return rows;
     }
@@ -282,7 +321,7 @@ DesiredRows desiredRows(const Session& s, const SwitchIndex& index, const Reconc
     rows.keep_existing = !scope.fleet;
     return rows;
   }
-  buildRows(s, splitParts(s, resolved, perDirection(s)), bridge, scope, rows);
+  buildRows(s, splitParts(s, resolved, perDirection(s)), bridge, out_ports, scope, rows);
   warnVmDestinationPorts(s, index, rows.status);
   rows.status.state = rows.status.missing.empty() ? SessionState::kActive : SessionState::kDegraded;
   return rows;

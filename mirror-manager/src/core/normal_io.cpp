@@ -20,14 +20,16 @@ std::string vmIdentity(const ovs::Interface& iface) {
 void warnVmDestinationPorts(const Session& s, const SwitchIndex& index, SessionStatus& status) {
   const auto* local = std::get_if<LocalDestination>(&s.destination);
   if (local == nullptr) return;
-  const ovs::Port* port = index.portByName(local->port);
-  const ovs::Interface* iface = port ? index.firstInterfaceOf(*port) : nullptr;
-  const std::string vm = iface ? vmIdentity(*iface) : std::string();
-  if (vm.empty()) return;
-  status.warnings.push_back("destination port " + local->port + " is a VM's port (" + vm +
-                            "): this port stops forwarding its own traffic while the session "
-                            "is enabled (OVS reserves a mirror's output port for the copies); "
-                            "use a port dedicated to the analyzer");
+  for (const std::string& name : destinationPorts(*local)) {
+    const ovs::Port* port = index.portByName(name);
+    const ovs::Interface* iface = port ? index.firstInterfaceOf(*port) : nullptr;
+    const std::string vm = iface ? vmIdentity(*iface) : std::string();
+    if (vm.empty()) continue;
+    status.warnings.push_back("destination port " + name + " is a VM's port (" + vm +
+                              "): this port stops forwarding its own traffic while the session "
+                              "is enabled (OVS reserves a mirror's output port for the copies); "
+                              "use a port dedicated to the analyzer");
+  }
 }
 
 namespace detail {

@@ -108,18 +108,40 @@ ErspanDestination readErspan(FieldReader& r, const json& d) {
   return e;
 }
 
+// A local destination: one analyzer port (`port`, the form stores have always had) or several
+// (`ports`, a non-empty list); not both.
+LocalDestination readLocal(FieldReader& r, const json& d) {
+  LocalDestination local;
+  r.object(d, "destination", {"port", "ports", "allow_normal_io"},
+           " for type local (allowed: port, ports, allow_normal_io)");
+  r.string(d, "destination", "port", local.port);
+  r.boolean(d, "destination", "allow_normal_io", local.allow_normal_io);
+  const json* list = r.member(d, "ports");
+  if (list == nullptr) return local;
+  if (r.member(d, "port") != nullptr) {
+    r.fail("destination.ports", "give port (one) or ports (a list), not both");
+    return local;
+  }
+  if (!r.array(*list, "destination.ports")) return local;
+  if (list->empty()) r.fail("destination.ports", "[] is empty; give at least one port");
+  for (std::size_t i = 0; i < list->size() && r.ok(); ++i) {
+    const json& item = (*list)[i];
+    if (!item.is_string()) {
+      r.fail(indexPath("destination.ports", i),
+             "expected a string, got " + detail::describeJson(item));
+      break;
+    }
+    (i == 0 ? local.port : local.more_ports.emplace_back()) = item.get<std::string>();
+  }
+  return local;
+}
+
 // The destination object's allowed fields depend on the session type.
 Destination readDestination(FieldReader& r, const json& d, SessionType type) {
   const std::string_view path = "destination";
   switch (type) {
-    case SessionType::kLocal: {
-      LocalDestination local;
-      r.object(d, path, {"port", "allow_normal_io"},
-               " for type local (allowed: port, allow_normal_io)");
-      r.string(d, path, "port", local.port);
-      r.boolean(d, path, "allow_normal_io", local.allow_normal_io);
-      return local;
-    }
+    case SessionType::kLocal:
+      return readLocal(r, d);
     case SessionType::kRspan: {
       RspanDestination rspan;
       r.object(d, path, {"vlan", "uplink", "preserve_original_vlan"},
@@ -177,7 +199,9 @@ std::expected<Session, FieldError> parseSession(const json& j) {
 json destinationToJson(const Destination& destination) {
   struct Visitor {
     json operator()(const LocalDestination& d) const {
-      json out = {{"port", d.port}};
+      // One port keeps the single-value form every store and client knows.
+      json out = d.more_ports.empty() ? json{{"port", d.port}}
+                                      : json{{"ports", destinationPorts(d)}};
       if (d.allow_normal_io) out["allow_normal_io"] = true;
       return out;
     }

@@ -42,22 +42,32 @@ int expectedIndex(SessionType t) {
   return -1;
 }
 
-void checkLocal(const Session& s, const LocalDestination& d, const Peers& peers, IssueSink& out) {
-  if (d.port.empty()) return out.error("destination.port", "required for type local");
+void checkLocalPort(const Session& s, const std::string& port, const std::string& path,
+                    const Peers& peers, IssueSink& out) {
   for (std::size_t i = 0; i < s.sources.size(); ++i) {
-    if (s.sources[i].port == d.port) {
-      out.error("destination.port",
-                quote(d.port) + " is also a source (sources[" + std::to_string(i) + "])");
+    if (s.sources[i].port == port) {
+      out.error(path, quote(port) + " is also a source (sources[" + std::to_string(i) + "])");
     }
   }
   // OVS lets two mirrors share an output port; the analyzer could not tell them apart.
   peers.forEach([&](const Session& o) {
     const auto* other = std::get_if<LocalDestination>(&o.destination);
-    if (o.type == SessionType::kLocal && other != nullptr && other->port == d.port) {
-      out.error("destination.port",
-                quote(d.port) + " is already the destination of session " + quote(o.name));
+    if (o.type != SessionType::kLocal || other == nullptr) return;
+    for (const std::string& taken : destinationPorts(*other)) {
+      if (taken == port) {
+        out.error(path, quote(port) + " is already the destination of session " + quote(o.name));
+      }
     }
   });
+}
+
+void checkLocal(const Session& s, const LocalDestination& d, const Peers& peers, IssueSink& out) {
+  if (d.port.empty()) return out.error("destination.port", "required for type local");
+  checkDestinationPorts(d, out);
+  const std::vector<std::string> ports = destinationPorts(d);
+  for (std::size_t i = 0; i < ports.size(); ++i) {
+    if (!ports[i].empty()) checkLocalPort(s, ports[i], destinationPortPath(d, i), peers, out);
+  }
 }
 
 void checkRspan(const RspanDestination& d, IssueSink& out) {

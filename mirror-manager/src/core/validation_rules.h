@@ -55,4 +55,11 @@ void checkApplicable(const Session& s, IssueSink& out);
 /// allow_normal_io on a local destination: refused with OVS's reason (normal_io.cpp).
 void checkNormalIo(const Session& s, IssueSink& out);
 
+/// `destination.port` for a single port, `destination.ports[i]` when there are several.
+std::string destinationPortPath(const LocalDestination& d, std::size_t i);
+
+/// A local destination's list of ports: none empty, none twice, within OVS's mirrors per bridge
+/// (destination_ports.cpp).
+void checkDestinationPorts(const LocalDestination& d, IssueSink& out);
+
 }  // namespace ovse::manager::detail

@@ -79,7 +79,8 @@ TEST(SessionFromJson, RejectsUnknownSourceField) {
 
 TEST(SessionFromJson, DestinationFieldsDependOnType) {
   EXPECT_EQ(errorOf(R"({"name": "a", "type": "local", "destination": {"vlan": 10}})"),
-            "destination.vlan: unknown field for type local (allowed: port, allow_normal_io)");
+            "destination.vlan: unknown field for type local (allowed: port, ports, "
+            "allow_normal_io)");
   EXPECT_EQ(errorOf(R"({"name": "a", "type": "rspan", "destination": {"port": "x"}})"),
             "destination.port: unknown field for type rspan (allowed: vlan, uplink, "
             "preserve_original_vlan)");
@@ -242,7 +243,7 @@ TEST(SessionsFromJson, PrefixesPathsWithTheIndex) {
   ASSERT_FALSE(list);
   EXPECT_EQ(list.error().text(),
             "sessions[1].destination.x: unknown field for type local "
-            "(allowed: port, allow_normal_io)");
+            "(allowed: port, ports, allow_normal_io)");
   auto notObject = sessionsFromJson(json::parse("[1]"));
   EXPECT_EQ(notObject.error().text(), "sessions[0]: expected an object, got 1");
   EXPECT_EQ(sessionsFromJson(json::object()).error().text(), "sessions: expected an array, got {}");
