@@ -13,42 +13,16 @@
 #include "erspan/erspan_header.h"
 #include "erspan/expected.h"
 #include "erspan/ip.h"
+#include "erspan/vxlan.h"
 
 namespace ovse::erspan {
 
 /// The outer tunnel: GRE (carrying what EncapConfig::type says) or UDP (VXLAN, Geneve).
 enum class Tunnel : std::uint8_t { kGre, kVxlan, kGeneve };
 
-// UDP (RFC 768):
-//  |          Source Port          |       Destination Port        |
-//  |            Length             |           Checksum            |
-inline constexpr std::size_t kUdpHeaderBytes = 8;
-inline constexpr std::size_t kUdpLengthOffset = 4;
-inline constexpr std::size_t kUdpChecksumOffset = 6;
-inline constexpr std::uint8_t kIpProtoUdp = 17;
-/// RFC 7348 §5: the source port comes from a hash of the inner frame, in the dynamic range.
+/// RFC 7348 §5: the UDP source port comes from a hash of the inner frame, in the dynamic range.
 inline constexpr std::uint16_t kUdpSourcePortMin = 49152;
 inline constexpr std::uint32_t kUdpSourcePortCount = 65536 - kUdpSourcePortMin;
-
-// VXLAN (RFC 7348 §5), after UDP:
-//  |R|R|R|R|I|R|R|R|            Reserved                           |
-//  |                VXLAN Network Identifier (VNI) |   Reserved    |
-inline constexpr std::size_t kVxlanHeaderBytes = 8;
-inline constexpr std::uint8_t kVxlanFlagI = 0x08;  ///< the VNI is valid
-inline constexpr std::uint16_t kVxlanUdpPort = 4789;
-
-// Geneve (RFC 8926 §3.4), after UDP, without options:
-//  |Ver|  Opt Len  |O|C|    Rsvd.  |          Protocol Type        |
-//  |        Virtual Network Identifier (VNI)       |    Reserved   |
-inline constexpr std::size_t kGeneveHeaderBytes = 8;
-inline constexpr std::size_t kGeneveProtocolOffset = 2;
-inline constexpr std::uint16_t kGeneveProtoEthernet = 0x6558;  ///< Transparent Ethernet Bridging
-inline constexpr std::uint16_t kGeneveUdpPort = 6081;
-
-/// VXLAN / Geneve VNI: 24 bits, in the upper three bytes of the second word.
-inline constexpr std::uint32_t kVniMax = 0xFFFFFF;
-inline constexpr std::size_t kVniOffset = 4;
-inline constexpr std::uint32_t kVniShift = 8;
 
 /// Where the ERSPAN VLAN/COS/En (Type II) or VLAN/COS/BSO (Type III) fields come from.
 enum class TagSource : std::uint8_t {
