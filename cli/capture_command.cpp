@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "capture_options.h"
-#include "capture_owners.h"
+#include "mirror_manager/capture_cleanup.h"
 #include "capture_run.h"
 #include "flow_filter_flags.h"
 #include "mirror_manager/json_text.h"
@@ -96,7 +96,7 @@ int printPoints(const CaptureOptions& o) {
 }
 
 int listRunning(const CaptureOptions& o, ovs::OvsdbClient& client) {
-  auto captures = listCaptures(*client.snapshot());
+  auto captures = manager::listCaptures(*client.snapshot());
   if (o.json) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& c : captures) {
@@ -139,7 +139,7 @@ int manageRunning(const CaptureOptions& o) {
     return 1;
   }
   if (o.list) return listRunning(o, **client);
-  auto stopped = stopCaptures(**client, o.stop, std::chrono::seconds(10));
+  auto stopped = manager::stopCaptures(**client, o.stop, std::chrono::seconds(10));
   if (!stopped) {
     std::cerr << "mirrorctl capture: " << stopped.error() << '\n';
     return 1;

@@ -56,7 +56,7 @@ std::string captureProgressLine(const erspan::capture::MirrorCapture& io, double
          std::to_string(io.kernelDrops()) + " by the kernel, " + tail;
 }
 
-nlohmann::json captureSummaryJson(const erspan::capture::MirrorCapture& io, const CaptureSwitch& sw,
+nlohmann::json captureSummaryJson(const erspan::capture::MirrorCapture& io, const manager::CaptureSwitch& sw,
                                   const std::vector<std::string>& labels, const CaptureEnd& end) {
   nlohmann::json j;
   j["packets"] = io.packets();
@@ -84,7 +84,7 @@ nlohmann::json captureSummaryJson(const erspan::capture::MirrorCapture& io, cons
   return j;
 }
 
-void printCaptureSummary(std::ostream& out, const erspan::capture::MirrorCapture& io, const CaptureSwitch& sw,
+void printCaptureSummary(std::ostream& out, const erspan::capture::MirrorCapture& io, const manager::CaptureSwitch& sw,
                          const std::vector<std::string>& labels, const CaptureEnd& end) {
   out << "Dumped " << io.packets() << " packets to file " << filesText(io) << ", dropped "
       << io.kernelDrops() << " packets (kernel ring)";

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "erspan/capture/mirror_capture.h"
-#include "capture_switch.h"
+#include "mirror_manager/capture_switch.h"
 
 namespace ovse::cli {
 
@@ -25,11 +25,11 @@ struct CaptureEnd {
 std::string captureProgressLine(const erspan::capture::MirrorCapture& io, double elapsed_s);
 
 /// The summary as JSON.
-nlohmann::json captureSummaryJson(const erspan::capture::MirrorCapture& io, const CaptureSwitch& sw,
+nlohmann::json captureSummaryJson(const erspan::capture::MirrorCapture& io, const manager::CaptureSwitch& sw,
                                   const std::vector<std::string>& labels, const CaptureEnd& end);
 
 /// The summary for humans: the closing sentence and a table per target and direction.
-void printCaptureSummary(std::ostream& out, const erspan::capture::MirrorCapture& io, const CaptureSwitch& sw,
+void printCaptureSummary(std::ostream& out, const erspan::capture::MirrorCapture& io, const manager::CaptureSwitch& sw,
                          const std::vector<std::string>& labels, const CaptureEnd& end);
 
 /// "1.2 MB" style (1 MB = 1,000,000 bytes, like -C).

@@ -12,7 +12,7 @@
 #include <iostream>
 
 #include "capture_flags.h"
-#include "capture_owners.h"
+#include "mirror_manager/capture_cleanup.h"
 #include "capture_report.h"
 #include "erspan/collector/run.h"
 #include "mirror_manager/json_text.h"
@@ -89,7 +89,8 @@ std::string startupLine(const std::vector<manager::ResolvedTarget>& targets, man
          (o.output == "-" ? std::string("stdout") : o.output) + "; Ctrl-C stops";
 }
 
-CaptureEnd loop(const CaptureOptions& o, erspan::capture::MirrorCapture& io, CaptureSwitch& sw) {
+CaptureEnd loop(const CaptureOptions& o, erspan::capture::MirrorCapture& io,
+                manager::CaptureSwitch& sw) {
   const auto start = Clock::now();
   auto next_tick = start + std::chrono::seconds(1);
   auto next_line = start + std::chrono::duration<double>(o.progress_s);
@@ -148,7 +149,7 @@ std::expected<std::vector<manager::ResolvedTarget>, std::string> resolveAll(
 }
 
 void clearLeftovers(ovs::OvsdbClient& client) {
-  auto removed = removeDeadCaptures(client);
+  auto removed = manager::removeDeadCaptures(client);
   if (!removed) {
     say("warning: " + removed.error());
     return;
@@ -171,9 +172,9 @@ int captureWith(const CaptureOptions& o, const CapturePlanFlags& flags,
   if (const std::uint64_t free = freeBytesAt(o.output); o.output != "-" && free != UINT64_MAX) {
     say("free space at the output: " + humanBytes(free));
   }
-  const std::string owner = manager::formatCaptureOwner(selfOwner());
+  const std::string owner = manager::formatCaptureOwner(manager::selfOwner());
   manager::CaptureRequest request{targets, flags.direction, 0, owner};
-  CaptureSwitch sw(client, manager::captureSessions(request), labels, owner);
+  manager::CaptureSwitch sw(client, manager::captureSessions(request), labels, owner);
   installSignals();
   CaptureEnd end;
   if (auto programmed = sw.program(); !programmed) {

@@ -6,7 +6,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "capture_owners.h"
+#include "mirror_manager/capture_cleanup.h"
 #include "mirror_manager/json_text.h"
 #include "ovsdb_flags.h"
 
@@ -25,13 +25,13 @@ int runGc(GcArgs& a) {
     std::cerr << "mirrorctl gc: " << client.error() << '\n';
     return 1;
   }
-  std::vector<CaptureInfo> dead;
+  std::vector<manager::CaptureInfo> dead;
   if (a.dry_run) {
-    for (auto& info : listCaptures(*(*client)->snapshot())) {
+    for (auto& info : manager::listCaptures(*(*client)->snapshot())) {
       if (!info.alive) dead.push_back(std::move(info));
     }
   } else {
-    auto removed = removeDeadCaptures(**client);
+    auto removed = manager::removeDeadCaptures(**client);
     if (!removed) {
       std::cerr << "mirrorctl gc: " << removed.error() << '\n';
       return 1;

@@ -1,12 +1,12 @@
 // CaptureSwitch: reconcile the run's sessions on every OVSDB change, tell when a captured port
 // goes and comes back, list the internal ports to read, remove the rows at the end.
-#include "capture_switch.h"
+#include "mirror_manager/capture_switch.h"
 
 #include <cstdio>
 
 #include "mirror_manager/apply.h"
 
-namespace ovse::cli {
+namespace ovse::manager {
 namespace {
 
 using ovs::valueOf;
@@ -32,25 +32,25 @@ std::string withOfports(const std::vector<std::string>& names, const ovs::Switch
 
 }  // namespace
 
-CaptureSwitch::CaptureSwitch(ovs::OvsdbClient& client, std::vector<manager::Session> sessions,
+CaptureSwitch::CaptureSwitch(ovs::SwitchBackend& backend, std::vector<Session> sessions,
                              std::vector<std::string> labels, std::string owner)
-    : client_(client),
+    : backend_(backend),
       sessions_(std::move(sessions)),
       labels_(std::move(labels)),
       scope_{std::move(owner)},
       presence_(sessions_.size()) {}
 
 std::expected<void, std::string> CaptureSwitch::program() {
-  auto outcome = manager::reconcileAndApply(sessions_, client_, scope_);
+  auto outcome = reconcileAndApply(sessions_, backend_, scope_);
   if (outcome.error) return std::unexpected("OVS refused the capture's mirrors: " + *outcome.error);
   for (const auto& status : outcome.statuses) {
-    if (status.state == manager::SessionState::kError) {
+    if (status.state == SessionState::kError) {
       std::string why = status.problems.empty() ? "unknown" : status.problems.front();
       return std::unexpected("cannot mirror " + status.name + ": " + why);
     }
   }
   statuses_ = std::move(outcome.statuses);
-  auto state = client_.snapshot();
+  auto state = backend_.state();
   if (state == nullptr) return std::unexpected(std::string("no OVSDB contents"));
   seen_seqno_ = state->seqno;
   observe(*state);
@@ -58,13 +58,13 @@ std::expected<void, std::string> CaptureSwitch::program() {
 }
 
 std::vector<std::string> CaptureSwitch::refresh() {
-  auto state = client_.snapshot();
+  auto state = backend_.state();
   if (state == nullptr || state->seqno == seen_seqno_) return {};
   std::vector<std::string> lines;
-  auto outcome = manager::reconcileAndApply(sessions_, client_, scope_);
+  auto outcome = reconcileAndApply(sessions_, backend_, scope_);
   if (outcome.error) lines.push_back("OVS refused a re-bind: " + *outcome.error);
   statuses_ = std::move(outcome.statuses);
-  state = client_.snapshot();
+  state = backend_.state();
   seen_seqno_ = state->seqno;
   auto more = observe(*state);
   lines.insert(lines.end(), more.begin(), more.end());
@@ -76,7 +76,7 @@ std::vector<std::string> CaptureSwitch::observe(const ovs::SwitchState& state) {
   const auto now = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < sessions_.size(); ++i) {
     TargetPresence& p = presence_[i];
-    auto ports = manager::capturedPorts(sessions_[i].name, state);
+    auto ports = capturedPorts(sessions_[i].name, state);
     if (ports == p.ports) continue;
     if (ports.empty()) {
       lines.push_back(labels_[i] + ": port " + joined(p.ports) +
@@ -101,12 +101,12 @@ std::vector<std::string> CaptureSwitch::observe(const ovs::SwitchState& state) {
 
 std::vector<erspan::capture::TapSpec> CaptureSwitch::taps() const {
   std::vector<erspan::capture::TapSpec> out;
-  auto state = client_.snapshot();
+  auto state = backend_.state();
   if (state == nullptr) return out;
   for (const auto& port : state->ports) {
-    if (valueOf(port.external_ids, manager::kOwnerKey) != scope_.owner) continue;
-    const std::string session = valueOf(port.external_ids, manager::kSessionKey);
-    const std::string role = valueOf(port.external_ids, manager::kRoleKey);
+    if (valueOf(port.external_ids, kOwnerKey) != scope_.owner) continue;
+    const std::string session = valueOf(port.external_ids, kSessionKey);
+    const std::string role = valueOf(port.external_ids, kRoleKey);
     for (std::size_t i = 0; i < sessions_.size(); ++i) {
       if (sessions_[i].name != session) continue;
       out.push_back({port.name, i,
@@ -118,7 +118,7 @@ std::vector<erspan::capture::TapSpec> CaptureSwitch::taps() const {
 }
 
 std::expected<void, std::string> CaptureSwitch::remove() {
-  auto outcome = manager::reconcileAndApply({}, client_, scope_);
+  auto outcome = reconcileAndApply({}, backend_, scope_);
   if (outcome.error) {
     return std::unexpected("could not remove the capture's OVS rows (" + *outcome.error +
                            "); `mirrorctl gc` removes them once this process has exited");
@@ -126,4 +126,4 @@ std::expected<void, std::string> CaptureSwitch::remove() {
   return {};
 }
 
-}  // namespace ovse::cli
+}  // namespace ovse::manager

@@ -14,9 +14,9 @@
 #include "mirror_manager/capture_plan.h"
 #include "mirror_manager/reconciler.h"
 #include "mirror_manager/session.h"
-#include "ovs_plugin/ovsdb_client.h"
+#include "ovs_plugin/switch_backend.h"
 
-namespace ovse::cli {
+namespace ovse::manager {
 
 /// What a target captures now, for messages and the summary.
 struct TargetPresence {
@@ -27,8 +27,8 @@ struct TargetPresence {
 
 class CaptureSwitch {
  public:
-  /// `client` is connected; `sessions` are the run's (captureSessions), `owner` their owner.
-  CaptureSwitch(ovs::OvsdbClient& client, std::vector<manager::Session> sessions,
+  /// `backend` has its contents; `sessions` are the run's (captureSessions), `owner` their owner.
+  CaptureSwitch(ovs::SwitchBackend& backend, std::vector<Session> sessions,
                 std::vector<std::string> labels, std::string owner);
 
   /// First reconcile: creates the ports and mirrors. The error says why OVS refused.
@@ -52,14 +52,14 @@ class CaptureSwitch {
  private:
   std::vector<std::string> observe(const ovs::SwitchState& state);
 
-  ovs::OvsdbClient& client_;
-  std::vector<manager::Session> sessions_;
+  ovs::SwitchBackend& backend_;
+  std::vector<Session> sessions_;
   std::vector<std::string> labels_;
-  manager::ReconcileScope scope_;
+  ReconcileScope scope_;
   std::uint64_t seen_seqno_ = 0;
-  std::vector<manager::SessionStatus> statuses_;
+  std::vector<SessionStatus> statuses_;
   std::vector<TargetPresence> presence_;
   std::uint32_t rebind_count_ = 0;
 };
 
-}  // namespace ovse::cli
+}  // namespace ovse::manager

@@ -1,5 +1,5 @@
-// Capture owners: /proc facts, dead-owner removal, --list and --stop.
-#include "capture_owners.h"
+// Capture owners: /proc facts, dead-owner removal, --list and --stop (see capture_cleanup.h).
+#include "mirror_manager/capture_cleanup.h"
 
 #include <signal.h>
 #include <unistd.h>
@@ -11,7 +11,7 @@
 
 #include "mirror_manager/apply.h"
 
-namespace ovse::cli {
+namespace ovse::manager {
 namespace {
 
 // First 8 hex digits of the kernel's boot id (changes at every boot).
@@ -46,30 +46,30 @@ std::optional<std::uint64_t> startTicks(std::int64_t pid) {
   return std::nullopt;
 }
 
-std::size_t rowsLeft(const ovs::OvsdbClient& client, const std::string& owner) {
-  auto state = client.snapshot();
+std::size_t rowsLeft(const ovs::SwitchBackend& backend, const std::string& owner) {
+  auto state = backend.state();
   if (!state) return 0;
-  for (const auto& rows : manager::captureRows(*state)) {
+  for (const auto& rows : captureRows(*state)) {
     if (rows.owner == owner) return rows.mirrors.size() + rows.ports.size();
   }
   return 0;
 }
 
-std::expected<void, std::string> removeRows(ovs::OvsdbClient& client, const std::string& owner) {
-  auto outcome = manager::reconcileAndApply({}, client, manager::ReconcileScope{owner});
+std::expected<void, std::string> removeRows(ovs::SwitchBackend& backend, const std::string& owner) {
+  auto outcome = reconcileAndApply({}, backend, ReconcileScope{owner});
   if (outcome.error) return std::unexpected("removing rows of " + owner + ": " + *outcome.error);
   return {};
 }
 
 }  // namespace
 
-manager::CaptureOwner selfOwner() {
+CaptureOwner selfOwner() {
   const auto pid = static_cast<std::int64_t>(getpid());
   return {pid, startTicks(pid).value_or(0), bootId()};
 }
 
-manager::HostFacts hostFacts(const std::vector<manager::CaptureRows>& rows) {
-  manager::HostFacts facts;
+HostFacts hostFacts(const std::vector<CaptureRows>& rows) {
+  HostFacts facts;
   facts.boot_id = bootId();
   for (const auto& r : rows) {
     if (!r.parsed) continue;
@@ -79,31 +79,31 @@ manager::HostFacts hostFacts(const std::vector<manager::CaptureRows>& rows) {
 }
 
 std::vector<CaptureInfo> listCaptures(const ovs::SwitchState& state) {
-  auto rows = manager::captureRows(state);
+  auto rows = captureRows(state);
   const auto facts = hostFacts(rows);
   std::vector<CaptureInfo> out;
   for (auto& r : rows) {
-    const bool alive = r.parsed && manager::ownerAlive(*r.parsed, facts);
+    const bool alive = r.parsed && ownerAlive(*r.parsed, facts);
     out.push_back({std::move(r), alive});
   }
   return out;
 }
 
-std::expected<std::vector<CaptureInfo>, std::string> removeDeadCaptures(ovs::OvsdbClient& client) {
+std::expected<std::vector<CaptureInfo>, std::string> removeDeadCaptures(ovs::SwitchBackend& backend) {
   std::vector<CaptureInfo> removed;
-  auto state = client.snapshot();
+  auto state = backend.state();
   if (!state) return removed;
   for (auto& info : listCaptures(*state)) {
     if (info.alive) continue;
-    if (auto r = removeRows(client, info.rows.owner); !r) return std::unexpected(r.error());
+    if (auto r = removeRows(backend, info.rows.owner); !r) return std::unexpected(r.error());
     removed.push_back(std::move(info));
   }
   return removed;
 }
 
 std::expected<std::vector<std::string>, std::string> stopCaptures(
-    ovs::OvsdbClient& client, const std::string& which, std::chrono::milliseconds timeout) {
-  auto state = client.snapshot();
+    ovs::SwitchBackend& backend, const std::string& which, std::chrono::milliseconds timeout) {
+  auto state = backend.state();
   std::vector<CaptureInfo> chosen;
   for (auto& info : listCaptures(*state)) {
     const std::string pid = info.rows.parsed ? std::to_string(info.rows.parsed->pid) : "";
@@ -118,16 +118,16 @@ std::expected<std::vector<std::string>, std::string> stopCaptures(
     if (info.alive && kill(static_cast<pid_t>(pid), SIGTERM) == 0) {
       lines.push_back("capture " + std::to_string(pid) + ": sent SIGTERM");
     } else {
-      if (auto r = removeRows(client, info.rows.owner); !r) return std::unexpected(r.error());
+      if (auto r = removeRows(backend, info.rows.owner); !r) return std::unexpected(r.error());
       lines.push_back("capture " + info.rows.owner + ": not running; its rows were removed");
     }
   }
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (const auto& info : chosen) {
-    while (rowsLeft(client, info.rows.owner) > 0 && std::chrono::steady_clock::now() < deadline) {
+    while (rowsLeft(backend, info.rows.owner) > 0 && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    if (rowsLeft(client, info.rows.owner) > 0) {
+    if (rowsLeft(backend, info.rows.owner) > 0) {
       return std::unexpected("capture " + info.rows.owner + " still has OVS rows after " +
                              std::to_string(timeout.count()) + " ms");
     }
@@ -135,4 +135,4 @@ std::expected<std::vector<std::string>, std::string> stopCaptures(
   return lines;
 }
 
-}  // namespace ovse::cli
+}  // namespace ovse::manager
