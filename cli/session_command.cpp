@@ -146,7 +146,7 @@ int runList(SessionArgs& a) {
   if (!calls) return fail(calls.error());
   auto list = (*calls)->list();
   if (!list) return printError(list.error(), a.json);
-  return printList(*list, a.json, (*calls)->switchState());
+  return printList(*list, a.json);
 }
 
 int runShow(SessionArgs& a) {

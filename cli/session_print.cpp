@@ -65,7 +65,9 @@ int printReply(const nlohmann::json& reply, bool json, const ovs::SwitchState* s
   printSessionDetails(std::cout, *session, status ? &*status : nullptr, state);
   // Without a known state (not applied), validation's warnings still show.
   if (!status) {
-    for (const auto& w : strings(status_json, "warnings")) std::cout << "  warning:    " << w << '\n';
+    for (const auto& w : strings(status_json, "warnings")) {
+      std::cout << "  warning:    " << w << '\n';
+    }
   }
   if (state == nullptr && status && reply.contains("mirrored")) {
     std::cout << "mirrored:     " << reply["mirrored"].value("packets", 0) << " packets, "
@@ -89,20 +91,25 @@ int printError(const nlohmann::json& error, bool json) {
   return 1;
 }
 
-int printList(const nlohmann::json& list, bool json, const ovs::SwitchState* state) {
+int printList(const nlohmann::json& list, bool json) {
   if (json) {
     std::cout << manager::dumpJson(list, 2) << '\n';
     return 0;
   }
   std::vector<manager::Session> sessions;
   std::vector<manager::SessionStatus> statuses;
+  std::map<std::string, std::int64_t> mirrored;  // OVS counts, from the answer (REST too)
   for (const auto& item : list) {
     auto s = manager::sessionFromJson(item.value("session", nlohmann::json::object()));
     if (!s) return fail("unexpected reply: " + s.error().text());
-    if (auto status = statusFromJson(s->name, statusPart(item))) statuses.push_back(*status);
+    if (auto status = statusFromJson(s->name, statusPart(item))) {
+      statuses.push_back(*status);
+      const auto counts = item.value("mirrored", nlohmann::json::object());
+      mirrored[s->name] = counts.value("packets", std::int64_t{0});
+    }
     sessions.push_back(std::move(*s));
   }
-  printSessionTable(std::cout, sessions, statuses, state);
+  printSessionTable(std::cout, sessions, statuses, mirrored);
   return 0;
 }
 
@@ -115,6 +122,7 @@ int printStats(const nlohmann::json& stats, bool json) {
   std::cout << "state:        " << stats.value("state", "unknown") << '\n'
             << "mirrored:     " << mirrored.value("packets", 0) << " packets, "
             << mirrored.value("bytes", 0) << " bytes (OVS statistics)\n";
+  printPipelineStats(std::cout, stats);
   return 0;
 }
 

@@ -18,8 +18,8 @@ int printReply(const nlohmann::json& reply, bool json, const ovs::SwitchState* s
 /// Returns 1.
 int printError(const nlohmann::json& error, bool json);
 
-/// An array of replies as a table (or as it came with --json).
-int printList(const nlohmann::json& list, bool json, const ovs::SwitchState* state);
+/// An array of replies as a table (or as it came with --json); the counts are the replies'.
+int printList(const nlohmann::json& list, bool json);
 
 /// A stats answer {"name", "state", "mirrored": {"packets", "bytes", ...}}.
 int printStats(const nlohmann::json& stats, bool json);

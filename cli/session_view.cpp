@@ -55,11 +55,12 @@ std::string describeDestination(const manager::Session& s) {
 
 void printSessionTable(std::ostream& out, const std::vector<manager::Session>& sessions,
                        const std::vector<manager::SessionStatus>& statuses,
-                       const ovs::SwitchState* state) {
+                       const std::map<std::string, std::int64_t>& mirrored_packets) {
   Table table({"NAME", "TYPE", "STATE", "SOURCES", "DESTINATION", "LENGTH", "MIRRORED"});
   for (const auto& s : sessions) {
     const auto* status = statusOf(statuses, s.name);
-    std::string mirrored = state ? std::to_string(mirrorCounters(*state, s.name).packets) : "";
+    auto count = mirrored_packets.find(s.name);
+    std::string mirrored = count == mirrored_packets.end() ? "" : std::to_string(count->second);
     table.addRow({s.name, manager::toString(s.type),
                   status ? manager::toString(status->state) : "unknown", describeSources(s),
                   describeDestination(s),
@@ -91,6 +92,42 @@ void printSessionDetails(std::ostream& out, const manager::Session& s,
   if (state) {
     auto c = mirrorCounters(*state, s.name);
     out << "mirrored:     " << c.packets << " packets, " << c.bytes << " bytes (OVS statistics)\n";
+  }
+}
+
+void printPipelineStats(std::ostream& out, const nlohmann::json& stats) {
+  auto count = [](const nlohmann::json& j, const char* key) {
+    return std::to_string(j.value(key, std::uint64_t{0}));
+  };
+  auto running = [&](const nlohmann::json& j) {
+    const std::string error = j.value("error", "");
+    return std::string(j.value("running", false) ? "running" : "not running") +
+           (error.empty() ? "" : " (" + error + ")");
+  };
+  if (stats.contains("exporter") && stats["exporter"].is_object()) {
+    const auto& e = stats["exporter"];
+    out << "exporter:     " << running(e) << '\n'
+        << "  frames:     " << count(e, "received") << " received, " << count(e, "exported")
+        << " exported, " << count(e, "filtered_out") << " filtered out, "
+        << count(e, "sampled_out") << " sampled out, " << count(e, "truncated")
+        << " truncated, " << count(e, "rate_dropped") << " rate-dropped, "
+        << count(e, "kernel_dropped") << " kernel-dropped\n";
+  }
+  if (stats.contains("capture") && stats["capture"].is_object()) {
+    const auto& c = stats["capture"];
+    const auto in = c.value("ingress", nlohmann::json::object());
+    const auto eg = c.value("egress", nlohmann::json::object());
+    std::vector<std::string> ports;
+    for (const auto& p : c.value("ports", nlohmann::json::array())) {
+      if (p.is_string()) ports.push_back(p.get<std::string>());
+    }
+    out << "capture:      " << running(c) << '\n'
+        << "  file:       " << c.value("file", "") << " (" << count(c, "file_bytes")
+        << " bytes), reading " << (ports.empty() ? "no port" : join(ports, ", ")) << '\n'
+        << "  packets:    " << count(in, "packets") << " ingress (" << count(in, "bytes")
+        << " bytes), " << count(eg, "packets") << " egress (" << count(eg, "bytes")
+        << " bytes), " << count(c, "sampled_out") << " sampled out, "
+        << count(c, "kernel_dropped") << " kernel-dropped\n";
   }
 }
 

@@ -2,6 +2,7 @@
 // per-session mirror statistics OVS keeps (Mirror.statistics).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -25,10 +26,15 @@ std::string describeSources(const manager::Session& s);
 std::string describeDestination(const manager::Session& s);
 
 /// One line per session: NAME TYPE STATE SOURCES DESTINATION LENGTH MIRRORED-PKTS.
-/// `statuses` and `state` may be empty/null when OVS is not reachable.
+/// `statuses` may be empty when OVS is not reachable; `mirrored_packets` holds the OVS packet
+/// counts (by session name) the answer carried, "-" for a session without one.
 void printSessionTable(std::ostream& out, const std::vector<manager::Session>& sessions,
                        const std::vector<manager::SessionStatus>& statuses,
-                       const ovs::SwitchState* state);
+                       const std::map<std::string, std::int64_t>& mirrored_packets);
+
+/// The `exporter` and `capture` parts of a session's stats (the daemon runs those pipelines):
+/// running or why not, then each counter; nothing when `stats` has neither.
+void printPipelineStats(std::ostream& out, const nlohmann::json& stats);
 
 /// The details of one session and its status.
 void printSessionDetails(std::ostream& out, const manager::Session& session,

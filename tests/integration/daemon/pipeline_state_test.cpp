@@ -92,5 +92,40 @@ TEST_F(PipelineStateTest, AnExporterReadingItsPortsIsActive) {
   EXPECT_NE(d->logText().find("session exp: active"), std::string::npos) << d->logText();
 }
 
+// The CLI through the daemon shows what the API returns: the list's OVS counts (not "-") and
+// the stats' exporter counters.
+TEST_F(PipelineStateTest, CliThroughTheDaemonShowsCountsAndExporterFigures) {
+  sandbox_->addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02", "vm-b");
+  auto d = serve(sandbox_->netns("hv"));
+  ASSERT_EQ(d->http("POST", "/api/v1/sessions", kExporterSession).status, 201);
+  waitForState(*d, "active");
+  auto ping = sandbox_->exec("vm1", {"ping", "-c", "5", "-i", "0.1", "-W", "2", "10.0.0.2"});
+  ASSERT_EQ(ping.exit_code, 0) << ping.out << ping.err;
+  // ovs-vswitchd writes Mirror.statistics every 5 s; the exporter publishes each second.
+  json api;
+  for (int i = 0; i < 60; ++i) {
+    api = json::parse(d->http("GET", "/api/v1/sessions/exp/stats").body);
+    if (api["mirrored"]["packets"].get<int>() >= 5 && api["exporter"]["received"].get<int>() >= 5)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  ASSERT_GE(api["mirrored"]["packets"].get<int>(), 5) << api.dump();
+
+  auto list = run({OVSE_MIRRORCTL, "session", "list", "--server", d->server()});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  const auto row = list.out.substr(list.out.find("\nexp "));
+  const std::string mirrored = row.substr(row.find_last_of(' ') + 1);
+  EXPECT_NE(mirrored, "-\n") << list.out;
+  EXPECT_GE(std::stoi(mirrored), 5) << list.out;
+
+  auto stats = run({OVSE_MIRRORCTL, "session", "stats", "exp", "--server", d->server()});
+  ASSERT_EQ(stats.exit_code, 0) << stats.err;
+  EXPECT_NE(stats.out.find("exporter:     running\n"), std::string::npos) << stats.out;
+  EXPECT_NE(stats.out.find("  frames:     " +
+                           std::to_string(api["exporter"]["received"].get<int>()) + " received"),
+            std::string::npos)
+      << stats.out << api.dump();
+}
+
 }  // namespace
 }  // namespace ovse::test
