@@ -8,7 +8,7 @@
 #include <iostream>
 #include <memory>
 
-#include "erspan/io/collector_sender.h"
+#include "erspan/exporter/export_setup.h"
 #include "erspan/io/monotonic_clock.h"
 #include "erspan/io/pcap_file_sink.h"
 #include "erspan/io/route_lookup.h"
@@ -41,14 +41,8 @@ struct Failure {
   int code = kExitUsage;
 };
 
-struct Remote {
-  io::IpAddress address;
-  io::IpAddress source;
-  std::uint32_t mtu = kDefaultMtu;
-};
-
 // Parses --remote values and looks up their routes; sending needs a route, writing does not.
-std::expected<std::vector<Remote>, Failure> resolveRemotes(const ExportArgs& a) {
+std::expected<std::vector<ex::CollectorPath>, Failure> resolveRemotes(const ExportArgs& a) {
   std::vector<std::string> texts = a.remotes;
   if (texts.empty()) texts.push_back(kFileDestination);
   std::optional<io::IpAddress> source;
@@ -56,65 +50,62 @@ std::expected<std::vector<Remote>, Failure> resolveRemotes(const ExportArgs& a) 
     source = io::parseIpAddress(a.source);
     if (!source) return std::unexpected(Failure{"--source " + a.source + ": not an IP address"});
   }
-  std::vector<Remote> out;
+  std::vector<ex::CollectorPath> out;
   for (const auto& t : texts) {
     auto addr = io::parseIpAddress(t);
     if (!addr) return std::unexpected(Failure{"--remote " + t + ": not an IPv4/IPv6 address"});
-    Remote r{*addr, source.value_or(*io::parseIpAddress(kFileSource)), kDefaultMtu};
+    ex::CollectorPath p{*addr, source.value_or(*io::parseIpAddress(kFileSource)), kDefaultMtu, ""};
     if (addr->version == erspan::IpVersion::kV6 && !source)
-      r.source.version = erspan::IpVersion::kV6;
-    if (auto route = io::routeTo(*addr)) {
-      if (!source) r.source = route->source;
-      r.mtu = route->mtu_bytes;
+      p.source.version = erspan::IpVersion::kV6;
+    if (auto route = ex::routeToCollector(*addr)) {
+      if (!source) p.source = route->source;
+      p.mtu_bytes = route->mtu_bytes;
+      p.interface = route->interface;
     } else if (a.write_file.empty()) {
       return std::unexpected(Failure{"--remote " + t + ": " + route.error(), kExitRuntime});
     }
-    if (a.mtu != 0) r.mtu = a.mtu;
-    out.push_back(r);
+    if (a.mtu != 0) p.mtu_bytes = a.mtu;
+    out.push_back(p);
   }
   return out;
 }
 
 // Refuses inputs that carry the exporter's own traffic to a collector (it would loop).
-std::optional<Failure> loopGuard(const ExportArgs& a, const std::vector<InputSpec>& inputs) {
-  for (const auto& t : a.remotes) {
-    auto addr = io::parseIpAddress(t);
-    auto route = addr ? io::routeTo(*addr) : std::unexpected(std::string());
-    if (!route || route->interface.empty()) continue;
+std::optional<Failure> loopGuard(const ExportArgs& a, const std::vector<InputSpec>& inputs,
+                                 const std::vector<ex::CollectorPath>& paths) {
+  if (a.remotes.empty()) return std::nullopt;  // --write alone sends nowhere
+  std::vector<std::string> interfaces;
+  for (const auto& in : inputs) interfaces.push_back(in.interface);
+  for (const auto& path : paths) {
+    auto looping = ex::inputOnPath(path, interfaces);
+    if (!looping) continue;
     for (const auto& in : inputs) {
-      if (in.interface == route->interface) {
-        return Failure{"--in " + in.label + ": collector " + t + " is reached through " +
-                       in.interface + "; capturing there would mirror our own ERSPAN stream"};
-      }
+      if (in.interface != *looping) continue;
+      return Failure{"--in " + in.label + ": collector " + io::toString(path.remote) +
+                     " is reached through " + in.interface +
+                     "; capturing there would mirror our own ERSPAN stream"};
     }
   }
   return std::nullopt;
 }
 
-std::expected<std::vector<ex::SinkTarget>, Failure> openSinks(const ExportArgs& a,
-                                                              const std::vector<Remote>& remotes,
-                                                              std::uint8_t ip_protocol) {
-  std::vector<ex::SinkTarget> sinks;
+std::expected<std::vector<ex::SinkTarget>, Failure> openSinks(
+    const ExportArgs& a, const std::vector<ex::CollectorPath>& paths, std::uint8_t ip_protocol) {
   if (!a.write_file.empty()) {
     auto file = io::PcapFileSink::open(a.write_file);
     if (!file) return std::unexpected(Failure{file.error(), kExitRuntime});
-    const Remote& r = remotes.front();
-    sinks.push_back({std::move(*file), r.source, r.address, a.mtu});
+    const ex::CollectorPath& p = paths.front();
+    std::vector<ex::SinkTarget> sinks;
+    sinks.push_back({std::move(*file), p.source, p.remote, a.mtu});
     return sinks;
   }
-  for (const Remote& r : remotes) {
-    auto sender = io::CollectorSender::open({.remote = r.address,
-                                             .source = r.source,
-                                             .dscp = static_cast<std::uint8_t>(a.dscp),
-                                             .ttl = static_cast<std::uint8_t>(a.ttl),
-                                             .ip_protocol = ip_protocol,
-                                             .max_packet_bytes = r.mtu},
-                                            a.tx_path == "kernel" ? io::SendPath::kKernel
-                                                                  : io::SendPath::kLink);
-    if (!sender) return std::unexpected(Failure{sender.error(), kExitRuntime});
-    sinks.push_back({std::move(*sender), r.source, r.address, r.mtu});
-  }
-  return sinks;
+  auto sinks = ex::openCollectorSenders(
+      paths, {.dscp = static_cast<std::uint8_t>(a.dscp),
+              .ttl = static_cast<std::uint8_t>(a.ttl),
+              .ip_protocol = ip_protocol,
+              .path = a.tx_path == "kernel" ? io::SendPath::kKernel : io::SendPath::kLink});
+  if (!sinks) return std::unexpected(Failure{sinks.error(), kExitRuntime});
+  return std::move(*sinks);
 }
 
 // Opens the captures and registers one pipeline input per capture.
@@ -134,14 +125,8 @@ std::expected<std::vector<ex::RunnerInput>, Failure> openInputs(const ExportArgs
     return out;
   }
   for (const InputSpec& s : specs) {
-    io::LiveCaptureConfig config;
-    config.interface = s.interface;
-    config.filter = filter;  // kernel BPF: unwanted frames never reach us
-    config.direction = s.capture;
-    config.buffer_bytes = a.buffer_mb << 20;
-    config.immediate = false;
-    config.timeout_ms = io::kBulkReadTimeoutMs;
-    auto src = io::CaptureSource::openLive(config);
+    auto src = io::CaptureSource::openLive(
+        ex::mirrorPortCapture(s.interface, s.capture, filter, a.buffer_mb << 20));
     if (!src) return std::unexpected(Failure{"--in " + s.label + ": " + src.error().message, 1});
     out.push_back({std::move(*src), pipeline.addInput(s.label, s.direction, nullptr)});
   }
@@ -164,9 +149,9 @@ std::expected<int, Failure> runExport(const ExportArgs& a) {
   auto config = pipelineConfig(a, has_egress);
   if (!config) return std::unexpected(Failure{config.error()});
   config->sample_seed = io::monotonicNowNs();
-  if (auto loop = loopGuard(a, *specs)) return std::unexpected(*loop);
   auto remotes = resolveRemotes(a);
   if (!remotes) return std::unexpected(remotes.error());
+  if (auto loop = loopGuard(a, *specs, *remotes)) return std::unexpected(*loop);
   auto sinks = openSinks(a, *remotes, erspan::outerIpProtocol(config->encap));
   if (!sinks) return std::unexpected(sinks.error());
   auto pipeline = ex::ExportPipeline::create(*config, std::move(*sinks));

@@ -4,7 +4,7 @@
 
 #include <net/if.h>
 
-#include "erspan/io/collector_sender.h"
+#include "erspan/exporter/export_setup.h"
 #include "erspan/io/mirror_port.h"
 
 namespace ovse::erspan::exporter {
@@ -14,28 +14,23 @@ constexpr std::uint64_t kTickNs = 250'000'000;
 
 // One sender per collector, its outer source and MTU from the route.
 std::expected<std::vector<SinkTarget>, std::string> openSenders(const LiveExportSpec& spec) {
-  std::vector<SinkTarget> sinks;
+  std::vector<std::string> inputs;
+  for (const auto& in : spec.inputs) inputs.push_back(in.interface);
+  std::vector<CollectorPath> paths;
   for (const io::IpAddress& remote : spec.remotes) {
     const std::string name = "collector " + io::toString(remote);
-    auto route = io::routeTo(remote);
-    if (!route) return std::unexpected(name + ": " + route.error());
-    for (const auto& in : spec.inputs) {
-      if (in.interface == route->interface) {
-        return std::unexpected(name + " is reached through " + in.interface +
-                               ", an input: the export would mirror its own stream");
-      }
+    auto path = routeToCollector(remote);
+    if (!path) return std::unexpected(name + ": " + path.error());
+    if (auto looping = inputOnPath(*path, inputs)) {
+      return std::unexpected(name + " is reached through " + *looping +
+                             ", an input: the export would mirror its own stream");
     }
-    auto sender = io::CollectorSender::open({.remote = remote,
-                                             .source = route->source,
-                                             .dscp = spec.pipeline.encap.dscp,
-                                             .ttl = spec.pipeline.encap.ttl,
-                                             .ip_protocol = outerIpProtocol(spec.pipeline.encap),
-                                             .max_packet_bytes = route->mtu_bytes},
-                                            io::SendPath::kLink);
-    if (!sender) return std::unexpected(name + ": " + sender.error());
-    sinks.push_back({std::move(*sender), route->source, remote, route->mtu_bytes});
+    paths.push_back(std::move(*path));
   }
-  return sinks;
+  return openCollectorSenders(paths, {.dscp = spec.pipeline.encap.dscp,
+                                      .ttl = spec.pipeline.encap.ttl,
+                                      .ip_protocol = outerIpProtocol(spec.pipeline.encap),
+                                      .path = io::SendPath::kLink});
 }
 
 }  // namespace
@@ -53,14 +48,9 @@ std::expected<std::unique_ptr<LiveExport>, std::string> LiveExport::start(
     if (auto ready = io::readyMirrorPort(in.interface); !ready) {
       return std::unexpected("input " + ready.error());
     }
-    io::LiveCaptureConfig config;
-    config.interface = in.interface;
-    config.filter = spec.filter;
-    config.direction = io::CaptureDirection::kInbound;  // what OVS mirrors out of the port to us
-    config.buffer_bytes = spec.buffer_bytes;
-    config.immediate = false;
-    config.timeout_ms = io::kBulkReadTimeoutMs;
-    auto source = io::CaptureSource::openLive(config);
+    // Inbound: what OVS mirrors out of the port to us.
+    auto source = io::CaptureSource::openLive(mirrorPortCapture(
+        in.interface, io::CaptureDirection::kInbound, spec.filter, spec.buffer_bytes));
     if (!source) return std::unexpected("input " + in.interface + ": " + source.error().message);
     self->input_indexes_.emplace_back(in.interface, if_nametoindex(in.interface.c_str()));
     inputs.push_back(
