@@ -87,10 +87,11 @@ std::expected<std::unique_ptr<SessionCalls>, std::string> localCalls(const Local
       not_applied = connected.error();
     }
   }
-  auto service = client ? std::make_unique<manager::SessionService>(std::move(*store), *client,
-                                                                   quiet, context)
-                        : std::make_unique<manager::SessionService>(
-                              manager::SessionService::storeOnly(std::move(*store), quiet, context));
+  using manager::SessionService;
+  auto service = client ? std::make_unique<SessionService>(std::move(*store), *client, quiet,
+                                                           context)
+                        : std::make_unique<SessionService>(
+                              SessionService::storeOnly(std::move(*store), quiet, context));
   return std::make_unique<LocalCalls>(std::move(lock), std::move(client), std::move(not_applied),
                                       std::move(service));
 }

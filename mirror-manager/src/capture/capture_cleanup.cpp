@@ -89,7 +89,8 @@ std::vector<CaptureInfo> listCaptures(const ovs::SwitchState& state) {
   return out;
 }
 
-std::expected<std::vector<CaptureInfo>, std::string> removeDeadCaptures(ovs::SwitchBackend& backend) {
+std::expected<std::vector<CaptureInfo>, std::string> removeDeadCaptures(
+    ovs::SwitchBackend& backend) {
   std::vector<CaptureInfo> removed;
   auto state = backend.state();
   if (!state) return removed;
