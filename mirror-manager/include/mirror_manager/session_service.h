@@ -82,6 +82,11 @@ class SessionService {
   std::expected<void, ChangeError> remove(const std::string& name);
   /// Enables or disables a session.
   std::expected<SessionReply, ChangeError> setEnabled(const std::string& name, bool enabled);
+  /// What create (`replacing` empty) or replace would answer, changing nothing: the same
+  /// errors, else the session and the status it would have on the current switch (its
+  /// warnings, e.g. a VM's port as destination), with "dry_run": true (session_preview.cpp).
+  std::expected<SessionReply, ChangeError> preview(const nlohmann::json& body,
+                                                   const std::string& replacing) const;
 
   /// One session with its observed status (404 when unknown).
   std::expected<SessionReply, ChangeError> get(const std::string& name) const;

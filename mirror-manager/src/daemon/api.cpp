@@ -4,6 +4,7 @@
 #include "mirror_manager/daemon/auth.h"
 #include "mirror_manager/daemon/metrics.h"
 #include "mirror_manager/daemon/static_files.h"
+#include "mirror_manager/json_text.h"
 #include "mirror_manager/switch_report.h"
 
 namespace ovse::manager::daemon {
@@ -133,6 +134,7 @@ HttpResponse Api::dispatch(const RouteMatch& m, const HttpRequest& request) {
 HttpResponse Api::sessionWrite(const RouteMatch& m, const HttpRequest& request) {
   auto body = parseJsonObject(request.body);
   if (!body) return errorResponse(body.error());
+  if (m.dry_run) return sessionDryRun(m, std::move(*body));
   if (m.endpoint == Endpoint::kCreateSession) {
     auto r = service_.create(*body);
     HttpResponse response = replyResponse(r);
@@ -145,6 +147,24 @@ HttpResponse Api::sessionWrite(const RouteMatch& m, const HttpRequest& request) 
   if (m.endpoint == Endpoint::kReplaceSession)
     return replyResponse(service_.replace(m.name, *body));
   return replyResponse(service_.patch(m.name, *body));
+}
+
+// ?dry_run=1 on POST /sessions and PUT /sessions/{name}: the reply create or replace would give
+// (errors with their paths, or the session with the status it would have), nothing changed.
+HttpResponse Api::sessionDryRun(const RouteMatch& m, nlohmann::json body) const {
+  if (m.endpoint == Endpoint::kPatchSession) {
+    return errorResponse(ApiError{400, "dry_run is for POST /sessions and PUT /sessions/{name}",
+                                  "", {}});
+  }
+  if (m.endpoint == Endpoint::kReplaceSession) {
+    if (!body.contains("name")) body["name"] = m.name;
+    if (body["name"] != m.name) {
+      return errorResponse(ApiError{400, dumpJson(body["name"]) + " differs from the URL's " +
+                                             m.name + " (renaming is not supported)",
+                                    "name", {}});
+    }
+  }
+  return replyResponse(service_.preview(body, m.name));
 }
 
 HttpResponse Api::ports() const {

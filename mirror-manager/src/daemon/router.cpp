@@ -25,6 +25,17 @@ RouteMatch only(std::string_view method, std::string_view wanted, Endpoint e) {
   return m;
 }
 
+// True when the query ("?a=b&c") holds dry_run=1 or dry_run=true.
+bool hasDryRun(std::string_view query) {
+  if (query.starts_with('?')) query.remove_prefix(1);
+  while (!query.empty()) {
+    std::string_view item = query.substr(0, query.find('&'));
+    if (item == "dry_run=1" || item == "dry_run=true") return true;
+    query.remove_prefix(std::min(query.size(), item.size() + 1));
+  }
+  return false;
+}
+
 // /sessions/{name}[/action], `rest` being what follows "/sessions/".
 RouteMatch routeSession(std::string_view method, std::string_view rest) {
   std::string_view raw_name = rest.substr(0, rest.find('/'));
@@ -95,7 +106,9 @@ RouteMatch route(std::string_view method, std::string_view target) {
   std::string_view path = target.substr(0, target.find('?'));
   if (path.starts_with(kApiPrefix) &&
       (path.size() == kApiPrefix.size() || path[kApiPrefix.size()] == '/')) {
-    return routeApi(method, path.substr(kApiPrefix.size()));
+    RouteMatch m = routeApi(method, path.substr(kApiPrefix.size()));
+    m.dry_run = hasDryRun(target.substr(path.size()));
+    return m;
   }
   if (path == "/api" || path.starts_with("/api/")) return {};
   if (path == "/metrics") return only(method, "GET", Endpoint::kMetrics);

@@ -45,6 +45,7 @@ class Api {
   std::optional<HttpResponse> refusal(const RouteMatch& m, const HttpRequest& request) const;
   HttpResponse dispatch(const RouteMatch& m, const HttpRequest& request);
   HttpResponse sessionWrite(const RouteMatch& m, const HttpRequest& request);
+  HttpResponse sessionDryRun(const RouteMatch& m, nlohmann::json body) const;
   HttpResponse ports() const;
   HttpResponse health() const;
   HttpResponse metrics() const;

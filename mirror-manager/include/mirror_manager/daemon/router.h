@@ -34,6 +34,8 @@ struct RouteMatch {
   std::string name;   ///< {name}, percent-decoded, for the per-session endpoints
   std::string path;   ///< the decoded path (query removed), for kStatic
   std::string allow;  ///< for kMethodNotAllowed: e.g. "GET, POST"
+  /// The query has dry_run=1 (or =true): check and plan a write, change nothing.
+  bool dry_run = false;
 };
 
 /// Routes `method` and `target` (path plus optional query). A {name} that is empty, contains a

@@ -1,0 +1,40 @@
+// SessionService::preview: a create or replace checked and planned against the current switch,
+// changing nothing (REST `?dry_run=1`, the wizard's summary page before Finish).
+#include "mirror_manager/session_json.h"
+#include "mirror_manager/session_service.h"
+#include "mirror_manager/validation.h"
+
+namespace ovse::manager {
+
+std::expected<SessionReply, ChangeError> SessionService::preview(
+    const nlohmann::json& body, const std::string& replacing) const {
+  auto s = sessionFromJson(body);
+  if (!s) return std::unexpected(fromFieldError(s.error()));
+  if (replacing.empty() && store_.find(s->name)) {
+    return std::unexpected(ChangeError{409, "session " + s->name + " exists already", "name", {}});
+  }
+  normalizeCaptureFile(*s, context_);
+  std::vector<Issue> issues = validateSession(*s, store_.sessions(), replacing, context_);
+  if (hasErrors(issues)) return std::unexpected(fromIssues(std::move(issues)));
+  // The store as it would be, planned (not applied) against the switch as it is now: the
+  // status carries the validation warnings and those only the switch can tell.
+  std::optional<SessionStatus> status;
+  if (auto state = switchState()) {
+    std::vector<Session> sessions;
+    for (const Session& o : store_.sessions()) {
+      if (o.name != replacing && o.name != s->name) sessions.push_back(o);
+    }
+    sessions.push_back(*s);
+    for (auto& st : reconcile(sessions, *state, scope()).statuses) {
+      if (st.name == s->name) status = std::move(st);
+    }
+  }
+  SessionReply reply{replyBody(*s, status ? &*status : nullptr), false};
+  if (!status) {
+    for (const auto& issue : issues) reply.body["status"]["warnings"].push_back(issue.text());
+  }
+  reply.body["dry_run"] = true;
+  return reply;
+}
+
+}  // namespace ovse::manager
