@@ -83,7 +83,9 @@ TEST(VxlanDecap, Ipv4FrameGivesVniPortsAndTheInnerFrame) {
 
 TEST(VxlanDecap, Ipv6Outer) {
   const auto inner = innerFrame(100);
-  auto v = decapsulateFrame(ethernet(ipv6(udp(4789, "08000000 ffffff00", inner)), 0x86dd));
+  // The view points into the packet: it must outlive the view.
+  const auto f = ethernet(ipv6(udp(4789, "08000000 ffffff00", inner)), 0x86dd);
+  auto v = decapsulateFrame(f);
   ASSERT_TRUE(v.has_value()) << errorName(v.error());
   EXPECT_EQ(v->ip_version, IpVersion::kV6);
   EXPECT_EQ(v->vni, 0xFFFFFFu);
@@ -93,7 +95,8 @@ TEST(VxlanDecap, Ipv6Outer) {
 
 TEST(VxlanDecap, ReservedBitsAreIgnoredOnReceipt) {
   // RFC 7348: reserved bits are ignored (VXLAN-GBP sets G and a group policy ID there).
-  auto v = decapsulateIp(ipv4(udp(4789, "88ffffff 00000aff", innerFrame())));
+  const auto p = ipv4(udp(4789, "88ffffff 00000aff", innerFrame()));
+  auto v = decapsulateIp(p);
   ASSERT_TRUE(v.has_value()) << errorName(v.error());
   EXPECT_EQ(v->vni, 10u);
 }
@@ -103,7 +106,8 @@ TEST(VxlanDecap, ConfiguredPortsReplaceTheDefaults) {
   ports.vxlan = {8472, 4790};
   ports.vxlan_count = 2;
   ports.geneve_count = 0;
-  auto v = decapsulateIp(ipv4(udp(4790, kVxlanVni123456, innerFrame())), ports);
+  const auto p = ipv4(udp(4790, kVxlanVni123456, innerFrame()));
+  auto v = decapsulateIp(p, ports);
   ASSERT_TRUE(v.has_value()) << errorName(v.error());
   EXPECT_EQ(v->udp_dst_port, 4790);
   EXPECT_EQ(ipError(ipv4(udp(4789, kVxlanVni123456, innerFrame())), ports),
@@ -164,8 +168,9 @@ TEST(UdpDecap, CutAfterEncapsulationKeepsTheOriginalLength) {
 TEST(GeneveDecap, OptionsAreSkippedAndCounted) {
   // Opt Len 3 (12 bytes): one option class 0x0102 type 0x80 (critical) len 2 words; C set.
   const auto inner = innerFrame();
-  auto v = decapsulateFrame(ethernet(
-      ipv4(udp(6081, "03406558 00002a00 01028002 11111111 22222222", inner)), 0x0800));
+  const auto f = ethernet(
+      ipv4(udp(6081, "03406558 00002a00 01028002 11111111 22222222", inner)), 0x0800);
+  auto v = decapsulateFrame(f);
   ASSERT_TRUE(v.has_value()) << errorName(v.error());
   EXPECT_EQ(v->overlay, Overlay::kGeneve);
   EXPECT_EQ(v->vni, 42u);
@@ -176,7 +181,8 @@ TEST(GeneveDecap, OptionsAreSkippedAndCounted) {
 
 TEST(GeneveDecap, NoOptionsOverIpv6) {
   const auto inner = innerFrame();
-  auto v = decapsulateIp(ipv6(udp(6081, "00006558 00000100", inner)));
+  const auto p = ipv6(udp(6081, "00006558 00000100", inner));
+  auto v = decapsulateIp(p);
   ASSERT_TRUE(v.has_value()) << errorName(v.error());
   EXPECT_EQ(v->vni, 1u);
   EXPECT_EQ(v->geneve_options_bytes, 0);
