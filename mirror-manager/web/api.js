@@ -36,6 +36,10 @@ const Api = (() => {
     sessions: () => call('GET', '/sessions'),
     create: (s) => call('POST', '/sessions', s),
     replace: (name, s) => call('PUT', '/sessions/' + encodeURIComponent(name), s),
+    // What create / replace would answer, changing nothing (the review step).
+    preview: (s) => call('POST', '/sessions?dry_run=1', s),
+    previewReplace: (name, s) =>
+      call('PUT', '/sessions/' + encodeURIComponent(name) + '?dry_run=1', s),
     remove: (name) => call('DELETE', '/sessions/' + encodeURIComponent(name)),
     setEnabled: (name, on) =>
       call('POST', '/sessions/' + encodeURIComponent(name) + (on ? '/enable' : '/disable')),

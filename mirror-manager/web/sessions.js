@@ -36,7 +36,7 @@ const Sessions = (() => {
   function describeDestination(s) {
     const d = s.destination || {};
     switch (s.type) {
-      case 'local': return 'port ' + d.port;
+      case 'local': return d.ports ? 'ports ' + d.ports.join(', ') : 'port ' + d.port;
       case 'rspan': return 'VLAN ' + d.vlan + ' via ' + d.uplink;
       case 'erspan': {
         if (d.version === 'vxlan' || d.version === 'geneve') {

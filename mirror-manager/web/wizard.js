@@ -2,7 +2,8 @@
 // 3 sources with a direction each, 4 destination, 5 review; Finish posts the session and shows
 // the server's validation error beside the field its path names. Opened on an existing session
 // it is vSphere's "Edit settings": the same steps, prefilled, and Finish replaces the session
-// (fields the wizard does not show, such as the ERSPAN index or a rate limit, are kept).
+// (fields the wizard does not show, such as select_vlans or a bridge, are kept). The review step
+// asks the daemon for a dry run and lists its errors and warnings before Finish.
 'use strict';
 
 const Wizard = (() => {
@@ -52,7 +53,9 @@ const Wizard = (() => {
     const body = document.querySelector('#source-table tbody');
     body.replaceChildren();
     const selects = [$('f-dest-port'), $('f-uplink')];
-    for (const s of selects) s.replaceChildren(new Option('— select a port —', ''));
+    for (const s of selects) {
+      s.replaceChildren(...(s.multiple ? [] : [new Option('— select a port —', '')]));
+    }
     ports.forEach((p, i) => {
       const iface = (p.interfaces || [])[0] || {};
       if (iface.type === 'internal' && p.name === p.bridge) return;  // the bridge's own port
@@ -131,8 +134,17 @@ const Wizard = (() => {
     if ($('f-snaplen-on').checked) s.mirrored_packet_length = Number($('f-snaplen').value);
     const sampling = Number($('f-sampling').value || 1);
     if (sampling !== 1) s.sampling_rate = sampling;
+    delete s.filter;
+    delete s.rate_limit;
+    if ($('f-filter').value.trim()) s.filter = $('f-filter').value.trim();
+    const pps = Number($('f-rate-pps').value || 0), bps = Number($('f-rate-bps').value || 0);
+    if (pps || bps) s.rate_limit = { packets_per_s: pps, bits_per_s: bps };
     s.sources = [...pickedSources().map((p) => p.source), ...unlistedSources()];
-    if (t === 'local') s.destination = { port: $('f-dest-port').value };
+    if (t === 'local') {
+      const picked = [...$('f-dest-port').selectedOptions].map((o) => o.value).filter((v) => v);
+      s.destination = picked.length > 1 ? { ports: picked } : { port: picked[0] || '' };
+      if ($('f-allow-normal-io').checked) s.destination.allow_normal_io = true;
+    }
     if (t === 'rspan') {
       // No "preserve original VLAN": OVS's output_vlan replaces the tag, the option is refused.
       s.destination = { vlan: Number($('f-vlan').value || 0), uplink: $('f-uplink').value };
@@ -150,6 +162,13 @@ const Wizard = (() => {
         delete s.destination.vni;
         s.destination.session_id = Number($('f-session-id').value || 0);
       }
+      // Optional numbers: 0 (index, hwid) and empty (dscp, ttl) are not sent.
+      for (const [key, id, unset] of [['index', 'f-index', 0], ['hwid', 'f-hwid', 0],
+                                      ['dscp', 'f-dscp', ''], ['ttl', 'f-ttl', '']]) {
+        delete s.destination[key];
+        const v = $(id).value.trim();
+        if (v !== '' && Number(v) !== unset) s.destination[key] = Number(v);
+      }
     }
     if (t === 'capture') s.destination = { file: $('f-file').value.trim() };
     return s;
@@ -162,6 +181,9 @@ const Wizard = (() => {
       ['Status', s.enabled ? 'Enabled' : 'Disabled'], ['Description', s.description || '—'],
       ['Mirrored packet length', s.mirrored_packet_length ? s.mirrored_packet_length + ' bytes' : 'whole packets'],
       ['Sampling rate', '1 in ' + (s.sampling_rate || 1)],
+      ['Filter', s.filter || 'none'],
+      ['Rate limit', s.rate_limit ? s.rate_limit.packets_per_s + ' packets/s, ' +
+                                    s.rate_limit.bits_per_s + ' bits/s' : 'none'],
       ['Sources', Sessions.describeSources(s) || 'none'],
       ['Destination', Sessions.describeDestination(s)],
     ];
@@ -170,6 +192,31 @@ const Wizard = (() => {
       const dd = document.createElement('dd'); dd.textContent = v;
       return [dt, dd];
     }));
+  }
+
+  // The daemon's dry run of what Finish would send: its errors and warnings, listed on the
+  // review step before anything is changed.
+  async function checkSummary() {
+    const list = $('summary-issues');
+    list.replaceChildren();
+    const add = (cls, text) => {
+      const li = document.createElement('li');
+      li.className = cls;
+      li.textContent = (cls === 'issue-error' ? 'Error: ' : 'Warning: ') + text;
+      list.append(li);
+    };
+    const s = build();
+    try {
+      const r = editing ? await Api.previewReplace(editing.name, s) : await Api.preview(s);
+      for (const w of (r.status && r.status.warnings) || []) add('issue-warning', w);
+    } catch (e) {
+      const issues = (e.issues || []).filter((i) => i.severity !== 'warning');
+      if (!issues.length) add('issue-error', (e.path ? e.path + ': ' : '') + e.error);
+      for (const i of issues) add('issue-error', (i.path ? i.path + ': ' : '') + i.message);
+      for (const i of (e.issues || []).filter((x) => x.severity === 'warning')) {
+        add('issue-warning', (i.path ? i.path + ': ' : '') + i.message);
+      }
+    }
   }
 
   function show(n) {
@@ -186,7 +233,10 @@ const Wizard = (() => {
     $('wiz-back').disabled = n === 0;
     $('wiz-next').hidden = n === kSteps - 1;
     $('wiz-finish').hidden = n !== kSteps - 1;
-    if (n === kSteps - 1) renderSummary();
+    if (n === kSteps - 1) {
+      renderSummary();
+      checkSummary();
+    }
     const first = document.querySelector('.step[data-step="' + n + '"] :is(input, select):not([disabled])');
     if (first && !first.closest('[hidden]')) first.focus();
   }
@@ -201,6 +251,8 @@ const Wizard = (() => {
   // Puts `text` beside the control for `path` (e.g. "destination.session_id",
   // "sources[1].direction") and moves to its step; unknown paths go to the wizard's banner.
   function showError(path, text) {
+    // Every destination port is one control: the multi-select.
+    path = (path || '').replace(/^destination\.ports(\[\d+\])?$/, 'destination.port');
     let control = path ? document.querySelector('[data-path="' + CSS.escape(path) + '"]') : null;
     const m = /^sources\[(\d+)\]\.(\w+)/.exec(path || '');
     if (m) {
@@ -269,6 +321,9 @@ const Wizard = (() => {
     $('f-snaplen').disabled = !$('f-snaplen-on').checked;
     if (s.mirrored_packet_length !== undefined) $('f-snaplen').value = s.mirrored_packet_length;
     $('f-sampling').value = s.sampling_rate || 1;
+    $('f-filter').value = s.filter || '';
+    $('f-rate-pps').value = (s.rate_limit && s.rate_limit.packets_per_s) || 0;
+    $('f-rate-bps').value = (s.rate_limit && s.rate_limit.bits_per_s) || 0;
     const d = s.destination || {};
     if (s.type === 'rspan') {
       $('f-vlan').value = d.vlan || '';
@@ -279,14 +334,22 @@ const Wizard = (() => {
       $('f-session-id').value = d.session_id || 0;
       $('f-vni').value = d.vni || 0;
       $('f-backend').value = d.backend || 'native';
+      $('f-index').value = d.index || 0;
+      $('f-hwid').value = d.hwid || 0;
+      $('f-dscp').value = d.dscp === undefined ? '' : d.dscp;
+      $('f-ttl').value = d.ttl === undefined ? '' : d.ttl;
     }
+    if (s.type === 'local') $('f-allow-normal-io').checked = !!d.allow_normal_io;
     if (s.type === 'capture') $('f-file').value = d.file || '';
   }
 
   // After the port list arrives: the port choices of the edited session's destination.
   function prefillPorts(s) {
     const d = s.destination || {};
-    if (s.type === 'local') $('f-dest-port').value = d.port || '';
+    if (s.type === 'local') {
+      const wanted = d.ports || [d.port];
+      for (const o of $('f-dest-port').options) o.selected = wanted.includes(o.value);
+    }
     if (s.type === 'rspan') $('f-uplink').value = d.uplink || '';
   }
 

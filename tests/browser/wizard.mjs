@@ -64,7 +64,7 @@ try {
   // 4 Destination: an ERSPAN session ID out of range.
   await page.getByLabel('Collector IP address').fill(collectorIp);
   await page.getByLabel('Encapsulation', { exact: true }).selectOption('3');
-  await page.getByLabel('ERSPAN session ID (0–1023)').fill('1500');
+  await page.getByLabel('ERSPAN session ID (0–1023').fill('1500');
   await page.getByRole('button', { name: 'Next' }).click();
   expect((await page.locator('#summary').innerText()).includes('ERSPAN III'),
          'the review lists the destination');
@@ -72,7 +72,7 @@ try {
   await page.getByRole('button', { name: 'Finish' }).click();
 
   // The server's validation error appears beside the session ID field, which gets focus.
-  const field = page.getByLabel('ERSPAN session ID (0–1023)');
+  const field = page.getByLabel('ERSPAN session ID (0–1023');
   await page.waitForSelector('#f-session-id[aria-invalid="true"]');
   const errorId = await field.getAttribute('aria-describedby');
   const errorText = await page.locator('#' + errorId).innerText();
@@ -113,9 +113,9 @@ try {
          'the source and its direction are prefilled');
   await page.getByLabel('Direction for vm1').selectOption('both');
   await page.getByRole('button', { name: 'Next' }).click();
-  expect(await page.getByLabel('ERSPAN session ID (0–1023)').inputValue() === '7',
+  expect(await page.getByLabel('ERSPAN session ID (0–1023').inputValue() === '7',
          'the destination is prefilled');
-  await page.getByLabel('ERSPAN session ID (0–1023)').fill('9');
+  await page.getByLabel('ERSPAN session ID (0–1023').fill('9');
   await page.getByRole('button', { name: 'Next' }).click();
   await page.screenshot({ path: path.join(outDir, '4-edit-review.png'), fullPage: true });
   await page.getByRole('button', { name: 'Finish' }).click();
