@@ -174,8 +174,8 @@ std::expected<int, Failure> runExport(const ExportArgs& a) {
     if (!a.stats_json.empty()) writeStatsFile(a.stats_json, stats);
   });
   g_runner = nullptr;
-  signal(SIGINT, SIG_DFL);
-  signal(SIGTERM, SIG_DFL);
+  // The handler stays: a second signal (Ctrl-C twice, `timeout` signalling the process and its
+  // group) must not kill the process between the stop and the final counters.
   const auto stats = exportStatsJson(**pipeline, runner.captureCounters(), elapsed());
   if (tty) std::cerr << '\n';
   if (!a.stats_json.empty() && !writeStatsFile(a.stats_json, stats)) {

@@ -139,6 +139,10 @@ void ExportPipeline::process(std::size_t input, std::span<const std::uint8_t> fr
   ++in.stats.exported_count;
 }
 
+void ExportPipeline::finalFlush() noexcept {
+  for (SinkTarget& target : sinks_) target.sink->finalFlush();
+}
+
 void ExportPipeline::flush() noexcept {
   for (SinkTarget& target : sinks_) target.sink->flush();
 }

@@ -93,7 +93,7 @@ std::expected<void, std::string> ExportRunner::run(const ProgressFn& progress,
       next_tick = batch_now_ns_ + tick_ns;
     }
   }
-  pipeline_.flush();
+  pipeline_.finalFlush();
   return {};
 }
 

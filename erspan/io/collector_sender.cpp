@@ -46,7 +46,7 @@ void CollectorSender::refreshPath() noexcept {
   if (allowed_ == SendPath::kKernel) return;
   link_ = ethernetPathTo(remote_);
   if (ring_ && (!link_ || ring_->ifindex() != link_->ifindex)) {
-    ring_->flush();
+    ring_->finalFlush();
     addLinkStats(ring_->stats(), retired_link_);
     if (current_ == ring_.get()) current_ = nullptr;
     ring_.reset();
@@ -79,6 +79,11 @@ void CollectorSender::commit(std::size_t bytes, std::uint64_t timestamp_ns) noex
     kernel_turn_ = false;
   }
   current_->commit(bytes, timestamp_ns);
+}
+
+void CollectorSender::finalFlush() noexcept {
+  kernel_->finalFlush();
+  if (ring_) ring_->finalFlush();
 }
 
 void CollectorSender::flush() noexcept {

@@ -1,5 +1,11 @@
 // PacketTxRing: a TPACKET_V2 TX ring of fixed frames. Frames are filled in order; send() with
 // MSG_DONTWAIT kicks the kernel, then each handed-over frame's status says what became of it.
+//
+// Measured on Linux 6.18: when the device path drops a frame (an egress hook or a qdisc: send()
+// fails with ENOBUFS), the kernel stops on that frame, hands it back as SEND_REQUEST and keeps its
+// own head there; the next send() transmits it again and goes on. A frame must therefore never be
+// reset to AVAILABLE by us while the kernel may still own it: the kernel's head would then wait on
+// it for good and every later frame would stay queued (one dropped frame cost the rest of the ring).
 #include "erspan/io/packet_tx_ring.h"
 
 #include <linux/if_packet.h>
@@ -22,6 +28,7 @@ constexpr std::size_t kBlockBytes = 128 << 10;
 constexpr std::size_t kRingBytes = 4 << 20;
 constexpr std::size_t kBatchFrames = 256;  // frames queued before a send()
 constexpr int kFrameWaitMs = 100;          // a frame still in flight after this is given up
+constexpr int kSendAttempts = 4;           // send() calls per flush while frames stay queued
 constexpr int kSendBufferBytes = 4 << 20;
 constexpr std::uint32_t kBusy = TP_STATUS_SEND_REQUEST | TP_STATUS_SENDING;
 
@@ -88,7 +95,7 @@ PacketTxRing::PacketTxRing(int fd, int ifindex, std::string name, Layout layout,
       spare_(max_frame_bytes) {}
 
 PacketTxRing::~PacketTxRing() {
-  flush();
+  finalFlush();
   munmap(layout_.ring, layout_.ring_bytes);
   close(fd_);
 }
@@ -124,34 +131,42 @@ void PacketTxRing::commit(std::size_t bytes, std::uint64_t /*timestamp_ns*/) noe
   header(f)->tp_len = static_cast<std::uint32_t>(bytes);
   setStatus(f, TP_STATUS_SEND_REQUEST);
   head_ = head_ + 1 == layout_.frame_count ? 0 : head_ + 1;
-  if (++pending_ == kBatchFrames) flush();
+  if (++pending_ >= kBatchFrames) flush();
+}
+
+bool PacketTxRing::lastQueued() const noexcept {
+  const std::size_t last = head_ == 0 ? layout_.frame_count - 1 : head_ - 1;
+  return (status(frame(last)) & TP_STATUS_SEND_REQUEST) != 0;
 }
 
 void PacketTxRing::flush() noexcept {
   if (pending_ == 0) return;
-  int send_errno = 0;
-  if (send(fd_, nullptr, 0, MSG_DONTWAIT) < 0) send_errno = errno;
-  // Frames the kernel did not take (socket buffer full): once more, waiting this time.
-  const std::size_t last = head_ == 0 ? layout_.frame_count - 1 : head_ - 1;
-  if ((status(frame(last)) & TP_STATUS_SEND_REQUEST) != 0) {
-    send_errno = send(fd_, nullptr, 0, 0) < 0 ? errno : 0;
+  // The first send() does not wait; frames the kernel did not take (a full socket buffer, or a
+  // frame the device path dropped and handed back) are sent again, waiting this time.
+  for (int attempt = 0; attempt < kSendAttempts && lastQueued(); ++attempt) {
+    (void)send(fd_, nullptr, 0, attempt == 0 ? MSG_DONTWAIT : 0);
   }
-  settle(send_errno);
+  settle();
 }
 
-// Counts what became of the frames handed over since the last settle.
-void PacketTxRing::settle(int send_errno) noexcept {
+void PacketTxRing::finalFlush() noexcept {
+  flush();
+  for (int waited = 0; pending_ > 0 && waited < kFrameWaitMs; waited += 10) {
+    pollfd p{fd_, POLLOUT, 0};
+    (void)poll(&p, 1, 10);
+    settle();
+  }
+  // Given up: the ring is about to go, so its frames are nobody's any more.
+  for (; pending_ > 0; --pending_) countError(stats_, ENOBUFS);
+}
+
+// Counts, oldest first, the frames the kernel has released since the last settle; stops at the
+// first one it still owns (queued or in flight), which a later flush sends.
+void PacketTxRing::settle() noexcept {
   std::size_t index = (head_ + layout_.frame_count - pending_) % layout_.frame_count;
   for (; pending_ > 0; --pending_, index = index + 1 == layout_.frame_count ? 0 : index + 1) {
     std::uint8_t* f = frame(index);
-    const std::uint32_t s = status(f);
-    if ((s & TP_STATUS_WRONG_FORMAT) != 0 || (s & TP_STATUS_SEND_REQUEST) != 0) {
-      countError(stats_, (s & TP_STATUS_WRONG_FORMAT) != 0 ? EINVAL
-                         : send_errno != 0                 ? send_errno
-                                                           : EIO);
-      setStatus(f, TP_STATUS_AVAILABLE);
-      continue;
-    }
+    if ((status(f) & kBusy) != 0) return;
     ++stats_.sent_count;
     stats_.sent_bytes += header(f)->tp_len;
   }

@@ -79,6 +79,8 @@ class ExportPipeline {
 
   /// Pushes what the sinks queued (end of a capture batch).
   void flush() noexcept;
+  /// The last flush: every sink's counters final (see PacketSink::finalFlush).
+  void finalFlush() noexcept;
 
   /// Name and counters of input `i`.
   [[nodiscard]] const std::string& inputName(std::size_t i) const { return inputs_[i].name; }

@@ -38,6 +38,7 @@ class CollectorSender final : public PacketSink {
   std::span<std::uint8_t> slot() noexcept override;
   void commit(std::size_t bytes, std::uint64_t timestamp_ns) noexcept override;
   void flush() noexcept override;
+  void finalFlush() noexcept override;
   /// Both paths together; `link_sent_count` is the share that went straight to the link.
   [[nodiscard]] const SinkStats& stats() const noexcept override;
   [[nodiscard]] const std::string& name() const noexcept override { return kernel_->name(); }

@@ -35,6 +35,9 @@ class PacketSink {
   virtual void commit(std::size_t bytes, std::uint64_t timestamp_ns) noexcept = 0;
   /// Sends / writes everything queued (end of a capture batch, or shutdown).
   virtual void flush() noexcept = 0;
+  /// The last flush before the sink's counters are reported for good: packets the kernel still
+  /// holds are waited for (briefly) and counted as sent or failed, none left uncounted.
+  virtual void finalFlush() noexcept { flush(); }
   /// Counters so far.
   [[nodiscard]] virtual const SinkStats& stats() const noexcept = 0;
   /// "10.0.0.9" or "file out.pcap", for stats.

@@ -28,6 +28,9 @@ class PacketTxRing final : public PacketSink {
   std::span<std::uint8_t> slot() noexcept override;
   void commit(std::size_t bytes, std::uint64_t timestamp_ns) noexcept override;
   void flush() noexcept override;
+  /// Flushes, waits up to 100 ms for the frames the kernel still holds, then counts those left as
+  /// errors (ENOBUFS): for a ring about to be closed, so its counts are final.
+  void finalFlush() noexcept override;
   [[nodiscard]] const SinkStats& stats() const noexcept override { return stats_; }
   [[nodiscard]] const std::string& name() const noexcept override { return name_; }
   [[nodiscard]] bool outerEthernet() const noexcept override { return true; }
@@ -50,7 +53,9 @@ class PacketTxRing final : public PacketSink {
            index % layout_.frames_per_block * layout_.frame_bytes;
   }
   bool waitForFrame(std::uint8_t* frame) noexcept;
-  void settle(int send_errno) noexcept;
+  /// The newest frame handed over is still queued: the kernel stopped before it.
+  bool lastQueued() const noexcept;
+  void settle() noexcept;
 
   int fd_;
   int ifindex_;
