@@ -4,6 +4,7 @@
 // killed (-9) and restarted under two native ERSPAN sessions with a real collector.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -168,6 +169,94 @@ bool waitFor(Check check, int seconds) {
   return check();
 }
 
+/// vm1 (10.0.0.1) and vm2 (10.0.0.2) that send nothing but the test's pings (the counts are
+/// compared exactly): no IPv6 neighbour discovery, no ARP.
+void addQuietVms(Sandbox& sb) {
+  sb.addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01");
+  sb.addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02");
+  for (const auto& [vm, peer] : {std::pair{"vm1", "2"}, std::pair{"vm2", "1"}}) {
+    sb.exec(vm, {"sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1"});
+    sb.exec(vm, {"sysctl", "-qw", "net.ipv6.conf.eth0.disable_ipv6=1"});
+    ASSERT_EQ(
+        sb.exec(vm, {"ip", "neigh", "replace", std::string("10.0.0.") + peer, "lladdr",
+                     std::string("02:00:00:00:00:0") + peer, "nud", "permanent", "dev", "eth0"})
+            .exit_code,
+        0);
+  }
+}
+
+/// An internal port `mxi` in the hypervisor's namespace that receives what vm1 sends (an OVS
+/// mirror), for our exporter to read.
+void addExporterMirrorPort(Sandbox& sb) {
+  ASSERT_EQ(sb.vsctl({"add-port", "br0", "mxi", "--", "set", "interface", "mxi", "type=internal"})
+                .exit_code,
+            0);
+  sb.exec("hv", {"sysctl", "-qw", "net.ipv6.conf.mxi.disable_ipv6=1"});
+  ASSERT_EQ(sb.exec("hv", {"ip", "link", "set", "mxi", "up"}).exit_code, 0);
+  ASSERT_EQ(sb.vsctl({"--", "--id=@p", "get", "port", "mxi", "--", "--id=@s", "get", "port", "vm1",
+                      "--", "--id=@m", "create", "mirror", "name=mx", "select-src-port=@s",
+                      "output-port=@p", "--", "add", "bridge", "br0", "mirrors", "@m"})
+                .exit_code,
+            0);
+}
+
+/// tcpdump (`outer.pcap`, the independent view of the wire) and `mirrorctl collect` (`out.pcapng`,
+/// `--json` summary in `collect.json`, counters in `stats.json`) on the collector's link.
+struct Listeners {
+  int sniffer = -1;
+  int collector = -1;
+  bool ready = false;  ///< both said "listening on" within 30 s
+};
+
+Listeners listen(Sandbox& sb, const std::string& dir) {
+  Listeners out;
+  out.sniffer = spawnIn(sb.netns("col"), "tcpdump -U -i eth0 -w " + dir + "/outer.pcap proto gre",
+                        dir + "/tcpdump.log");
+  out.collector = spawnIn(sb.netns("col"),
+                          std::string(OVSE_MIRRORCTL) +
+                              " collect -i eth0 --allow 10.99.0.0/24 --json --stats-json " + dir +
+                              "/stats.json -w " + dir + "/out.pcapng",
+                          dir + "/collect.json");
+  out.ready = waitFor(
+      [&] {
+        return runShell("grep -q 'listening on' " + dir + "/tcpdump.log.err && grep -q " +
+                        "'listening on' " + dir + "/collect.json.err")
+                   .exit_code == 0;
+      },
+      30);
+  return out;
+}
+
+/// Real loss: the underlay towards the collector drops every `n`th GRE packet (nftables on the
+/// hypervisor's side of the collector's link, before any capture sees it), counted by nftables.
+void dropEveryNthGre(Sandbox& sb, const std::string& dir, int n) {
+  {
+    std::ofstream rules(dir + "/drop.nft");
+    rules << "table netdev ovse_loss {\n  chain out { type filter hook egress device \"col\" "
+             "priority 0; ip protocol gre numgen inc mod "
+          << n << " == 0 counter drop; }\n}\n";
+  }
+  ASSERT_EQ(sb.exec("hv", {"nft", "-f", dir + "/drop.nft"}).exit_code, 0);
+}
+
+/// Removes dropEveryNthGre's rule; returns how many packets it dropped.
+std::uint64_t stopDropping(Sandbox& sb) {
+  const auto listed = sb.exec("hv", {"nft", "-j", "list", "table", "netdev", "ovse_loss"});
+  EXPECT_EQ(listed.exit_code, 0) << listed.err;
+  std::uint64_t dropped = 0;
+  const json rules = json::parse(listed.out, nullptr, false);
+  if (!rules.is_discarded()) {
+    for (const auto& item : rules.value("nftables", json::array())) {
+      if (!item.contains("rule")) continue;
+      for (const auto& e : item["rule"]["expr"]) {
+        if (e.contains("counter")) dropped += e["counter"]["packets"].get<std::uint64_t>();
+      }
+    }
+  }
+  EXPECT_EQ(sb.exec("hv", {"nft", "delete", "table", "netdev", "ovse_loss"}).exit_code, 0);
+  return dropped;
+}
+
 /// A native OVS ERSPAN II port `port` (key = session ID) mirroring VM port `vm` to 10.99.0.2.
 void addNativeSession(Sandbox& sb, const std::string& port, const std::string& vm, int key) {
   ASSERT_EQ(sb.vsctl({"add-port", "br0", port, "--", "set", "interface", port, "type=erspan",
@@ -228,7 +317,7 @@ std::pair<std::uint64_t, int> missingAndRestarts(const std::vector<std::uint32_t
     run.clear();
   };
   for (std::size_t i = 0; i < series.size(); ++i) {
-    if (i > 0 && series[i] + 1000 < series[i - 1]) {
+    if (i > 0 && series[i] + 32 < series[i - 1]) {
       close();
       ++restarts;
     }
@@ -246,38 +335,13 @@ TEST(LossAccountingLive, VswitchdKilledAndRestartedUnderTwoNativeSessions) {
   TempDir tmp;
   const std::string dir = tmp.path().string();
   Sandbox sb;
-  sb.addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01");
-  sb.addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02");
-  // Nothing but the test's pings may be mirrored (the counts are compared exactly): no IPv6
-  // neighbour discovery, no ARP.
-  for (const auto& [vm, peer] : {std::pair{"vm1", "2"}, std::pair{"vm2", "1"}}) {
-    sb.exec(vm, {"sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1"});
-    sb.exec(vm, {"sysctl", "-qw", "net.ipv6.conf.eth0.disable_ipv6=1"});
-    ASSERT_EQ(
-        sb.exec(vm, {"ip", "neigh", "replace", std::string("10.0.0.") + peer, "lladdr",
-                     std::string("02:00:00:00:00:0") + peer, "nud", "permanent", "dev", "eth0"})
-            .exit_code,
-        0);
-  }
+  addQuietVms(sb);
   sb.addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
   addNativeSession(sb, "t1", "vm1", 101);
   addNativeSession(sb, "t2", "vm2", 102);
-  const int sniffer =
-      spawnIn(sb.netns("col"), "tcpdump -U -i eth0 -w " + dir + "/outer.pcap proto gre",
-              dir + "/tcpdump.log");
-  const int collector = spawnIn(sb.netns("col"),
-                                std::string(OVSE_MIRRORCTL) +
-                                    " collect -i eth0 --allow 10.99.0.0/24 --json --stats-json " +
-                                    dir + "/stats.json -w " + dir + "/out.pcapng",
-                                dir + "/collect.json");
-  ASSERT_TRUE(waitFor(
-      [&] {
-        return runShell("grep -q 'listening on' " + dir + "/tcpdump.log.err && grep -q " +
-                        "'listening on' " + dir + "/collect.json.err")
-                   .exit_code == 0;
-      },
-      30))
-      << runShell("cat " + dir + "/tcpdump.log.err " + dir + "/collect.json.err").out;
+  const Listeners listeners = listen(sb, dir);
+  ASSERT_TRUE(listeners.ready) << runShell("cat " + dir + "/*.err").out;
+  const int sniffer = listeners.sniffer, collector = listeners.collector;
   EXPECT_EQ(sb.exec("vm1", {"ping", "-q", "-c", "300", "-i", "0.005", "10.0.0.2"}).exit_code, 0);
   // kill -9: no clean shutdown; the database keeps the ports and mirrors.
   const auto pid = runShell("cat " + (sb.dir() / "ovs-vswitchd.pid").string()).out;
@@ -291,14 +355,9 @@ TEST(LossAccountingLive, VswitchdKilledAndRestartedUnderTwoNativeSessions) {
   // Real loss after the restart: the underlay towards the collector drops every 50th ERSPAN
   // packet OVS sends (nftables on the hypervisor's side of the collector's link, before any
   // capture sees it).
-  {
-    std::ofstream rules(dir + "/drop.nft");
-    rules << "table netdev ovse_loss {\n  chain out { type filter hook egress device \"col\" "
-             "priority 0; ip protocol gre numgen inc mod 50 == 0 drop; }\n}\n";
-  }
-  ASSERT_EQ(sb.exec("hv", {"nft", "-f", dir + "/drop.nft"}).exit_code, 0);
+  dropEveryNthGre(sb, dir, 50);
   EXPECT_EQ(sb.exec("vm1", {"ping", "-q", "-c", "300", "-i", "0.005", "10.0.0.2"}).exit_code, 0);
-  ASSERT_EQ(sb.exec("hv", {"nft", "delete", "table", "netdev", "ovse_loss"}).exit_code, 0);
+  const std::uint64_t dropped = stopDropping(sb);
   // A last ping of a size nothing else has: once its four mirrored copies (request and reply on
   // both sessions) are in tcpdump's file (-U writes each packet), everything before them is too.
   EXPECT_EQ(sb.exec("vm1", {"ping", "-c", "1", "-s", "999", "10.0.0.2"}).exit_code, 0);
@@ -333,7 +392,7 @@ TEST(LossAccountingLive, VswitchdKilledAndRestartedUnderTwoNativeSessions) {
             << ", 102: " << by_session[102].size() << "), one series with " << restarts
             << " restart(s) and " << missing << " number(s) missing\n";
   EXPECT_GE(restarts, 1) << "ovs-vswitchd's restart starts the counter again";
-  EXPECT_GE(missing, 20u) << "nftables dropped every 50th of the ~1,200 copies";
+  EXPECT_EQ(missing, dropped) << "nftables dropped every 50th of the ~1,200 copies";
   // Each session alone has gaps (its sibling's numbers); together they form one series.
   for (const auto& [id, series] : by_session) {
     EXPECT_GT(missingAndRestarts(series).first, missing + 100) << "session " << id;
@@ -360,51 +419,12 @@ TEST(LossAccountingLive, NativeSessionsBesideOurExporterFromOneHost) {
   TempDir tmp;
   const std::string dir = tmp.path().string();
   Sandbox sb;
-  sb.addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01");
-  sb.addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02");
-  for (const auto& [vm, peer] : {std::pair{"vm1", "2"}, std::pair{"vm2", "1"}}) {
-    sb.exec(vm, {"sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1"});
-    sb.exec(vm, {"sysctl", "-qw", "net.ipv6.conf.eth0.disable_ipv6=1"});
-    ASSERT_EQ(
-        sb.exec(vm, {"ip", "neigh", "replace", std::string("10.0.0.") + peer, "lladdr",
-                     std::string("02:00:00:00:00:0") + peer, "nud", "permanent", "dev", "eth0"})
-            .exit_code,
-        0);
-  }
+  addQuietVms(sb);
   sb.addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
   addNativeSession(sb, "t1", "vm1", 101);
   addNativeSession(sb, "t2", "vm2", 102);
   // Our exporter on the same host: what vm1 sends, from an internal port, as session 300.
-  ASSERT_EQ(sb.vsctl({"add-port", "br0", "mxi", "--", "set", "interface", "mxi", "type=internal"})
-                .exit_code,
-            0);
-  sb.exec("hv", {"sysctl", "-qw", "net.ipv6.conf.mxi.disable_ipv6=1"});
-  ASSERT_EQ(sb.exec("hv", {"ip", "link", "set", "mxi", "up"}).exit_code, 0);
-  ASSERT_EQ(sb.vsctl({"--",
-                      "--id=@p",
-                      "get",
-                      "port",
-                      "mxi",
-                      "--",
-                      "--id=@s",
-                      "get",
-                      "port",
-                      "vm1",
-                      "--",
-                      "--id=@m",
-                      "create",
-                      "mirror",
-                      "name=mx",
-                      "select-src-port=@s",
-                      "output-port=@p",
-                      "--",
-                      "add",
-                      "bridge",
-                      "br0",
-                      "mirrors",
-                      "@m"})
-                .exit_code,
-            0);
+  addExporterMirrorPort(sb);
   const int sniffer =
       spawnIn(sb.netns("col"), "tcpdump -U -i eth0 -w " + dir + "/outer.pcap proto gre",
               dir + "/tcpdump.log");
@@ -475,6 +495,123 @@ TEST(LossAccountingLive, NativeSessionsBesideOurExporterFromOneHost) {
     EXPECT_EQ(s["invalid"], 0) << id;
     EXPECT_EQ(s["restarts"], 0) << id;
   }
+}
+
+/// `mirrorctl export` of what vm1 sends (the mirror port `mxi`) as ERSPAN II session 300 to the
+/// collector, started in the hypervisor's namespace; counters every second in `<name>.json`.
+int startExporter(Sandbox& sb, const std::string& dir, const std::string& name) {
+  return spawnIn(sb.netns("hv"),
+                 std::string(OVSE_MIRRORCTL) +
+                     " export --in mxi:ingress --remote 10.99.0.2 --session-id 300 --json "
+                     "--stats-json " +
+                     dir + "/" + name + ".json",
+                 dir + "/" + name + ".out");
+}
+
+/// Packets an exporter's counters say it sent (its --stats-json file or its final --json).
+std::uint64_t exporterSent(const std::string& path) {
+  std::ifstream in(path);
+  const json stats = json::parse(in, nullptr, false);
+  std::uint64_t sent = 0;
+  if (stats.is_discarded()) return 0;
+  for (const auto& out : stats.value("outputs", json::array())) sent += out.value("sent", 0ul);
+  return sent;
+}
+
+// Our exporter numbers per session from 0 each time it starts. Killed (-9) mid-stream and started
+// again, it repeats numbers the collector has already seen: that is a restart, not hundreds of
+// duplicates. What the VM sent while no exporter ran was never sent, so it is not loss. (Loss
+// after a restart is the replay test's; here nftables cannot make it: on the link path our
+// exporter sends again a frame the egress hook dropped, see packet_tx_ring.cpp.)
+TEST(LossAccountingLive, OurExporterKilledAndRestartedMidStream) {
+  OVSE_REQUIRE_SANDBOX();
+  TempDir tmp;
+  const std::string dir = tmp.path().string();
+  Sandbox sb;
+  addQuietVms(sb);
+  sb.addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
+  addExporterMirrorPort(sb);
+  const Listeners listeners = listen(sb, dir);
+  ASSERT_TRUE(listeners.ready) << runShell("cat " + dir + "/*.err").out;
+  const auto exporterSays = [&](const std::string& name, std::uint64_t at_least) {
+    return waitFor([&] { return exporterSent(dir + "/" + name + ".json") >= at_least; }, 10);
+  };
+
+  const int first = startExporter(sb, dir, "export1");
+  ASSERT_TRUE(waitFor([&] { return fs::exists(dir + "/export1.json"); }, 30))
+      << runShell("cat " + dir + "/export1.out*").out;
+  EXPECT_EQ(sb.exec("vm1", {"ping", "-q", "-c", "200", "-i", "0.005", "10.0.0.2"}).exit_code, 0);
+  // Its counters reach the file once a second: every request it read has been sent by then.
+  ASSERT_TRUE(exporterSays("export1", 200)) << runShell("cat " + dir + "/export1.json").out;
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  const std::uint64_t sent_before = exporterSent(dir + "/export1.json");
+  // kill -9 the exporter itself (the child of `timeout`): no clean shutdown, no final counters.
+  const int exporter_pid = std::stoi(runShell("pgrep -P " + std::to_string(first)).out);
+  ASSERT_EQ(kill(exporter_pid, SIGKILL), 0);
+  ASSERT_TRUE(waitFor([&] { return kill(first, 0) != 0 || waitpid(first, nullptr, WNOHANG) > 0; },
+                      10));
+  // Mirrored while no exporter runs: never sent.
+  EXPECT_EQ(sb.exec("vm1", {"ping", "-q", "-c", "50", "-i", "0.005", "10.0.0.2"}).exit_code, 0);
+
+  const int second = startExporter(sb, dir, "export2");
+  ASSERT_TRUE(waitFor([&] { return fs::exists(dir + "/export2.json"); }, 30))
+      << runShell("cat " + dir + "/export2.out*").out;
+  EXPECT_EQ(sb.exec("vm1", {"ping", "-q", "-c", "300", "-i", "0.005", "10.0.0.2"}).exit_code, 0);
+  // The marker (a size nothing else has): once tcpdump has it, every earlier packet is in its file.
+  EXPECT_EQ(sb.exec("vm1", {"ping", "-c", "1", "-s", "999", "10.0.0.2"}).exit_code, 0);
+  EXPECT_TRUE(waitFor(
+      [&] {
+        return runShell("tshark -r " + dir + "/outer.pcap -Y 'ip.len == 1027' 2>/dev/null | wc -l")
+                   .out == "1\n";
+      },
+      10));
+  interruptAndWait(listeners.sniffer);
+  interruptAndWait(second);
+  const std::uint64_t sent_after = exporterSent(dir + "/export2.out");
+  const auto wire = wireSequence(dir + "/outer.pcap");
+  EXPECT_TRUE(waitFor(
+      [&] {
+        std::ifstream in(dir + "/stats.json");
+        const json stats = json::parse(in, nullptr, false);
+        return !stats.is_discarded() && stats.value("decapsulated", 0ul) >= wire.size();
+      },
+      10));
+  interruptAndWait(listeners.collector);
+
+  std::vector<std::uint32_t> series;
+  for (const auto& [id, seq] : wire) {
+    EXPECT_EQ(id, 300);
+    series.push_back(seq);
+  }
+  const auto [missing, restarts] = missingAndRestarts(series);
+  std::cout << "exporter sent " << sent_before << " + " << sent_after << "; on the wire "
+            << wire.size() << " with " << missing << " number(s) missing and " << restarts
+            << " restart(s)\n";
+  // The exporters' own counters and the wire agree: everything sent arrived, numbered 0.. twice.
+  EXPECT_EQ(restarts, 1);
+  EXPECT_EQ(sent_before + sent_after, wire.size()) << runShell("cat " + dir + "/export2.out*").out;
+  EXPECT_EQ(missing, 0u);
+  ASSERT_FALSE(series.empty());
+  EXPECT_EQ(series.front(), 0u);
+
+  std::ifstream in(dir + "/collect.json");
+  const json summary = json::parse(in, nullptr, false);
+  ASSERT_FALSE(summary.is_discarded()) << runShell("cat " + dir + "/collect.json*").out;
+  ASSERT_EQ(summary["sessions"].size(), 1u) << summary.dump(1);
+  const json& s = summary["sessions"][0];
+  EXPECT_EQ(s["session_id"], 300);
+  EXPECT_EQ(s["packets"], wire.size());
+  EXPECT_EQ(s["lost"], 0) << s.dump(1);
+  EXPECT_EQ(summary["lost"], 0);
+  EXPECT_EQ(s["restarts"], 1) << s.dump(1);
+  EXPECT_EQ(s["sequence_scope"], "session");
+  EXPECT_EQ(s["duplicated"], 0);
+  EXPECT_EQ(s["stale"], 0);
+  EXPECT_EQ(s["invalid"], 0);
+  // The file says the same: its interface statistics.
+  const json isb = interfaceStatistics(dir + "/out.pcapng");
+  EXPECT_EQ(isb["0"]["ifdrop"], 0) << isb.dump();
+  EXPECT_EQ(isb["0"]["ifrecv"], wire.size()) << isb.dump();
 }
 
 }  // namespace
