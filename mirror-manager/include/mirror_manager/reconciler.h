@@ -85,6 +85,9 @@ struct ReconcileScope {
   /// session`; `mirrorctl serve` fills it from its supervisors. Not used for temporary owners
   /// (a `mirrorctl capture` reads its own ports) or in fleet mode (the hosts are remote).
   PipelineReport pipelines;
+  /// Session → why its mirror counts nothing while its sources carry traffic, observed over
+  /// time (MirrorTrafficWatch, in `mirrorctl serve`); a warning of the programmed session.
+  std::map<std::string, std::string> traffic_warnings;
 };
 
 /// Computes the actions that make `state` match `sessions`.

@@ -100,9 +100,12 @@ class SessionService {
   const SessionStore& store() const { return store_; }
   /// The switch's latest state (nullptr before OVSDB's contents arrived, or without a switch).
   std::shared_ptr<const ovs::SwitchState> switchState() const;
-  /// What reads the ports of exporter-backed and capture sessions (the daemon's supervisors),
-  /// asked on every round; without it such sessions wait for a `mirrorctl serve`.
-  void watchPipelines(std::function<PipelineReport()> report) { pipelines_ = std::move(report); }
+  /// What the owner observes beyond OVSDB, added to every round's scope: the daemon's
+  /// pipelines (without them exporter-backed and capture sessions wait for a `mirrorctl
+  /// serve`) and the mirrors' traffic over time.
+  void addObservations(std::function<void(ReconcileScope&)> add) {
+    observations_ = std::move(add);
+  }
   ServiceCounters& counters() { return counters_; }
   const ServiceCounters& counters() const { return counters_; }
 
@@ -123,7 +126,7 @@ class SessionService {
   std::map<std::string, std::string> last_logged_;
   ServiceCounters counters_;
   ValidationContext context_;
-  std::function<PipelineReport()> pipelines_;
+  std::function<void(ReconcileScope&)> observations_;
 };
 
 }  // namespace ovse::manager

@@ -241,6 +241,9 @@ void addSwitchWarnings(const Session& s, DesiredRows& rows, const SwitchIndex& i
   if (!scope.flow_purge_problem.empty()) {
     rows.status.warnings.push_back(scope.flow_purge_problem);
   }
+  if (auto it = scope.traffic_warnings.find(s.name); it != scope.traffic_warnings.end()) {
+    rows.status.warnings.push_back(it->second);
+  }
 }
 
 // A programmed native tunnel session whose tunnel has no route delivers nothing: it waits.

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "mirror_manager/daemon/api.h"
 #include "mirror_manager/daemon/listen_address.h"
+#include "mirror_manager/mirror_traffic_watch.h"
 #include "mirror_manager/serve.h"
 #include "mirror_manager/store_lock.h"
 #include "sd_notify.h"
@@ -83,8 +84,12 @@ class Daemon {
         store_timer_(worker_.context()),
         retry_timer_(worker_.context()),
         pipeline_timer_(worker_.context()) {
-    // The states of exporter-backed and capture sessions follow their pipelines here.
-    service_.watchPipelines([this] { return pipelineReport(); });
+    // The states of exporter-backed and capture sessions follow their pipelines here; mirrors
+    // that count nothing while their sources carry traffic are warned about.
+    service_.addObservations([this](ReconcileScope& scope) {
+      scope.pipelines = pipelineReport();
+      scope.traffic_warnings = traffic_.warnings();
+    });
   }
 
   // Binds one listener; false after logging why.
@@ -191,12 +196,19 @@ class Daemon {
 
   // Besides after every reconcile: a pipeline that failed, or whose ports OVS re-created
   // without an OVSDB change we would see, is restarted within this period.
+  // The same tick compares the mirrors' counts with their sources' (a warning changes the
+  // session's status: a round shows and logs it).
   void supervisePipelines() {
     pipeline_timer_.expires_after(std::chrono::seconds(2));
     pipeline_timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
       worker_.post([this] {
-        if (auto snap = client_->snapshot()) syncPipelines(*snap);
+        if (auto snap = client_->snapshot()) {
+          syncPipelines(*snap);
+          auto before = traffic_.warnings();
+          traffic_.observe(*snap, service_.store().sessions(), MirrorTrafficWatch::Clock::now());
+          if (traffic_.warnings() != before) reconcile();
+        }
         supervisePipelines();
       });
     });
@@ -331,6 +343,7 @@ class Daemon {
   std::uint64_t failures_seen_ = 0;
   std::filesystem::file_time_type store_mtime_;
   std::string pipeline_outcome_;  ///< what the pipelines did at the last sync
+  MirrorTrafficWatch traffic_;
   int stop_signal_ = SIGTERM;
 };
 

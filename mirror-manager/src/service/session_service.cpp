@@ -199,7 +199,7 @@ ReconcileScope SessionService::scope() const {
   scope.collector_routes = collectorRoutes(store_.sessions());
   if (backend_) scope.flow_purge_problem = backend_->flowPurgeProblem();
   scope.validation = context_;
-  if (pipelines_) scope.pipelines = pipelines_();
+  if (observations_) observations_(scope);
   return scope;
 }
 
