@@ -22,6 +22,7 @@ constexpr std::size_t kPortBytes = 4;  // source and destination port, first in 
 class FlowKey {
  public:
   void add(const std::uint8_t* p, std::size_t n) noexcept {
+    if (n == 0) return;  // an empty frame's data() may be null, which memcpy must not get
     std::memcpy(bytes_.data() + size_, p, n);
     size_ += n;
   }
