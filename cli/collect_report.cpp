@@ -21,8 +21,7 @@ using erspan::collector::SessionKind;
 constexpr const char* kNotMeasurable = "not measurable";
 
 const char* typeName(const Session& s) {
-  if (s.key.kind == SessionKind::kVxlan) return "VXLAN";
-  if (s.key.kind == SessionKind::kGeneve) return "Geneve";
+  if (const char* overlay = erspan::collector::namesOf(s.key.kind).overlay_name) return overlay;
   switch (s.last_type) {
     case erspan::ErspanType::kTypeI:
       return "I";
@@ -46,23 +45,10 @@ nlohmann::json sharedWith(const Session& s, const std::vector<std::unique_ptr<Se
   return labels;
 }
 
-const char* idName(SessionKind kind) {
-  switch (kind) {
-    case SessionKind::kGre:
-      return "gre_key";
-    case SessionKind::kVxlan:
-    case SessionKind::kGeneve:
-      return "vni";
-    case SessionKind::kErspan:
-      break;
-  }
-  return "session_id";
-}
-
 nlohmann::json sessionJson(const Session& s, const std::vector<std::unique_ptr<Session>>& all) {
   const auto seq = s.seq.counters();
   nlohmann::json doc = {{"exporter", s.exporter_text},
-          {idName(s.key.kind), s.key.id},
+          {erspan::collector::namesOf(s.key.kind).id_field, s.key.id},
           {"type", typeName(s)},
           {"interface", s.label},
           {"packets", s.packet_count},
@@ -110,18 +96,10 @@ std::string lostText(const Collector& collector) {
   return text;
 }
 
-/// "key " for GRE keys, "vni " for VNIs, "" for ERSPAN session IDs (the exit table's ID column).
-std::string idPrefix(SessionKind kind) {
-  switch (kind) {
-    case SessionKind::kGre:
-      return "key ";
-    case SessionKind::kVxlan:
-    case SessionKind::kGeneve:
-      return "vni ";
-    case SessionKind::kErspan:
-      break;
-  }
-  return "";
+/// The exit table's ID column: "key 5", "vni 100", or a bare ERSPAN session ID.
+std::string idText(const erspan::collector::SessionKey& key) {
+  if (key.kind == SessionKind::kErspan) return std::to_string(key.id);
+  return std::string(erspan::collector::namesOf(key.kind).id_label) + " " + std::to_string(key.id);
 }
 
 nlohmann::json notOursJson(const erspan::collector::CollectorCounters& c) {
@@ -235,7 +213,7 @@ void printCollectSummary(std::ostream& out, const Collector& collector) {
     const auto count = [measurable](std::uint64_t n) {
       return measurable ? std::to_string(n) : std::string("-");
     };
-    table.addRow({s->exporter_text, idPrefix(s->key.kind) + std::to_string(s->key.id),
+    table.addRow({s->exporter_text, idText(s->key),
                   typeName(*s), std::to_string(s->packet_count), std::to_string(s->byte_count),
                   std::to_string(s->written_count),
                   measurable ? std::to_string(seq.lost_count) : kNotMeasurable,

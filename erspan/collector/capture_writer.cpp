@@ -8,23 +8,8 @@ namespace {
 
 constexpr std::array<const char*, 3> kDirectionSuffix = {"", "-in", "-out"};
 
-/// How the session's ID is called in its interface description.
-const char* idText(SessionKind kind) {
-  switch (kind) {
-    case SessionKind::kGre:
-      return " key ";
-    case SessionKind::kVxlan:
-    case SessionKind::kGeneve:
-      return " VNI ";
-    case SessionKind::kErspan:
-      break;
-  }
-  return " session ";
-}
-
 const char* typeText(const Session& session) {
-  if (session.key.kind == SessionKind::kVxlan) return "VXLAN";
-  if (session.key.kind == SessionKind::kGeneve) return "Geneve";
+  if (const char* overlay = namesOf(session.key.kind).overlay_name) return overlay;
   switch (session.last_type) {
     case ErspanType::kTypeI:
       return "ERSPAN Type I";
@@ -83,7 +68,7 @@ bool CaptureWriter::writeInterface(const Session& session, PacketDirection direc
   const std::string description =
       !session.description.empty()
           ? session.description
-          : std::string(typeText(session)) + idText(session.key.kind) +
+          : std::string(typeText(session)) + " " + namesOf(session.key.kind).id_word + " " +
                 std::to_string(session.key.id) + " from " + session.exporter_text +
                 (lossMeasurable(session.key.kind) ? ""
                                                   : " (no sequence numbers: loss not measurable)");

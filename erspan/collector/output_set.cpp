@@ -70,7 +70,7 @@ std::string expandPattern(const std::string& pattern, const Session* session,
         out += session ? std::to_string(session->key.id) : "all";
         break;
       case 't':
-        out += session ? kindName(session->key.kind) : "all";
+        out += session ? namesOf(session->key.kind).token : "all";
         break;
       case 'Y':
         out += std::to_string(tm.tm_year + 1900);

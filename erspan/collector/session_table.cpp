@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <iterator>
 
 namespace ovse::erspan::collector {
 
@@ -34,34 +35,18 @@ std::uint32_t idOf(SessionKind kind, const DecapView& view) noexcept {
   return view.session_id;
 }
 
-/// What goes before the ID in an interface name: "-sid", "-key", "-vni".
-const char* idLabel(SessionKind kind) noexcept {
-  switch (kind) {
-    case SessionKind::kGre:
-      return "-key";
-    case SessionKind::kVxlan:
-    case SessionKind::kGeneve:
-      return "-vni";
-    case SessionKind::kErspan:
-      break;
-  }
-  return "-sid";
-}
-
 }  // namespace
 
-const char* kindName(SessionKind kind) noexcept {
-  switch (kind) {
-    case SessionKind::kGre:
-      return "gre";
-    case SessionKind::kVxlan:
-      return "vxlan";
-    case SessionKind::kGeneve:
-      return "geneve";
-    case SessionKind::kErspan:
-      break;
-  }
-  return "erspan";
+const SessionKindNames& namesOf(SessionKind kind) noexcept {
+  // Indexed by SessionKind.
+  static constexpr SessionKindNames kNames[] = {
+      {"erspan", "sid", "session_id", "session", nullptr},
+      {"gre", "key", "gre_key", "key", nullptr},
+      {"vxlan", "vni", "vni", "VNI", "VXLAN"},
+      {"geneve", "vni", "vni", "VNI", "Geneve"},
+  };
+  static_assert(std::size(kNames) == static_cast<std::size_t>(SessionKind::kGeneve) + 1);
+  return kNames[static_cast<std::size_t>(kind)];
 }
 
 SessionKey SessionKey::of(const DecapView& view) noexcept {
@@ -118,7 +103,8 @@ Session* SessionTable::findOrAdd(const SessionKey& key) {
   }
   session->index = list_.size();
   session->exporter_text = addressText(key.ipv6, key.exporter);
-  session->label = kindName(key.kind) + ("-" + session->exporter_text) + idLabel(key.kind) +
+  const SessionKindNames& names = namesOf(key.kind);
+  session->label = std::string(names.token) + "-" + session->exporter_text + "-" + names.id_label +
                    std::to_string(key.id);
   Session* raw = session.get();
   list_.push_back(std::move(session));

@@ -26,8 +26,19 @@ enum class SessionKind : std::uint8_t {
   kGeneve,  ///< Geneve: id = VNI
 };
 
-/// "erspan", "gre", "vxlan", "geneve": the %t token and the start of interface names.
-[[nodiscard]] const char* kindName(SessionKind kind) noexcept;
+/// How a kind's sessions and their IDs are called in file names, interfaces and reports.
+struct SessionKindNames {
+  const char* token;     ///< %t and the start of interface names: "erspan", "gre", "vxlan", "geneve"
+  const char* id_label;  ///< the ID's tag in interface names and the exit table: "sid", "key", "vni"
+  const char* id_field;  ///< the ID's --json field: "session_id", "gre_key", "vni"
+  const char* id_word;   ///< the ID in an interface description: "session", "key", "VNI"
+  /// The encapsulation's name where the kind alone says it ("VXLAN", "Geneve"); nullptr where the
+  /// packets tell (ERSPAN Type I/II/III, GRE-TEB: Session::last_type).
+  const char* overlay_name;
+};
+
+/// The names of `kind`.
+[[nodiscard]] const SessionKindNames& namesOf(SessionKind kind) noexcept;
 
 /// False for VXLAN and Geneve: they carry no sequence numbers, so loss cannot be measured.
 [[nodiscard]] constexpr bool lossMeasurable(SessionKind kind) noexcept {
