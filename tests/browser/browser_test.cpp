@@ -62,5 +62,32 @@ TEST(WebWizard, CreatesAnErspanSessionAndShowsServerErrorsBesideTheField) {
   EXPECT_TRUE(std::filesystem::exists(artifacts / "4-edit-review.png"));
 }
 
+// Several destination ports, allow normal I/O, the ERSPAN index, hardware ID, DSCP and TTL, the
+// review step's dry-run warnings and errors, and an edit that keeps select_vlans (wizard_parity.mjs);
+// then the two Mirror rows of the two-port session in OVSDB.
+TEST(WebWizard, ParityFieldsWarningsBeforeFinishAndEditsKeepHiddenFields) {
+  OVSE_REQUIRE_SANDBOX();
+  if (auto why = browserUnavailableReason(); !why.empty()) GTEST_SKIP() << why;
+  ASSERT_EQ(installPlaywright(), "");
+  Sandbox sandbox;
+  sandbox.addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01", "vm-a");
+  sandbox.addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02", "vm-b");
+  sandbox.addVm("ana", "10.0.0.9/24", "02:00:00:00:00:09", "");
+  sandbox.addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
+  TempDir tmp;
+  DaemonProcess daemon(sandbox.dbRemote(), tmp.path() / "sessions.json", tmp.path() / "serve.log",
+                       {"--web-root", sourcePath("mirror-manager/web").string()});
+  auto artifacts = std::filesystem::path(OVSE_BINARY_DIR) / "test-artifacts" / "browser";
+  std::filesystem::create_directories(artifacts);
+
+  auto r = run({"node", sourcePath("tests/browser/wizard_parity.mjs").string(), daemon.url(),
+                artifacts.string(), "10.99.0.2", daemon.token()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err << daemon.logText();
+  auto mirrors = sandbox.vsctl({"--bare", "--columns=name", "find", "Mirror",
+                                "external_ids:ovs-erspan-session=two-analyzers"});
+  EXPECT_NE(mirrors.out.find("two-analyzers@vm2"), std::string::npos) << mirrors.out;
+  EXPECT_NE(mirrors.out.find("two-analyzers@ana"), std::string::npos) << mirrors.out;
+}
+
 }  // namespace
 }  // namespace ovse::test

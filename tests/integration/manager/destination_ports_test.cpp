@@ -19,7 +19,7 @@ class DestinationPortsTest : public ::testing::Test {
     sandbox_ = std::make_unique<Sandbox>();
     sandbox_->addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01", "vm-a");
     sandbox_->addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02", "vm-b");
-    // Analyzers without a VM identity: ports dedicated to the copies.
+    // The analyzers' namespaces (the harness gives each port an iface-id: the session warns).
     sandbox_->addVm("ana1", "10.0.0.8/24", "02:00:00:00:00:08", "");
     sandbox_->addVm("ana2", "10.0.0.9/24", "02:00:00:00:00:09", "");
   }
