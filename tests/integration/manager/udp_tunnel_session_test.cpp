@@ -1,6 +1,6 @@
-// VXLAN sessions against a real OVS: a native session mirrors vm1 into OVS's own `vxlan` tunnel
-// port, an exporter-backed one into internal ports read by `mirrorctl serve`'s exporter. On the
-// collector, tshark reads the VNI and scapy finds every ICMP frame vm1 sent or received, byte for
+// VXLAN and Geneve sessions against a real OVS: a native session mirrors vm1 into OVS's own
+// `vxlan` / `geneve` tunnel port, an exporter-backed one into internal ports read by `mirrorctl
+// serve`'s exporter. On the collector, tshark reads the VNI and scapy finds every ICMP frame vm1 sent or received, byte for
 // byte, inside the VXLAN packets (checked against tcpdump on the VMs' eth0: the harness captures
 // what an interface receives, so vm1's replies on vm1 and its requests, forwarded unchanged at L2,
 // on vm2).
@@ -22,11 +22,13 @@ namespace {
 constexpr const char* kCompare = R"(import sys
 from scapy.all import rdpcap, ICMP, Ether
 from scapy.layers.vxlan import VXLAN
+from scapy.contrib.geneve import GENEVE
 vm = [bytes(p) for f in sys.argv[1:3] for p in rdpcap(f) if p.haslayer(ICMP)]
+layer = VXLAN if sys.argv[5] == 'vxlan' else GENEVE
 inner = []
 for p in rdpcap(sys.argv[3]):
-    if p.haslayer(VXLAN) and p[VXLAN].vni == int(sys.argv[4]):
-        f = bytes(p[VXLAN].payload)
+    if p.haslayer(layer) and p[layer].vni == int(sys.argv[4]):
+        f = bytes(p[layer].payload)
         if Ether(f).haslayer(ICMP):
             inner.append(f)
 missing = [f for f in vm if f not in inner]
@@ -56,26 +58,29 @@ class UdpTunnelSessionTest : public ::testing::Test {
 
   std::string store() const { return (tmp_.path() / "sessions.json").string(); }
 
-  // Pings vm2 from vm1 while capturing vm1's eth0 and the collector's VXLAN; returns the
-  // comparison line and checks the VNI of every VXLAN packet.
-  std::string mirroredPings(const std::string& name, int vni) {
+  // Pings vm2 from vm1 while capturing the VMs' eth0 and the collector's VXLAN (or Geneve);
+  // returns the comparison line and checks the VNI of every packet.
+  std::string mirroredPings(const std::string& name, int vni, const std::string& type = "vxlan") {
+    const bool vxlan = type == "vxlan";
     PacketCapture vm1(*sandbox_, "vm1", "eth0", tmp_.path() / (name + "-vm1.pcap"), "icmp");
     PacketCapture vm2(*sandbox_, "vm2", "eth0", tmp_.path() / (name + "-vm2.pcap"), "icmp");
     PacketCapture col(*sandbox_, "col", "eth0", tmp_.path() / (name + "-col.pcap"),
-                      "udp dst port 4789");
+                      vxlan ? "udp dst port 4789" : "udp dst port 6081");
     auto ping = sandbox_->exec("vm1", {"ping", "-c", "5", "-i", "0.1", "-s", "300", "-W", "2",
                                        "10.0.0.2"});
     EXPECT_EQ(ping.exit_code, 0) << ping.out << ping.err;
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     vm1.stop();
     vm2.stop();
-    const auto rows = col.fields({"vxlan.vni", "udp.srcport"}, "icmp");
+    const auto rows = col.fields({vxlan ? "vxlan.vni" : "geneve.vni"}, "icmp");
     EXPECT_GE(rows.size(), 10u);
     for (const auto& row : rows) {
-      EXPECT_EQ(row[0], std::to_string(vni));
+      // tshark prints the Geneve VNI in hex.
+      EXPECT_EQ(std::stoul(row[0], nullptr, 0), static_cast<unsigned long>(vni));
     }
     const auto compared = run({"/usr/bin/python3", "-c", kCompare, vm1.file().string(),
-                               vm2.file().string(), col.file().string(), std::to_string(vni)});
+                               vm2.file().string(), col.file().string(), std::to_string(vni),
+                               type});
     EXPECT_EQ(compared.exit_code, 0) << compared.err;
     return compared.out;
   }
@@ -95,6 +100,13 @@ TEST_F(UdpTunnelSessionTest, NativeVxlanDeliversTheVmsFramesByteExact) {
   const auto show = ctl({"session", "show", "vx", "--json"});
   EXPECT_NE(show.out.find("\"active\""), std::string::npos) << show.out;
   EXPECT_EQ(mirroredPings("native", 123456), "vm 10 inner 10 missing 0 foreign 0\n");
+}
+
+TEST_F(UdpTunnelSessionTest, NativeGeneveDeliversTheVmsFramesByteExact) {
+  auto r = ctl({"session", "create", "gn", "--type", "erspan", "--source", "iface_id=vm-a",
+                "--remote-ip", "10.99.0.2", "--version", "geneve", "--vni", "77"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(mirroredPings("geneve", 77, "geneve"), "vm 10 inner 10 missing 0 foreign 0\n");
 }
 
 TEST_F(UdpTunnelSessionTest, ExporterBackedVxlanDeliversTheVmsFramesByteExact) {
