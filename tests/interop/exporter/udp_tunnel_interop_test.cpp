@@ -1,7 +1,7 @@
 // `mirrorctl export --type vxlan|geneve --read IN --write OUT` checked by independent decoders:
 // tshark decodes VXLAN and Geneve with our VNI, ports and (IPv6) a good UDP checksum; scapy finds
-// every inner frame equal to the input's (a prefix where the MTU cut it); flags that do not apply
-// to the type are refused naming flag and value.
+// every inner frame equal to the input's (a prefix where the MTU cut it), and so does our own
+// collector; flags that do not apply to the type are refused naming flag and value.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -152,6 +152,26 @@ TEST_F(UdpTunnelInterop, TsharkDecodesGeneveOverIpv6WithAGoodChecksum) {
     EXPECT_EQ(row[6], "1") << "udp.checksum.status: 0 bad, 1 good, 2 unverified";
   }
   EXPECT_THAT(innerFrames(out, "geneve"), HasSubstr("ok 10 cut 1"));
+}
+
+TEST_F(UdpTunnelInterop, OurCollectorDecodesOurVxlanAndGenevePerVni) {
+  for (const std::string type : {"vxlan", "geneve"}) {
+    SCOPED_TRACE(type);
+    const auto out = exportTo(type + "-c.pcap", {"--type", type, "--vni", "654321"});
+    const std::string dec = (tmp_.path() / (type + "-dec.pcap")).string();
+    const auto r = run({OVSE_MIRRORCTL, "collect", "--read", out, "--allow-any", "-w", dec});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.out + r.err, HasSubstr("vni 654321"));
+    // The decoded frames are the input's (the MTU-cut one a prefix).
+    const auto same = run({"/usr/bin/python3", "-c",
+                           "import sys\nfrom scapy.all import rdpcap\n"
+                           "a = [bytes(p) for p in rdpcap(sys.argv[1])]\n"
+                           "b = [bytes(p) for p in rdpcap(sys.argv[2])]\n"
+                           "ok = len(a) == len(b) and all(x.startswith(y) for x, y in zip(a, b))\n"
+                           "print('same' if ok else 'differ')",
+                           in_, dec});
+    EXPECT_EQ(same.out, "same\n") << same.err;
+  }
 }
 
 TEST_F(UdpTunnelInterop, FlagsThatDoNotApplyAreRefusedNamingFlagAndValue) {
