@@ -103,10 +103,10 @@ PacketTxRing::~PacketTxRing() {
 // A frame is free once the kernel has released it (the packet left or was dropped). With the
 // qdisc draining normally that is at once; a stuck link is waited for, then given up on.
 bool PacketTxRing::waitForFrame(std::uint8_t* f) noexcept {
-  if ((status(f) & kBusy) == 0) return true;
-  flush();
   for (int waited = 0; (status(f) & kBusy) != 0; waited += 10) {
     if (waited >= kFrameWaitMs) return false;
+    flush();  // frames the device path handed back go again
+    if ((status(f) & kBusy) == 0) break;
     pollfd p{fd_, POLLOUT, 0};
     (void)poll(&p, 1, 10);
   }
@@ -150,11 +150,11 @@ void PacketTxRing::flush() noexcept {
 }
 
 void PacketTxRing::finalFlush() noexcept {
-  flush();
-  for (int waited = 0; pending_ > 0 && waited < kFrameWaitMs; waited += 10) {
+  for (int waited = 0;; waited += 10) {
+    flush();
+    if (pending_ == 0 || waited >= kFrameWaitMs) break;
     pollfd p{fd_, POLLOUT, 0};
     (void)poll(&p, 1, 10);
-    settle();
   }
   // Given up: the ring is about to go, so its frames are nobody's any more.
   for (; pending_ > 0; --pending_) countError(stats_, ENOBUFS);
