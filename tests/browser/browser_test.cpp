@@ -28,24 +28,31 @@ std::string installPlaywright() {
   return r.exit_code == 0 ? "" : "npm ci failed: " + r.out;
 }
 
-TEST(WebWizard, CreatesAnErspanSessionAndShowsServerErrorsBesideTheField) {
-  OVSE_REQUIRE_SANDBOX();
-  if (auto why = browserUnavailableReason(); !why.empty()) GTEST_SKIP() << why;
+// Runs tests/browser/<script> against a daemon on `sandbox` (which has the collector 10.99.0.2)
+// and puts what it printed into `seen`; screenshots go to <build>/test-artifacts/browser/.
+void runScript(const std::string& script, const Sandbox& sandbox, nlohmann::json& seen) {
   ASSERT_EQ(installPlaywright(), "");
-  Sandbox sandbox;
-  sandbox.addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01", "vm-a", "uuid-vm1");
-  sandbox.addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02", "vm-b");
-  sandbox.addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
   TempDir tmp;
   DaemonProcess daemon(sandbox.dbRemote(), tmp.path() / "sessions.json", tmp.path() / "serve.log",
                        {"--web-root", sourcePath("mirror-manager/web").string()});
   auto artifacts = std::filesystem::path(OVSE_BINARY_DIR) / "test-artifacts" / "browser";
   std::filesystem::create_directories(artifacts);
-
-  auto r = run({"node", sourcePath("tests/browser/wizard.mjs").string(), daemon.url(),
+  auto r = run({"node", sourcePath("tests/browser/" + script).string(), daemon.url(),
                 artifacts.string(), "10.99.0.2", daemon.token()});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err << daemon.logText();
-  auto seen = nlohmann::json::parse(r.out);
+  seen = nlohmann::json::parse(r.out);
+}
+
+TEST(WebWizard, CreatesAnErspanSessionAndShowsServerErrorsBesideTheField) {
+  OVSE_REQUIRE_SANDBOX();
+  if (auto why = browserUnavailableReason(); !why.empty()) GTEST_SKIP() << why;
+  Sandbox sandbox;
+  sandbox.addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01", "vm-a", "uuid-vm1");
+  sandbox.addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02", "vm-b");
+  sandbox.addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
+  nlohmann::json seen;
+  runScript("wizard.mjs", sandbox, seen);
+  if (HasFatalFailure()) return;
   EXPECT_EQ(seen["state"], "active");
 
   // Edited to both directions (ERSPAN III: one Mirror and tunnel per direction) and ID 9.
@@ -58,6 +65,7 @@ TEST(WebWizard, CreatesAnErspanSessionAndShowsServerErrorsBesideTheField) {
   EXPECT_NE(tunnel.out.find("erspan"), std::string::npos) << tunnel.out;
   EXPECT_NE(tunnel.out.find("10.99.0.2"), std::string::npos) << tunnel.out;
   EXPECT_NE(tunnel.out.find(R"(["out_key","9"])"), std::string::npos) << tunnel.out;
+  const auto artifacts = std::filesystem::path(OVSE_BINARY_DIR) / "test-artifacts" / "browser";
   EXPECT_TRUE(std::filesystem::exists(artifacts / "2-invalid-session-id.png"));
   EXPECT_TRUE(std::filesystem::exists(artifacts / "4-edit-review.png"));
 }
@@ -68,21 +76,14 @@ TEST(WebWizard, CreatesAnErspanSessionAndShowsServerErrorsBesideTheField) {
 TEST(WebWizard, ParityFieldsWarningsBeforeFinishAndEditsKeepHiddenFields) {
   OVSE_REQUIRE_SANDBOX();
   if (auto why = browserUnavailableReason(); !why.empty()) GTEST_SKIP() << why;
-  ASSERT_EQ(installPlaywright(), "");
   Sandbox sandbox;
   sandbox.addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01", "vm-a");
   sandbox.addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02", "vm-b");
   sandbox.addVm("ana", "10.0.0.9/24", "02:00:00:00:00:09", "");
   sandbox.addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
-  TempDir tmp;
-  DaemonProcess daemon(sandbox.dbRemote(), tmp.path() / "sessions.json", tmp.path() / "serve.log",
-                       {"--web-root", sourcePath("mirror-manager/web").string()});
-  auto artifacts = std::filesystem::path(OVSE_BINARY_DIR) / "test-artifacts" / "browser";
-  std::filesystem::create_directories(artifacts);
-
-  auto r = run({"node", sourcePath("tests/browser/wizard_parity.mjs").string(), daemon.url(),
-                artifacts.string(), "10.99.0.2", daemon.token()});
-  ASSERT_EQ(r.exit_code, 0) << r.out << r.err << daemon.logText();
+  nlohmann::json seen;
+  runScript("wizard_parity.mjs", sandbox, seen);
+  if (HasFatalFailure()) return;
   auto mirrors = sandbox.vsctl({"--bare", "--columns=name", "find", "Mirror",
                                 "external_ids:ovs-erspan-session=two-analyzers"});
   EXPECT_NE(mirrors.out.find("two-analyzers@vm2"), std::string::npos) << mirrors.out;

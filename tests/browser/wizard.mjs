@@ -6,31 +6,13 @@
 // asks for the token (kept in the tab's sessionStorage).
 // Usage: node wizard.mjs BASE_URL OUT_DIR COLLECTOR_IP TOKEN
 // Prints one JSON line with what it saw; exits non-zero on the first failed expectation.
-import { chromium } from 'playwright-core';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
+import { runInBrowser } from './browser_session.mjs';
+
 const [base, outDir, collectorIp, token] = process.argv.slice(2);
-const seen = { steps: [] };
 
-function expect(cond, what) {
-  if (!cond) throw new Error('expected ' + what);
-  seen.steps.push(what);
-}
-
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'ovse-chromium-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1280, height: 900 },
-});
-let failed = null;
-const page = context.pages()[0] || await context.newPage();
-page.setDefaultTimeout(10000);
-try {
+await runInBrowser(outDir, 'failure.png', async (page, expect, seen) => {
   await page.goto(base + '/');
   // Sign in: the first API call is refused (401) and the token panel appears.
   await page.getByLabel('API token (the daemon\'s --token-file)').waitFor();
@@ -129,13 +111,4 @@ try {
          edited.session.mirrored_packet_length === 256,
          'the edit is saved and keeps what was not changed');
   seen.session = edited.session;
-} catch (e) {
-  failed = e;
-  await page.screenshot({ path: path.join(outDir, 'failure.png'), fullPage: true }).catch(() => {});
-} finally {
-  await context.close();
-  fs.rmSync(profile, { recursive: true, force: true });
-}
-if (failed) seen.error = String(failed.message || failed);
-console.log(JSON.stringify(seen));
-process.exit(failed ? 1 : 0);
+});

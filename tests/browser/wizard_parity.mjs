@@ -5,47 +5,30 @@
 // index, DSCP and TTL, and an edit that keeps fields the wizard does not show (select_vlans).
 // Usage: node wizard_parity.mjs BASE_URL OUT_DIR COLLECTOR_IP TOKEN
 // Prints one JSON line with what it saw; exits non-zero on the first failed expectation.
-import { chromium } from 'playwright-core';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
+import { runInBrowser } from './browser_session.mjs';
+
 const [base, outDir, collectorIp, token] = process.argv.slice(2);
-const seen = { steps: [] };
 
-function expect(cond, what) {
-  if (!cond) throw new Error('expected ' + what);
-  seen.steps.push(what);
-}
+await runInBrowser(outDir, 'parity-failure.png', async (page, expect) => {
+  const next = () => page.getByRole('button', { name: 'Next' }).click();
+  const apiGet = (name) => page.evaluate(async (n) => (await fetch('api/v1/sessions/' + n, {
+    headers: { Authorization: 'Bearer ' + sessionStorage.getItem('ovse-token') },
+  })).json(), name);
 
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'ovse-chromium-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1280, height: 1000 },
-});
-let failed = null;
-const page = context.pages()[0] || await context.newPage();
-page.setDefaultTimeout(10000);
-const next = () => page.getByRole('button', { name: 'Next' }).click();
-const apiGet = (name) => page.evaluate(async (n) => (await fetch('api/v1/sessions/' + n, {
-  headers: { Authorization: 'Bearer ' + sessionStorage.getItem('ovse-token') },
-})).json(), name);
+  // Opens the wizard and walks type, name and the source vm1 (both directions).
+  async function startSession(typeLabel, name) {
+    await page.getByRole('button', { name: 'New Port Mirroring Session…' }).click();
+    await page.getByLabel(typeLabel).check();
+    await next();
+    await page.getByLabel('Name', { exact: true }).fill(name);
+    await next();
+    await page.getByLabel('vm1', { exact: true }).check();
+    await next();
+  }
 
-// Opens the wizard and walks type, name and the source vm1 (both directions).
-async function startSession(typeLabel, name) {
-  await page.getByRole('button', { name: 'New Port Mirroring Session…' }).click();
-  await page.getByLabel(typeLabel).check();
-  await next();
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  await next();
-  await page.getByLabel('vm1', { exact: true }).check();
-  await next();
-}
 
-try {
   await page.goto(base + '/');
   await page.getByLabel('API token (the daemon\'s --token-file)').fill(token);
   await page.getByRole('button', { name: 'Use token' }).click();
@@ -130,13 +113,4 @@ try {
   expect(kept.description === 'edited in the wizard' && JSON.stringify(kept.select_vlans) === '[10]' &&
          kept.bridge === 'br0' && kept.destination.hwid === 6,
          'the edit keeps select_vlans, bridge and the hardware ID: ' + JSON.stringify(kept));
-} catch (e) {
-  failed = e;
-  await page.screenshot({ path: path.join(outDir, 'parity-failure.png'), fullPage: true }).catch(() => {});
-} finally {
-  await context.close();
-  fs.rmSync(profile, { recursive: true, force: true });
-}
-if (failed) seen.error = String(failed.message || failed);
-console.log(JSON.stringify(seen));
-process.exit(failed ? 1 : 0);
+}, { width: 1280, height: 1000 });
