@@ -62,7 +62,7 @@ void checkLocalPort(const Session& s, const std::string& port, const std::string
 }
 
 void checkLocal(const Session& s, const LocalDestination& d, const Peers& peers, IssueSink& out) {
-  if (d.port.empty()) return out.error("destination.port", "required for type local");
+  if (d.port.empty()) return out.error(destinationPortPath(d, 0), "required for type local");
   checkDestinationPorts(d, out);
   const std::vector<std::string> ports = destinationPorts(d);
   for (std::size_t i = 0; i < ports.size(); ++i) {

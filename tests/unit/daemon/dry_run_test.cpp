@@ -72,7 +72,8 @@ TEST_F(DryRun, ReplaceChecksAgainstTheOthersAndKeepsTheStoredOne) {
                 .status,
             201);
   auto r = call("PUT", "/api/v1/sessions/web?dry_run=true",
-                R"({"type":"local","sources":[{"iface_id":"a"}],"destination":{"ports":["tap","vm2"]}})");
+                R"({"type":"local","sources":[{"iface_id":"a"}],)"
+                R"("destination":{"ports":["tap","vm2"]}})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json::parse(r.body)["status"]["mirrors"], json::array({"web@tap", "web@vm2"}));
   ASSERT_EQ(fake_.state()->mirrors.size(), 1u);

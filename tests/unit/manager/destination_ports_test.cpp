@@ -46,6 +46,9 @@ TEST(DestinationPorts, JsonRefusesBothFormsAndBadLists) {
   EXPECT_EQ(error(R"({"ports": []})"), "destination.ports: [] is empty; give at least one port");
   EXPECT_EQ(error(R"({"ports": ["a", 5]})"), "destination.ports[1]: expected a string, got 5");
   EXPECT_EQ(error(R"({"ports": "a"})").substr(0, 19), "destination.ports: ");
+  Session first_empty = twoPorts();
+  std::get<LocalDestination>(first_empty.destination).port = "";
+  EXPECT_EQ(test::check(first_empty), test::Texts{"destination.ports[0]: required for type local"});
 }
 
 TEST(DestinationPorts, RulesNameEachPort) {
