@@ -66,7 +66,7 @@ nlohmann::json sessionJson(const Session& s, const std::vector<std::unique_ptr<S
           {"sequence_scope", erspan::collector::scopeName(s.seq.scope())},
           {"sequence_shared_with", sharedWith(s, all)},
           {"loss_measurable", true}};
-  if (!erspan::collector::lossMeasurable(s.key.kind)) {
+  if (!erspan::collector::lossMeasured(s)) {
     // No sequence numbers: a 0 would claim nothing was lost.
     for (const char* field : {"lost", "reordered", "duplicated", "stale", "invalid", "restarts"})
       doc[field] = nullptr;
@@ -209,7 +209,7 @@ void printCollectSummary(std::ostream& out, const Collector& collector) {
                "DUPLICATED", "STALE", "INVALID", "RESTARTS", "SCOPE"});
   for (const auto& s : collector.sessions().sessions()) {
     const auto seq = s->seq.counters();
-    const bool measurable = erspan::collector::lossMeasurable(s->key.kind);
+    const bool measurable = erspan::collector::lossMeasured(*s);
     const auto count = [measurable](std::uint64_t n) {
       return measurable ? std::to_string(n) : std::string("-");
     };

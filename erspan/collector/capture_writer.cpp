@@ -70,8 +70,7 @@ bool CaptureWriter::writeInterface(const Session& session, PacketDirection direc
           ? session.description
           : std::string(typeText(session)) + " " + namesOf(session.key.kind).id_word + " " +
                 std::to_string(session.key.id) + " from " + session.exporter_text +
-                (lossMeasurable(session.key.kind) ? ""
-                                                  : " (no sequence numbers: loss not measurable)");
+                (lossMeasured(session) ? "" : " (no sequence numbers: loss not measurable)");
   // Every IDB of a file has the same link type and snap length: libpcap refuses mixed ones.
   const InterfaceDescription idb{kLinkTypeEthernet, snap_len_, name, description};
   auto out = file_->reserve(interfaceDescriptionBlockBytes(idb));
@@ -136,7 +135,7 @@ bool CaptureWriter::close(const std::vector<std::unique_ptr<Session>>& sessions,
         isb.end_time_ns = now_ns;
         isb.received_count = session.packet_count;
         // isb_ifdrop left out where loss cannot be measured: 0 would claim none was lost.
-        if (!loss_written && lossMeasurable(session.key.kind)) {
+        if (!loss_written && lossMeasured(session)) {
           isb.interface_drop_count = session.seq.counters().lost_count;
         }
         loss_written = true;

@@ -86,7 +86,7 @@ std::uint64_t SessionTable::lostCount() const noexcept {
 
 std::size_t SessionTable::lossUnmeasurableCount() const noexcept {
   return static_cast<std::size_t>(std::ranges::count_if(
-      list_, [](const auto& s) { return !lossMeasurable(s->key.kind); }));
+      list_, [](const auto& s) { return !lossMeasured(*s); }));
 }
 
 Session* SessionTable::findOrAdd(const SessionKey& key) {

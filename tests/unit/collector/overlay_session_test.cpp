@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 #include "erspan/bytes.h"
@@ -90,6 +91,42 @@ TEST(OverlaySessions, LossIsUnmeasurableNotZero) {
     EXPECT_FALSE(lossMeasurable(s->key.kind)) << s->label;
     EXPECT_EQ(s->seq.counters().received_count, 0u) << "no slot among the exporter's scopes";
   }
+}
+
+// Ethernet / IPv4 from 10.0.1.<src_last> / GRE-TEB (sequence number `seq` when given) / a
+// 60-byte inner frame.
+Bytes greTebPacket(std::uint8_t src_last, std::optional<std::uint32_t> seq) {
+  Bytes p = {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 2, 0x08, 0x00,                          // Ethernet
+             0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, 47, 0, 0, 10, 0, 1, src_last, 10, 99, 0, 2,  // IPv4
+             0, 0, 0x65, 0x58};                                                           // GRE
+  if (seq) {
+    p[34] = 0x10;  // S
+    p.resize(p.size() + 4);
+    storeBe32(p.data() + 38, *seq);
+  }
+  const Bytes head = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00};
+  p.insert(p.end(), head.begin(), head.end());
+  p.resize(p.size() + 46, 0x5a);
+  storeBe16(p.data() + 16, static_cast<std::uint16_t>(p.size() - 14));
+  return p;
+}
+
+// ERSPAN Type I and GRE without the S bit carry no sequence numbers either: their loss is
+// unmeasurable, not 0; the same kind with sequence numbers is measured.
+TEST(OverlaySessions, GreWithoutSequenceNumbersIsUnmeasurableToo) {
+  CollectorConfig config;
+  config.allow_any = true;
+  auto c = collector(config);
+  for (std::uint32_t i = 0; i < 4; ++i) {
+    feed(*c, greTebPacket(5, std::nullopt));
+    if (i != 2) feed(*c, greTebPacket(6, i));
+  }
+  const auto& all = c->sessions().sessions();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_FALSE(lossMeasured(*all[0])) << all[0]->label;
+  EXPECT_TRUE(lossMeasured(*all[1])) << all[1]->label;
+  EXPECT_EQ(all[1]->seq.counters().lost_count, 1u);
+  EXPECT_EQ(c->sessions().lossUnmeasurableCount(), 1u);
 }
 
 TEST(OverlaySessions, AllowListAndConfiguredPortsApply) {

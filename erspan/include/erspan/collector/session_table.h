@@ -125,6 +125,12 @@ struct Session {
   std::uint64_t last_ns = 0;         ///< arrival time of the latest packet
 };
 
+/// The session's loss can be measured: its kind carries GRE sequence numbers and its packets do
+/// (ERSPAN Type I and GRE without the S bit carry none: their loss is "not measurable", never 0).
+[[nodiscard]] inline bool lossMeasured(const Session& session) noexcept {
+  return lossMeasurable(session.key.kind) && session.seq.counters().received_count != 0;
+}
+
 /// Owns every session; pointers stay valid for the table's lifetime.
 class SessionTable {
  public:
