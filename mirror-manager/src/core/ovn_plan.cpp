@@ -27,7 +27,8 @@ std::vector<std::string> problemsOf(const Session& s, const ErspanDestination* d
         "destination.backend exporter: with OVN, ovn-controller programs OVS's own "
         "tunnel ports; use backend native");
   }
-  if (d->version == ErspanVersion::kTypeI || d->version == ErspanVersion::kTypeIII) {
+  if (d->version == ErspanVersion::kTypeI || d->version == ErspanVersion::kTypeIII ||
+      d->version == ErspanVersion::kVxlan || d->version == ErspanVersion::kGeneve) {
     p.push_back(std::string("destination.version ") + toString(d->version) +
                 ": OVN 23.03 sends ERSPAN Type II only (OVS erspan_ver=1), or GRE");
   }
