@@ -6,7 +6,6 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -16,23 +15,15 @@
 #include "capture_report.h"
 #include "erspan/collector/run.h"
 #include "mirror_manager/json_text.h"
+#include "stop_signals.h"
 
 namespace ovse::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::atomic<bool> g_stop{false};
-
-void onSignal(int) { g_stop.store(true); }
-
 void installSignals() {
-  g_stop.store(false);
-  struct sigaction sa {};
-  sa.sa_handler = onSignal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  // no SA_RESTART: a signal cuts the poll() wait short
-  for (int signo : {SIGINT, SIGTERM, SIGHUP}) sigaction(signo, &sa, nullptr);
+  installStopSignals({.hangup_stops = true});
   // A reader of -o - that goes away must end the capture through a write error, not kill it.
   signal(SIGPIPE, SIG_IGN);
 }
@@ -100,7 +91,7 @@ CaptureEnd loop(const CaptureOptions& o, erspan::capture::MirrorCapture& io,
   for (;;) {
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     end.elapsed_s = elapsed;
-    if (g_stop.load()) end.reason = "signal";
+    if (stopRequested()) end.reason = "signal";
     if (io.limitReached()) end.reason = "count";
     if (o.duration_s > 0 && elapsed >= o.duration_s) end.reason = "duration";
     if (!io.writeError().empty()) {

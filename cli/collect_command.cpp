@@ -1,7 +1,6 @@
 // `mirrorctl collect`: flags → CollectorConfig, signals, start-up line, live stats, summary.
 #include "collect_command.h"
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +11,7 @@
 #include "collect_report.h"
 #include "erspan/collector/run.h"
 #include "mirror_manager/json_text.h"
+#include "stop_signals.h"
 
 namespace ovse::cli {
 namespace {
@@ -34,22 +34,17 @@ struct CollectArgs {
 
 ec::RunControl* g_control = nullptr;
 
-void onSignal(int signo) {
-  if (g_control == nullptr) return;
-  if (signo == SIGHUP) {
-    g_control->rotate.store(true);
-  } else {
-    g_control->stop.store(true);
-  }
+void stopCollector() {
+  if (g_control != nullptr) g_control->stop.store(true);
+}
+
+void rotateFiles() {
+  if (g_control != nullptr) g_control->rotate.store(true);
 }
 
 void installSignals(ec::RunControl& control) {
   g_control = &control;
-  struct sigaction sa {};
-  sa.sa_handler = onSignal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  // no SA_RESTART: a signal cuts the poll() wait short
-  for (int signo : {SIGINT, SIGTERM, SIGHUP}) sigaction(signo, &sa, nullptr);
+  installStopSignals({.on_stop = stopCollector, .on_hangup = rotateFiles});
 }
 
 /// Fills one overlay's port list from its flag's values (none given: the default stays).

@@ -4,7 +4,6 @@
 
 #include <unistd.h>
 
-#include <csignal>
 #include <iostream>
 #include <memory>
 
@@ -16,6 +15,7 @@
 #include "export_stats.h"
 #include "flow_filter_flags.h"
 #include "mirror_manager/json_text.h"
+#include "stop_signals.h"
 
 namespace ovse::cli {
 namespace {
@@ -31,7 +31,7 @@ constexpr const char* kFileSource = "192.0.2.1";
 
 ex::ExportRunner* g_runner = nullptr;
 
-extern "C" void onStopSignal(int) {
+void stopRunner() {
   if (g_runner != nullptr) g_runner->stop();
 }
 
@@ -161,10 +161,7 @@ std::expected<int, Failure> runExport(const ExportArgs& a) {
 
   ex::ExportRunner runner(**pipeline, std::move(*inputs));
   g_runner = &runner;
-  struct sigaction sa {};
-  sa.sa_handler = onStopSignal;
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  installStopSignals({.on_stop = stopRunner});
   const bool tty = isatty(STDERR_FILENO) != 0;
   const std::uint64_t start = io::monotonicNowNs();
   auto elapsed = [start] { return static_cast<double>(io::monotonicNowNs() - start) / 1e9; };
@@ -173,9 +170,7 @@ std::expected<int, Failure> runExport(const ExportArgs& a) {
     if (tty) std::cerr << '\r' << exportStatusLine(stats) << "\x1b[K" << std::flush;
     if (!a.stats_json.empty()) writeStatsFile(a.stats_json, stats);
   });
-  g_runner = nullptr;
-  // The handler stays: a second signal (Ctrl-C twice, `timeout` signalling the process and its
-  // group) must not kill the process between the stop and the final counters.
+  g_runner = nullptr;  // the handlers stay (stop_signals.h): a second signal cannot kill us now
   const auto stats = exportStatsJson(**pipeline, runner.captureCounters(), elapsed());
   if (tty) std::cerr << '\n';
   if (!a.stats_json.empty() && !writeStatsFile(a.stats_json, stats)) {
