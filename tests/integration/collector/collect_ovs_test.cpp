@@ -1,6 +1,7 @@
-// `mirrorctl collect` against OVS's own ERSPAN v1/v2 ports: a mirror of vm1 (ping + an iperf3
-// TCP flow) reaches the collector namespace; inner frames equal what vm1 sent and received,
-// v2 carries the direction, no loss. Also disk full on a small tmpfs.
+// `mirrorctl collect` against OVS's own ERSPAN v1/v2, VXLAN and Geneve tunnel ports: a mirror of
+// vm1 (ping + an iperf3 TCP flow) reaches the collector namespace; inner frames equal what vm1
+// sent and received, v2 carries the direction, no loss (ERSPAN) or loss not measurable (VXLAN,
+// Geneve: no sequence numbers). Also disk full on a small tmpfs.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/mount.h>
@@ -48,7 +49,10 @@ Frames readFrames(const std::string& path, const std::string& filter) {
   return frames;
 }
 
-void addErspanMirror(Sandbox& sb, int version) {
+/// OVS's own tunnel port types a mirror can output to: ERSPAN v1 ("erspan1"), v2 ("erspan2"),
+/// "vxlan" and "geneve"; key (session ID or VNI) 123.
+void addTunnelMirror(Sandbox& sb, const std::string& tunnel) {
+  const bool erspan = tunnel.starts_with("erspan");
   std::vector<std::string> port = {"add-port",
                                    "br0",
                                    "t1",
@@ -56,14 +60,13 @@ void addErspanMirror(Sandbox& sb, int version) {
                                    "set",
                                    "interface",
                                    "t1",
-                                   "type=erspan",
+                                   "type=" + (erspan ? std::string("erspan") : tunnel),
                                    "options:remote_ip=10.99.0.2",
-                                   "options:key=123",
-                                   "options:erspan_ver=" + std::to_string(version)};
-  if (version == 1) port.push_back("options:erspan_idx=3");
-  if (version == 2) {
-    port.push_back("options:erspan_dir=1");
-    port.push_back("options:erspan_hwid=7");
+                                   "options:key=123"};
+  if (tunnel == "erspan1") port.insert(port.end(), {"options:erspan_ver=1", "options:erspan_idx=3"});
+  if (tunnel == "erspan2") {
+    port.insert(port.end(),
+                {"options:erspan_ver=2", "options:erspan_dir=1", "options:erspan_hwid=7"});
   }
   ASSERT_EQ(sb.vsctl(port).exit_code, 0);
   ASSERT_EQ(sb.vsctl({"--",
@@ -93,18 +96,18 @@ void addErspanMirror(Sandbox& sb, int version) {
             0);
 }
 
-class CollectFromOvs : public ::testing::TestWithParam<int> {};
+class CollectFromOvs : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(CollectFromOvs, InnerFramesMatchWhatTheVmSentWithoutLoss) {
   OVSE_REQUIRE_SANDBOX();
-  const int version = GetParam();
+  const std::string tunnel = GetParam();
   TempDir tmp;
   const std::string dir = tmp.path().string();
   Sandbox sb;
   sb.addVm("vm1", "10.0.0.1/24");
   sb.addVm("vm2", "10.0.0.2/24");
   sb.addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
-  addErspanMirror(sb, version);
+  addTunnelMirror(sb, tunnel);
   // OVS's userspace ERSPAN neither truncates nor fragments: a 1514-byte frame + 50 bytes of
   // encapsulation exceeds the 1500-byte underlay and is dropped after taking a GRE sequence
   // number (seen as loss). Keep the VMs' frames small enough to be mirrored whole.
@@ -149,18 +152,28 @@ TEST_P(CollectFromOvs, InnerFramesMatchWhatTheVmSentWithoutLoss) {
   std::ifstream in(dir + "/collect.json");
   const auto summary = nlohmann::json::parse(in, nullptr, false);
   ASSERT_FALSE(summary.is_discarded()) << runShell("cat " + dir + "/collect.json").out;
-  EXPECT_EQ(summary["lost"], 0);
   ASSERT_EQ(summary["sessions"].size(), 1u);
-  EXPECT_EQ(summary["sessions"][0]["session_id"], 123);
-  EXPECT_EQ(summary["sessions"][0]["type"], version == 1 ? "II" : "III");
-  if (version == 2) {
+  const auto& session = summary["sessions"][0];
+  if (!tunnel.starts_with("erspan")) {
+    EXPECT_TRUE(summary["lost"].is_null()) << summary.dump();
+    EXPECT_EQ(session["loss"], "not measurable");
+    EXPECT_EQ(session["vni"], 123);
+    EXPECT_EQ(session["type"], tunnel == "vxlan" ? "VXLAN" : "Geneve");
+    EXPECT_EQ(session["interface"], tunnel + "-10.99.0.1-vni123");
+    return;
+  }
+  EXPECT_EQ(summary["lost"], 0);
+  EXPECT_EQ(session["session_id"], 123);
+  EXPECT_EQ(session["type"], tunnel == "erspan1" ? "II" : "III");
+  if (tunnel == "erspan2") {
     auto flags = runShell("tshark -r " + dir +
                           "/out.pcapng -T fields -e frame.packet_flags_direction | sort -u");
     EXPECT_EQ(flags.out, "0x00000002\n");  // erspan_dir=1: egress → outbound
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(ErspanVersions, CollectFromOvs, ::testing::Values(1, 2));
+INSTANTIATE_TEST_SUITE_P(OvsTunnels, CollectFromOvs,
+                         ::testing::Values("erspan1", "erspan2", "vxlan", "geneve"));
 
 TEST(CollectDiskFull, FileStaysReadableErrorIsClearAndWritingResumes) {
   OVSE_REQUIRE_SANDBOX();
