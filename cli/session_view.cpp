@@ -42,13 +42,22 @@ std::string describeDestination(const manager::Session& s) {
     return "vlan " + std::to_string(d->vlan) + " via " + d->uplink;
   }
   if (const auto* d = std::get_if<ErspanDestination>(&s.destination)) {
-    std::string kind = d->version == ErspanVersion::kGre
-                           ? "gre"
-                           : std::string("erspan ") + (d->version == ErspanVersion::kTypeI    ? "I"
-                                                       : d->version == ErspanVersion::kTypeII ? "II"
-                                                                                              : "III");
-    return kind + " " + d->remote_ip + " id " + std::to_string(d->session_id) + " (" +
-           toString(d->backend) + ")";
+    const std::string backend = " (" + std::string(toString(d->backend)) + ")";
+    switch (d->version) {
+      case ErspanVersion::kVxlan:
+      case ErspanVersion::kGeneve:
+        return std::string(d->version == ErspanVersion::kVxlan ? "vxlan " : "geneve ") +
+               d->remote_ip + " vni " + (d->vni ? std::to_string(*d->vni) : "?") + backend;
+      case ErspanVersion::kGre:
+        return "gre " + d->remote_ip + " key " + std::to_string(d->session_id) + backend;
+      case ErspanVersion::kTypeI:
+        return "erspan I " + d->remote_ip + backend;
+      case ErspanVersion::kTypeII:
+        return "erspan II " + d->remote_ip + " id " + std::to_string(d->session_id) + backend;
+      case ErspanVersion::kTypeIII:
+        return "erspan III " + d->remote_ip + " id " + std::to_string(d->session_id) + backend;
+    }
+    return d->remote_ip + backend;
   }
   return "file " + std::get<CaptureDestination>(s.destination).file;
 }

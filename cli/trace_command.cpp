@@ -46,7 +46,9 @@ nlohmann::json tunnelJson(const ovs::TunnelPush& push) {
   j["encapsulation"] = push.kind;
   j["collector"] = push.remote_ip;
   j["local_ip"] = push.local_ip;
-  j["session_id"] = push.key ? nlohmann::json(*push.key) : nlohmann::json(nullptr);
+  const bool overlay = push.kind == "vxlan" || push.kind == "geneve";
+  j[overlay ? "vni" : "session_id"] =
+      push.key ? nlohmann::json(*push.key) : nlohmann::json(nullptr);
   // OVS's header field counts from Type II = 1; sessions and collectors speak of Types.
   if (push.erspan_version) j["erspan_type"] = *push.erspan_version + 1;
   return j;
@@ -111,7 +113,7 @@ std::expected<TraceReading, std::string> trace(const TraceArgs& a, const ovs::Sw
   return r;
 }
 
-// "erspan Type II to collector 192.0.2.10, session ID 7".
+// "erspan Type II to collector 192.0.2.10, session ID 7", "vxlan to collector 192.0.2.10, VNI 5".
 std::string describeTunnel(const nlohmann::json& t) {
   std::string text = t["encapsulation"].get<std::string>();
   static const char* kTypes[] = {"I", "II", "III"};
@@ -120,7 +122,9 @@ std::string describeTunnel(const nlohmann::json& t) {
     text += std::string(" Type ") + (type >= 1 && type <= 3 ? kTypes[type - 1] : "?");
   }
   text += " to collector " + t["collector"].get<std::string>();
-  if (!t["session_id"].is_null()) {
+  if (t.contains("vni") && !t["vni"].is_null()) {
+    text += ", VNI " + std::to_string(t["vni"].get<std::uint32_t>());
+  } else if (t.contains("session_id") && !t["session_id"].is_null()) {
     text += (t["encapsulation"] == "gre" ? ", GRE key " : ", session ID ") +
             std::to_string(t["session_id"].get<std::uint32_t>());
   }

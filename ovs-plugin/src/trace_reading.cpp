@@ -97,6 +97,14 @@ TunnelPush readPush(const std::string& token) {
   } else if (auto gre = call(header, "gre")) {
     push.kind = "gre";
     if (auto key = field(*gre, "key")) push.key = number(*key);
+  } else {
+    // OVS prints the VNI in hex: vxlan(flags=0x8000000,vni=0x7b), geneve(vni=0x7b).
+    for (const char* overlay : {"vxlan", "geneve"}) {
+      if (auto header_of = call(header, overlay)) {
+        push.kind = overlay;
+        if (auto vni = field(*header_of, "vni")) push.key = number(*vni);
+      }
+    }
   }
   return push;
 }
@@ -142,7 +150,10 @@ std::string canonicalIp(const std::string& text) {
 bool tunnelMade(const Interface& iface, const TunnelPush& push) {
   const bool erspan = iface.type == "erspan" || iface.type == "ip6erspan";
   const bool gre = iface.type == "gre" || iface.type == "ip6gre";
-  if (!(push.kind == "erspan" ? erspan : push.kind == "gre" && gre)) return false;
+  const bool same_kind = push.kind == "erspan" ? erspan
+                         : push.kind == "gre"  ? gre
+                                               : iface.type == push.kind;  // vxlan, geneve
+  if (!same_kind) return false;
   if (canonicalIp(valueOf(iface.options, "remote_ip")) != canonicalIp(push.remote_ip)) {
     return false;
   }

@@ -21,10 +21,10 @@ namespace ovse::ovs {
 /// tnl_push(tnl_port(6),header(...,ipv4(src=..,dst=..),erspan(ver=2,sid=0x7,...)),out_port(4)).
 struct TunnelPush {
   std::uint32_t tnl_port = 0;        ///< datapath port of the tunnel vport
-  std::string kind;                  ///< "erspan" or "gre" (the header's encapsulation)
+  std::string kind;  ///< "erspan", "gre", "vxlan" or "geneve" (the header's encapsulation)
   std::string local_ip;              ///< outer source address
   std::string remote_ip;             ///< outer destination: the collector
-  std::optional<std::uint32_t> key;  ///< ERSPAN session ID (sid) or GRE key
+  std::optional<std::uint32_t> key;  ///< ERSPAN session ID (sid), GRE key or VNI
   /// The ERSPAN header's ver field as OVS prints it and as Interface options:erspan_ver
   /// holds it: 1 = ERSPAN Type II, 2 = Type III.
   std::optional<int> erspan_version;

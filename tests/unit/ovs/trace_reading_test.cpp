@@ -81,6 +81,22 @@ TEST(DatapathActions, ReadsNativeTunnelPushesInClones) {
   EXPECT_FALSE(a->dropped);
 }
 
+// Read off OVS 3.1 (ofproto/trace, a mirror to a geneve and one to a vxlan port, key 123).
+TEST(DatapathActions, ReadsVxlanAndGeneveVnis) {
+  auto a = parseDatapathActions(dataFile("trace_vxlan_geneve_mirrors.txt"));
+  ASSERT_TRUE(a) << a.error();
+  EXPECT_EQ(a->outputs, (std::vector<std::uint32_t>{1}));
+  ASSERT_EQ(a->tunnels.size(), 2u);
+  EXPECT_EQ(a->tunnels[0].kind, "geneve");
+  EXPECT_EQ(a->tunnels[0].key, 123u);
+  EXPECT_EQ(a->tunnels[0].remote_ip, "10.99.0.2");
+  EXPECT_EQ(a->tunnels[0].underlay_outputs, (std::vector<std::uint32_t>{4}));
+  EXPECT_EQ(a->tunnels[1].kind, "vxlan");
+  EXPECT_EQ(a->tunnels[1].key, 123u);
+  EXPECT_EQ(a->tunnels[1].tnl_port, 5u);
+  EXPECT_FALSE(a->tunnels[1].erspan_version);
+}
+
 TEST(DatapathActions, OutputsAfterATopLevelPushAreTheTunnels) {
   // The last copy is pushed in place, not in a clone: "1,2,tnl_push(...),5" sends the
   // encapsulated packet out of datapath port 5 (the collector's side of br-ul).
