@@ -3,8 +3,6 @@
 // session's fleet-wide state. `--reconcile` keeps all hosts matching the store until SIGTERM.
 #include "hosts_command.h"
 
-#include <csignal>
-#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -12,6 +10,8 @@
 
 #include "mirror_manager/fleet/fleet.h"
 #include "mirror_manager/json_text.h"
+#include "mirror_manager/store_watch.h"
+#include "stop_signals.h"
 #include "store_flag.h"
 #include "table.h"
 
@@ -28,8 +28,6 @@ struct HostsArgs {
   double timeout_s = 5.0;
   int verbose = 0;
 };
-
-volatile std::sig_atomic_t g_stop = 0;
 
 int fail(const std::string& message) {
   std::cerr << "mirrorctl hosts: " << message << '\n';
@@ -109,26 +107,25 @@ void logChanges(const manager::Fleet& fleet, std::map<std::string, std::string>&
   }
 }
 
+manager::StoreFollower* g_follower = nullptr;
+
+void reloadStore() {
+  if (g_follower != nullptr) g_follower->requestReload();
+}
+
+// The store is followed as the daemon follows it (store_watch.h); each host's worker applies it.
 int runReconcile(manager::Fleet& fleet, const HostsArgs& a) {
-  std::signal(SIGTERM, [](int) { g_stop = 1; });
-  std::signal(SIGINT, [](int) { g_stop = 1; });
-  std::filesystem::file_time_type seen{};
-  bool loaded = false;
+  manager::StoreFollower follower(
+      a.store, [](const std::string& line) { std::cerr << "mirrorctl hosts: " << line << '\n'; });
+  g_follower = &follower;
+  installStopSignals({.on_hangup = reloadStore});
   std::map<std::string, std::string> last;
-  while (!g_stop) {
-    std::error_code ec;
-    auto mtime = std::filesystem::last_write_time(a.store, ec);
-    // A missing store is an empty one (as SessionStore::open has it); read it once.
-    if (!loaded || (!ec && mtime != seen)) {
-      seen = ec ? seen : mtime;
-      loaded = true;
-      auto sessions = loadSessions(a.store);
-      if (sessions) fleet.setSessions(std::move(*sessions));
-      if (!sessions) std::cerr << "mirrorctl hosts: " << sessions.error() << " (kept the last)\n";
-    }
+  while (!stopRequested()) {
+    if (auto sessions = follower.poll()) fleet.setSessions(std::move(*sessions));
     logChanges(fleet, last);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+  g_follower = nullptr;
   return 0;
 }
 
@@ -168,7 +165,8 @@ void addHostsCommand(CLI::App& app) {
   addStoreFlag(*cmd, a->store);
   cmd->add_flag("--json", a->json, "JSON output for scripts");
   cmd->add_flag("--reconcile", a->reconcile,
-                "keep every host matching the store until SIGTERM/SIGINT, logging state changes");
+                "keep every host matching the store until SIGTERM/SIGINT, logging state changes "
+                "(SIGHUP reads the store again)");
   cmd->add_flag("--no-wait", a->no_wait,
                 "with --reconcile: do not wait for each host's ovs-vswitchd to apply a change "
                 "(as ovs-vsctl --no-wait; datapath flows are then not purged)");

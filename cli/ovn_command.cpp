@@ -3,16 +3,16 @@
 // --watch keeps doing so when the store changes (and every 10 s, for hand edits of the NB).
 #include "ovn_command.h"
 
-#include <csignal>
-#include <filesystem>
 #include <iostream>
 #include <thread>
 
 #include "mirror_manager/json_text.h"
 #include "mirror_manager/ovn_plan.h"
 #include "mirror_manager/reconciler.h"
+#include "mirror_manager/store_watch.h"
 #include "mirror_manager/switch_report.h"
 #include "ovs_plugin/ovn_nb_client.h"
+#include "stop_signals.h"
 #include "store_flag.h"
 #include "table.h"
 
@@ -26,8 +26,6 @@ struct OvnArgs {
   bool watch = false;
   double timeout_s = 5.0;
 };
-
-volatile std::sig_atomic_t g_stop = 0;
 
 int fail(const std::string& message) {
   std::cerr << "mirrorctl ovn sync: " << message << '\n';
@@ -59,14 +57,13 @@ void print(const manager::OvnPlan& plan, bool json) {
   std::cout.flush();
 }
 
-// One sync of the store to the NB database; the plan with OVN's missing ports marked.
-std::expected<manager::OvnPlan, std::string> syncOnce(ovs::OvnNbClient& nb, const OvnArgs& a) {
-  auto store = manager::SessionStore::open(a.store);
-  if (!store) return std::unexpected(store.error());
-  auto plan = manager::planOvnMirrors(store->sessions());
+// One sync of the sessions to the NB database; the plan with OVN's missing ports marked.
+std::expected<manager::OvnPlan, std::string> syncOnce(
+    ovs::OvnNbClient& nb, const std::vector<manager::Session>& sessions) {
+  auto plan = manager::planOvnMirrors(sessions);
   auto missing = nb.syncMirrors(manager::kSessionKey, plan.mirrors);
   if (!missing) return std::unexpected("the NB database refused the change: " + missing.error());
-  manager::markMissingPorts(plan, store->sessions(), *missing);
+  manager::markMissingPorts(plan, sessions, *missing);
   return plan;
 }
 
@@ -77,26 +74,30 @@ bool anyError(const manager::OvnPlan& plan) {
   return false;
 }
 
+manager::StoreFollower* g_follower = nullptr;
+
+void reloadStore() {
+  if (g_follower != nullptr) g_follower->requestReload();
+}
+
+// The store is followed as the daemon follows it (store_watch.h), and read again every 10 s
+// for hand edits of the NB database; each read is one sync.
 int runWatch(ovs::OvnNbClient& nb, const OvnArgs& a) {
-  std::signal(SIGTERM, [](int) { g_stop = 1; });
-  std::signal(SIGINT, [](int) { g_stop = 1; });
-  std::filesystem::file_time_type seen{};
-  auto next = std::chrono::steady_clock::now();
+  auto log = [](const std::string& line) { std::cerr << "mirrorctl ovn sync: " << line << '\n'; };
+  manager::StoreFollower follower(a.store, log, std::chrono::seconds(10));
+  g_follower = &follower;
+  installStopSignals({.on_hangup = reloadStore});
   std::string last_error;
-  while (!g_stop) {
-    std::error_code ec;
-    auto mtime = std::filesystem::last_write_time(a.store, ec);
-    if (std::chrono::steady_clock::now() >= next || (!ec && mtime != seen)) {
-      seen = ec ? seen : mtime;
-      next = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-      auto plan = syncOnce(nb, a);
+  while (!stopRequested()) {
+    if (auto sessions = follower.poll()) {
+      auto plan = syncOnce(nb, *sessions);
       if (plan) print(*plan, a.json);
-      if (!plan && plan.error() != last_error)
-        std::cerr << "mirrorctl ovn sync: " << plan.error() << '\n';
+      if (!plan && plan.error() != last_error) log(plan.error());
       last_error = plan ? "" : plan.error();
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
+  g_follower = nullptr;
   return 0;
 }
 
@@ -105,7 +106,9 @@ int runSync(const OvnArgs& a) {
       a.nb, std::chrono::milliseconds(static_cast<long>(a.timeout_s * 1000)));
   if (!nb) return fail(nb.error());
   if (a.watch) return runWatch(**nb, a);
-  auto plan = syncOnce(**nb, a);
+  auto store = manager::SessionStore::open(a.store);
+  if (!store) return fail(store.error());
+  auto plan = syncOnce(**nb, store->sessions());
   if (!plan) return fail(plan.error());
   print(*plan, a.json);
   return anyError(*plan) ? 1 : 0;
@@ -127,7 +130,7 @@ void addOvnCommand(CLI::App& app) {
   sync->add_flag("--json", a->json, "JSON output for scripts");
   sync->add_flag("--watch", a->watch,
                  "keep the NB matching the store until SIGTERM/SIGINT (re-sync on every change of "
-                 "the store and every 10 s)");
+                 "the store, on SIGHUP and every 10 s)");
   sync->add_option("--timeout", a->timeout_s, "seconds to wait for the NB database")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

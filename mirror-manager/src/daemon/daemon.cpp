@@ -23,6 +23,7 @@
 #include "mirror_manager/mirror_traffic_watch.h"
 #include "mirror_manager/serve.h"
 #include "mirror_manager/store_lock.h"
+#include "mirror_manager/store_watch.h"
 #include "sd_notify.h"
 #include "serve_settings.h"
 
@@ -31,12 +32,6 @@ namespace {
 
 namespace asio = boost::asio;
 using namespace daemon;
-
-std::filesystem::file_time_type mtimeOf(const std::filesystem::path& p) {
-  std::error_code ec;
-  auto t = std::filesystem::last_write_time(p, ec);
-  return ec ? std::filesystem::file_time_type{} : t;
-}
 
 std::string linkStateName(ovs::LinkState s) {
   switch (s) {
@@ -83,7 +78,8 @@ class Daemon {
         worker_(io_, http_counters_, logLine),
         store_timer_(worker_.context()),
         retry_timer_(worker_.context()),
-        pipeline_timer_(worker_.context()) {
+        pipeline_timer_(worker_.context()),
+        store_watch_(options.store) {
     // The states of exporter-backed and capture sessions follow their pipelines here; mirrors
     // that count nothing while their sources carry traffic are warned about.
     service_.addObservations([this](ReconcileScope& scope) {
@@ -109,10 +105,9 @@ class Daemon {
   }
 
   int run() {
-    // Not the file's time now: the store was loaded before this, and a writer may have saved
-    // it in between (seen in CI: `session create` while serve started; serve then removed the
-    // new session's mirror as unknown). The first round re-reads any store that exists.
-    store_mtime_ = {};
+    // The watch has seen no time yet: the store was loaded before this, and a writer may have
+    // saved it in between (seen in CI: `session create` while serve started; serve then removed
+    // the new session's mirror as unknown). The first round re-reads the store.
     waitForSignal();
     worker_.start();
     worker_.post([this] {
@@ -267,12 +262,7 @@ class Daemon {
 
   // Another writer (`mirrorctl session` without --server) saves the store before it touches
   // OVS, so a round that first catches up with the file never undoes that writer's change.
-  bool reloadIfStoreChanged() {
-    auto t = mtimeOf(options_.store);
-    if (t == store_mtime_) return false;
-    store_mtime_ = t;
-    return service_.reload();
-  }
+  bool reloadIfStoreChanged() { return store_watch_.changed() && service_.reload(); }
 
   // On the watcher thread: waits for new snapshots and hands them to the back worker; says
   // when the OVSDB connection comes or goes.
@@ -341,7 +331,7 @@ class Daemon {
   std::atomic<std::uint64_t> reconciled_seqno_{0};
   std::uint64_t runs_seen_ = 0;
   std::uint64_t failures_seen_ = 0;
-  std::filesystem::file_time_type store_mtime_;
+  StoreWatch store_watch_;        ///< when the store file changed (store_watch.h)
   std::string pipeline_outcome_;  ///< what the pipelines did at the last sync
   MirrorTrafficWatch traffic_;
   int stop_signal_ = SIGTERM;
