@@ -162,7 +162,10 @@ std::expected<void, ovs::ApplyError> FakeSwitch::apply(const std::vector<ovs::Ac
       addPort(a->spec.bridge, a->spec.name, a->spec.external_ids, a->spec.type);
       auto& port = state_.ports.back();
       port.external_ids = a->spec.external_ids;
-      state_.interfaces.back().options = a->spec.options;
+      ovs::Interface& created = state_.interfaces.back();
+      created.options = a->spec.options;
+      // A tunnel port: ovs-vswitchd finds a route to remote_ip and says where it leaves.
+      if (created.options.contains("remote_ip")) created.status["tunnel_egress_iface"] = "br-ul";
     } else if (const auto* a = std::get_if<ovs::UpdateInterface>(&action)) {
       for (auto& i : state_.interfaces) {
         if (i.uuid == a->uuid) {
