@@ -22,10 +22,12 @@ class HostsReconcileTest : public ::testing::Test {
   void SetUp() override {
     OVSE_REQUIRE_SANDBOX();
     sandbox_ = std::make_unique<Sandbox>();
-    sandbox_->addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01", "vm-a");
-    sandbox_->addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02", "vm-b");
-    sandbox_->addVm("an1", "10.0.0.8/24", "02:00:00:00:00:08", "an1");
-    sandbox_->addVm("an2", "10.0.0.9/24", "02:00:00:00:00:09", "an2");
+    // Two sources (vm-a, vm-b) and two analyzers (an1, an2): one analyzer per session.
+    int n = 0;
+    for (const char* name : {"vm-a", "vm-b", "an1", "an2"}) {
+      const std::string i = std::to_string(++n);
+      sandbox_->addVm(name, "10.0.0." + i + "/24", "02:00:00:00:00:0" + i, name);
+    }
   }
 
   std::string store() const { return (tmp_.path() / "sessions.json").string(); }
