@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "mirror_manager/validation.h"
+
 namespace ovse::manager {
 namespace {
 
@@ -58,6 +60,13 @@ OvnPlan planOvnMirrors(std::span<const Session> sessions) {
     }
     const auto* d = std::get_if<ErspanDestination>(&s.destination);
     status.problems = problemsOf(s, s.type == SessionType::kErspan ? d : nullptr);
+    // The same static rules as a create and as the reconciler holds a stored session to (a hand
+    // edit reaches OVN too), against the sessions before it in the store.
+    const auto earlier = sessions.first(static_cast<std::size_t>(&s - sessions.data()));
+    for (const Issue& issue : validateSession(s, earlier, {}, {})) {
+      auto& list = issue.severity == Issue::Severity::kError ? status.problems : status.warnings;
+      list.push_back(issue.text());
+    }
     std::vector<std::string> from, to;
     for (std::size_t i = 0; i < s.sources.size(); ++i) {
       std::string lsp = lspOf(s.sources[i], i, status.problems);
