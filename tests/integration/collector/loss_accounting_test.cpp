@@ -327,6 +327,52 @@ std::pair<std::uint64_t, int> missingAndRestarts(const std::vector<std::uint32_t
   return {missing, restarts};
 }
 
+/// `mirrorctl export` of what vm1 sends (the mirror port `mxi`) as ERSPAN II session 300 to the
+/// collector, started in the hypervisor's namespace; counters every second in `<name>.json`.
+int startExporter(Sandbox& sb, const std::string& dir, const std::string& name) {
+  return spawnIn(sb.netns("hv"),
+                 std::string(OVSE_MIRRORCTL) +
+                     " export --in mxi:ingress --remote 10.99.0.2 --session-id 300 --json "
+                     "--stats-json " +
+                     dir + "/" + name + ".json",
+                 dir + "/" + name + ".out");
+}
+
+/// Packets an exporter's counters say it sent (its --stats-json file or its final --json).
+std::uint64_t exporterSent(const std::string& path) {
+  std::ifstream in(path);
+  const json stats = json::parse(in, nullptr, false);
+  std::uint64_t sent = 0;
+  if (stats.is_discarded()) return 0;
+  for (const auto& out : stats.value("outputs", json::array())) sent += out.value("sent", 0ul);
+  return sent;
+}
+
+/// Sends a last ping of a size nothing else has (999 bytes of data) and waits until tcpdump holds
+/// `copies` mirrored copies of it (-U writes each packet): everything before them is in its file
+/// too. Stops tcpdump, then waits until the collector has decapsulated every packet tcpdump saw.
+/// Returns (session ID, GRE sequence number) of each of them, in arrival order.
+std::vector<std::pair<int, std::uint32_t>> drainWire(Sandbox& sb, const std::string& dir,
+                                                     const Listeners& listeners, int copies) {
+  EXPECT_EQ(sb.exec("vm1", {"ping", "-c", "1", "-s", "999", "10.0.0.2"}).exit_code, 0);
+  EXPECT_TRUE(waitFor(
+      [&] {
+        return runShell("tshark -r " + dir + "/outer.pcap -Y 'ip.len == 1027' 2>/dev/null | wc -l")
+                   .out == std::to_string(copies) + "\n";
+      },
+      10));
+  interruptAndWait(listeners.sniffer);
+  auto wire = wireSequence(dir + "/outer.pcap");
+  EXPECT_TRUE(waitFor(
+      [&] {
+        std::ifstream in(dir + "/stats.json");
+        const json stats = json::parse(in, nullptr, false);
+        return !stats.is_discarded() && stats.value("decapsulated", 0ul) >= wire.size();
+      },
+      10));
+  return wire;
+}
+
 // Measured here: OVS numbers the ERSPAN packets of all its native ports of one host from one
 // counter (two sessions' numbers interleave into one series), and starts it again when
 // ovs-vswitchd restarts. The collector must count exactly the numbers that never arrived.
@@ -341,7 +387,6 @@ TEST(LossAccountingLive, VswitchdKilledAndRestartedUnderTwoNativeSessions) {
   addNativeSession(sb, "t2", "vm2", 102);
   const Listeners listeners = listen(sb, dir);
   ASSERT_TRUE(listeners.ready) << runShell("cat " + dir + "/*.err").out;
-  const int sniffer = listeners.sniffer, collector = listeners.collector;
   EXPECT_EQ(sb.exec("vm1", {"ping", "-q", "-c", "300", "-i", "0.005", "10.0.0.2"}).exit_code, 0);
   // kill -9: no clean shutdown; the database keeps the ports and mirrors.
   const auto pid = runShell("cat " + (sb.dir() / "ovs-vswitchd.pid").string()).out;
@@ -358,26 +403,9 @@ TEST(LossAccountingLive, VswitchdKilledAndRestartedUnderTwoNativeSessions) {
   dropEveryNthGre(sb, dir, 50);
   EXPECT_EQ(sb.exec("vm1", {"ping", "-q", "-c", "300", "-i", "0.005", "10.0.0.2"}).exit_code, 0);
   const std::uint64_t dropped = stopDropping(sb);
-  // A last ping of a size nothing else has: once its four mirrored copies (request and reply on
-  // both sessions) are in tcpdump's file (-U writes each packet), everything before them is too.
-  EXPECT_EQ(sb.exec("vm1", {"ping", "-c", "1", "-s", "999", "10.0.0.2"}).exit_code, 0);
-  EXPECT_TRUE(waitFor(
-      [&] {
-        return runShell("tshark -r " + dir + "/outer.pcap -Y 'ip.len == 1027' 2>/dev/null | wc -l")
-                   .out == "4\n";
-      },
-      10));
-  interruptAndWait(sniffer);
-  const auto wire = wireSequence(dir + "/outer.pcap");
-  // Everything tcpdump saw has reached the collector before it is stopped.
-  EXPECT_TRUE(waitFor(
-      [&] {
-        std::ifstream in(dir + "/stats.json");
-        const json stats = json::parse(in, nullptr, false);
-        return !stats.is_discarded() && stats.value("decapsulated", 0ul) >= wire.size();
-      },
-      10));
-  interruptAndWait(collector);
+  // The marker's copies: request and reply on both sessions.
+  const auto wire = drainWire(sb, dir, listeners, 4);
+  interruptAndWait(listeners.collector);
 
   std::map<int, std::vector<std::uint32_t>> by_session;
   std::vector<std::uint32_t> all;
@@ -425,48 +453,15 @@ TEST(LossAccountingLive, NativeSessionsBesideOurExporterFromOneHost) {
   addNativeSession(sb, "t2", "vm2", 102);
   // Our exporter on the same host: what vm1 sends, from an internal port, as session 300.
   addExporterMirrorPort(sb);
-  const int sniffer =
-      spawnIn(sb.netns("col"), "tcpdump -U -i eth0 -w " + dir + "/outer.pcap proto gre",
-              dir + "/tcpdump.log");
-  const int collector = spawnIn(sb.netns("col"),
-                                std::string(OVSE_MIRRORCTL) +
-                                    " collect -i eth0 --allow 10.99.0.0/24 --json --stats-json " +
-                                    dir + "/stats.json -w " + dir + "/out.pcapng",
-                                dir + "/collect.json");
-  const int exporter = spawnIn(sb.netns("hv"),
-                               std::string(OVSE_MIRRORCTL) +
-                                   " export --in mxi:ingress --remote 10.99.0.2 --session-id 300 "
-                                   "--stats-json " +
-                                   dir + "/export.json",
-                               dir + "/export.log");
-  ASSERT_TRUE(waitFor(
-      [&] {
-        return fs::exists(dir + "/export.json") &&
-               runShell("grep -q 'listening on' " + dir + "/tcpdump.log.err && grep -q " +
-                        "'listening on' " + dir + "/collect.json.err")
-                       .exit_code == 0;
-      },
-      30))
-      << runShell("cat " + dir + "/*.err " + dir + "/export.log").out;
+  const Listeners listeners = listen(sb, dir);
+  ASSERT_TRUE(listeners.ready) << runShell("cat " + dir + "/*.err").out;
+  const int exporter = startExporter(sb, dir, "export");
+  ASSERT_TRUE(waitFor([&] { return fs::exists(dir + "/export.json"); }, 30))
+      << runShell("cat " + dir + "/export.out*").out;
   EXPECT_EQ(sb.exec("vm1", {"ping", "-q", "-c", "400", "-i", "0.005", "10.0.0.2"}).exit_code, 0);
-  EXPECT_EQ(sb.exec("vm1", {"ping", "-c", "1", "-s", "999", "10.0.0.2"}).exit_code, 0);
   // The marker's copies: request and reply on both native sessions, the request from ours.
-  EXPECT_TRUE(waitFor(
-      [&] {
-        return runShell("tshark -r " + dir + "/outer.pcap -Y 'ip.len == 1027' 2>/dev/null | wc -l")
-                   .out == "5\n";
-      },
-      10));
-  interruptAndWait(sniffer);
-  const auto wire = wireSequence(dir + "/outer.pcap");
-  EXPECT_TRUE(waitFor(
-      [&] {
-        std::ifstream in(dir + "/stats.json");
-        const json stats = json::parse(in, nullptr, false);
-        return !stats.is_discarded() && stats.value("decapsulated", 0ul) >= wire.size();
-      },
-      10));
-  interruptAndWait(collector);
+  const auto wire = drainWire(sb, dir, listeners, 5);
+  interruptAndWait(listeners.collector);
   interruptAndWait(exporter);
 
   std::map<int, std::vector<std::uint32_t>> by_session;
@@ -495,27 +490,6 @@ TEST(LossAccountingLive, NativeSessionsBesideOurExporterFromOneHost) {
     EXPECT_EQ(s["invalid"], 0) << id;
     EXPECT_EQ(s["restarts"], 0) << id;
   }
-}
-
-/// `mirrorctl export` of what vm1 sends (the mirror port `mxi`) as ERSPAN II session 300 to the
-/// collector, started in the hypervisor's namespace; counters every second in `<name>.json`.
-int startExporter(Sandbox& sb, const std::string& dir, const std::string& name) {
-  return spawnIn(sb.netns("hv"),
-                 std::string(OVSE_MIRRORCTL) +
-                     " export --in mxi:ingress --remote 10.99.0.2 --session-id 300 --json "
-                     "--stats-json " +
-                     dir + "/" + name + ".json",
-                 dir + "/" + name + ".out");
-}
-
-/// Packets an exporter's counters say it sent (its --stats-json file or its final --json).
-std::uint64_t exporterSent(const std::string& path) {
-  std::ifstream in(path);
-  const json stats = json::parse(in, nullptr, false);
-  std::uint64_t sent = 0;
-  if (stats.is_discarded()) return 0;
-  for (const auto& out : stats.value("outputs", json::array())) sent += out.value("sent", 0ul);
-  return sent;
 }
 
 // Our exporter numbers per session from 0 each time it starts. Killed (-9) mid-stream and started
@@ -557,25 +531,9 @@ TEST(LossAccountingLive, OurExporterKilledAndRestartedMidStream) {
   ASSERT_TRUE(waitFor([&] { return fs::exists(dir + "/export2.json"); }, 30))
       << runShell("cat " + dir + "/export2.out*").out;
   EXPECT_EQ(sb.exec("vm1", {"ping", "-q", "-c", "300", "-i", "0.005", "10.0.0.2"}).exit_code, 0);
-  // The marker (a size nothing else has): once tcpdump has it, every earlier packet is in its file.
-  EXPECT_EQ(sb.exec("vm1", {"ping", "-c", "1", "-s", "999", "10.0.0.2"}).exit_code, 0);
-  EXPECT_TRUE(waitFor(
-      [&] {
-        return runShell("tshark -r " + dir + "/outer.pcap -Y 'ip.len == 1027' 2>/dev/null | wc -l")
-                   .out == "1\n";
-      },
-      10));
-  interruptAndWait(listeners.sniffer);
+  const auto wire = drainWire(sb, dir, listeners, 1);  // the marker's request
   interruptAndWait(second);
   const std::uint64_t sent_after = exporterSent(dir + "/export2.out");
-  const auto wire = wireSequence(dir + "/outer.pcap");
-  EXPECT_TRUE(waitFor(
-      [&] {
-        std::ifstream in(dir + "/stats.json");
-        const json stats = json::parse(in, nullptr, false);
-        return !stats.is_discarded() && stats.value("decapsulated", 0ul) >= wire.size();
-      },
-      10));
   interruptAndWait(listeners.collector);
 
   std::vector<std::uint32_t> series;
