@@ -25,6 +25,9 @@ enum class SessionType {
   kRspan,    ///< Remote Mirroring Source: to an encapsulation VLAN on an uplink
   kErspan,   ///< Encapsulated Remote Mirroring (L3) Source: to a collector IP
   kCapture,  ///< to a pcap/pcapng file on this host
+  /// Remote Mirroring Destination: an RSPAN VLAN's traffic arriving on an uplink, delivered to
+  /// destination port(s) (a LocalDestination); the source is `source_vlans` on `uplink`.
+  kRspanDestination,
 };
 
 /// One source. Exactly one identity field is set; ports are found by it whenever they (re)appear.
@@ -106,6 +109,9 @@ struct Session {
   std::string bridge;  ///< where to mirror when no source names one (select_all / select_vlans)
   std::vector<std::uint16_t> select_vlans;  ///< mirror whole VLANs (OVS Mirror.select_vlan)
   bool select_all = false;                  ///< every packet on the bridge
+  // Type rspan-destination only: the RSPAN VLAN(s) whose frames arriving on `uplink` are copied.
+  std::vector<std::uint16_t> source_vlans;
+  std::string uplink;
   Destination destination;
   std::optional<std::uint32_t> mirrored_packet_length;  ///< snaplen, 14..65535
   // Exporter backend only:

@@ -1,5 +1,6 @@
 // Session → OVS rows. ingress maps to select_src_port, egress to select_dst_port, both to both;
-// local → output_port; rspan → output_vlan; erspan native → an erspan/gre tunnel port per
+// local → output_port; rspan → output_vlan; rspan-destination → the uplink's select_src_port
+// with select_vlan = its source VLANs, to output_port(s); erspan native → an erspan/gre tunnel port per
 // direction part (one vxlan/geneve port for all); erspan exporter and capture → an internal port per direction part, read by
 // the exporter.
 #include "desired_rows.h"
@@ -45,6 +46,7 @@ std::string sessionBridge(const Session& s, const SwitchIndex& index, SessionSta
     if (bridge == nullptr) status.missing.push_back(std::string(what) + " " + port_name);
     return bridge ? bridge->name : std::string();
   };
+  if (s.type == SessionType::kRspanDestination) return bridgeOfNamed(s.uplink, "uplink port");
   if (const auto* local = std::get_if<LocalDestination>(&s.destination)) {
     return bridgeOfNamed(local->port, "destination port");
   }
@@ -176,6 +178,10 @@ ovs::MirrorSpec mirrorFor(const Session& s, const Part& part, const std::string&
     m.select_vlans.assign(s.select_vlans.begin(), s.select_vlans.end());
     std::sort(m.select_vlans.begin(), m.select_vlans.end());
   }
+  if (s.type == SessionType::kRspanDestination) {
+    m.select_vlans.assign(s.source_vlans.begin(), s.source_vlans.end());
+    std::sort(m.select_vlans.begin(), m.select_vlans.end());
+  }
   m.snaplen = snaplenFor(s);
   m.external_ids = ownerIds(s, part.role, scope);
   return m;
@@ -299,6 +305,8 @@ DesiredRows desiredRows(const Session& s, const SwitchIndex& index, const Reconc
   }
   rows.status.bridge = bridge;
   Resolved resolved = resolveSources(s, index, bridge, rows.status);
+  // The RSPAN VLAN is selected as it arrives on the uplink (the bridge is the uplink's).
+  if (s.type == SessionType::kRspanDestination) resolved.ingress.insert(s.uplink);
   std::vector<std::string> out_ports;
   if (const auto* local = std::get_if<LocalDestination>(&s.destination)) {
     out_ports = localOutputPorts(*local, index, resolved, rows.status);

@@ -18,6 +18,7 @@ const char* toString(SessionType t) {
     case SessionType::kRspan: return "rspan";
     case SessionType::kErspan: return "erspan";
     case SessionType::kCapture: return "capture";
+    case SessionType::kRspanDestination: return "rspan-destination";
   }
   return "?";
 }

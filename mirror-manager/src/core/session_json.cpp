@@ -20,7 +20,7 @@ namespace {
 
 constexpr std::array kDirections{Direction::kIngress, Direction::kEgress, Direction::kBoth};
 constexpr std::array kTypes{SessionType::kLocal, SessionType::kRspan, SessionType::kErspan,
-                            SessionType::kCapture};
+                            SessionType::kCapture, SessionType::kRspanDestination};
 constexpr std::array kBackends{ErspanBackend::kNative, ErspanBackend::kExporter};
 
 // Reads obj[key] as one of `values`, named by toString(); absent leaves `out` as it is.
@@ -80,10 +80,12 @@ void readSources(FieldReader& r, const json& list, std::vector<Source>& out) {
   }
 }
 
-void readSelectVlans(FieldReader& r, const json& list, std::vector<std::uint16_t>& out) {
-  if (!r.array(list, "select_vlans")) return;
+// A list of VLAN IDs (select_vlans, source_vlans); the range is validation's.
+void readVlans(FieldReader& r, const json& list, std::string_view path,
+               std::vector<std::uint16_t>& out) {
+  if (!r.array(list, path)) return;
   for (std::size_t i = 0; i < list.size(); ++i) {
-    auto vlan = r.toUnsigned(list[i], indexPath("select_vlans", i), 0xffff);
+    auto vlan = r.toUnsigned(list[i], indexPath(path, i), 0xffff);
     if (!vlan) return;
     out.push_back(static_cast<std::uint16_t>(*vlan));
   }
@@ -108,12 +110,13 @@ ErspanDestination readErspan(FieldReader& r, const json& d) {
   return e;
 }
 
-// A local destination: one analyzer port (`port`, the form stores have always had) or several
-// (`ports`, a non-empty list); not both.
-LocalDestination readLocal(FieldReader& r, const json& d) {
+// A local (or rspan-destination) destination: one analyzer port (`port`, the form stores have
+// always had) or several (`ports`, a non-empty list); not both.
+LocalDestination readLocal(FieldReader& r, const json& d, SessionType type) {
   LocalDestination local;
   r.object(d, "destination", {"port", "ports", "allow_normal_io"},
-           " for type local (allowed: port, ports, allow_normal_io)");
+           " for type " + std::string(toString(type)) +
+               " (allowed: port, ports, allow_normal_io)");
   r.string(d, "destination", "port", local.port);
   r.boolean(d, "destination", "allow_normal_io", local.allow_normal_io);
   const json* list = r.member(d, "ports");
@@ -141,7 +144,8 @@ Destination readDestination(FieldReader& r, const json& d, SessionType type) {
   const std::string_view path = "destination";
   switch (type) {
     case SessionType::kLocal:
-      return readLocal(r, d);
+    case SessionType::kRspanDestination:
+      return readLocal(r, d, type);
     case SessionType::kRspan: {
       RspanDestination rspan;
       r.object(d, path, {"vlan", "uplink", "preserve_original_vlan"},
@@ -175,7 +179,8 @@ std::expected<Session, FieldError> parseSession(const json& j) {
   r.object(
       j, "",
       {"name", "description", "enabled", "type", "sources", "bridge", "select_vlans", "select_all",
-       "destination", "mirrored_packet_length", "sampling_rate", "filter", "rate_limit"});
+       "destination", "mirrored_packet_length", "sampling_rate", "filter", "rate_limit",
+       "source_vlans", "uplink"});
   r.required(j, "", "name");
   r.required(j, "", "type");
   r.required(j, "", "destination");
@@ -185,7 +190,9 @@ std::expected<Session, FieldError> parseSession(const json& j) {
   readEnum(r, j, "", "type", kTypes, s.type);
   if (const json* v = r.member(j, "sources")) readSources(r, *v, s.sources);
   r.string(j, "", "bridge", s.bridge);
-  if (const json* v = r.member(j, "select_vlans")) readSelectVlans(r, *v, s.select_vlans);
+  if (const json* v = r.member(j, "select_vlans")) readVlans(r, *v, "select_vlans", s.select_vlans);
+  if (const json* v = r.member(j, "source_vlans")) readVlans(r, *v, "source_vlans", s.source_vlans);
+  r.string(j, "", "uplink", s.uplink);
   r.boolean(j, "", "select_all", s.select_all);
   if (const json* v = r.member(j, "destination")) s.destination = readDestination(r, *v, s.type);
   r.optionalUnsigned(j, "", "mirrored_packet_length", s.mirrored_packet_length);
@@ -268,6 +275,8 @@ json sessionToJson(const Session& s) {
   if (!s.description.empty()) out["description"] = s.description;
   if (!s.bridge.empty()) out["bridge"] = s.bridge;
   if (!s.select_vlans.empty()) out["select_vlans"] = s.select_vlans;
+  if (!s.source_vlans.empty()) out["source_vlans"] = s.source_vlans;
+  if (!s.uplink.empty()) out["uplink"] = s.uplink;
   if (s.select_all) out["select_all"] = true;
   if (s.mirrored_packet_length) out["mirrored_packet_length"] = *s.mirrored_packet_length;
   if (s.sampling_rate != 1) out["sampling_rate"] = s.sampling_rate;

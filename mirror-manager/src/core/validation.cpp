@@ -127,6 +127,8 @@ void checkSelection(const Session& s, IssueSink& out) {
   for (std::size_t i = 0; i < s.select_vlans.size(); ++i) {
     out.range("select_vlans[" + std::to_string(i) + "]", s.select_vlans[i], 1, 4095);
   }
+  // A rspan-destination session selects by source_vlans (validation_rspan_destination.cpp).
+  if (s.type == SessionType::kRspanDestination) return;
   if (s.sources.empty() && s.select_vlans.empty() && !s.select_all) {
     out.error("sources", "none given; a session needs sources, select_vlans or select_all");
   }

@@ -58,6 +58,7 @@ void checkErspanFields(const Session& s, const ErspanDestination& d, IssueSink& 
 
 void checkApplicable(const Session& s, IssueSink& out) {
   checkNormalIo(s, out);
+  checkRspanDestination(s, out);
   if (const auto* d = std::get_if<ErspanDestination>(&s.destination);
       d != nullptr && s.type == SessionType::kErspan) {
     checkErspanFields(s, *d, out);

@@ -31,6 +31,7 @@ const char* shapeOf(std::size_t variant_index) {
 int expectedIndex(SessionType t) {
   switch (t) {
     case SessionType::kLocal:
+    case SessionType::kRspanDestination:
       return 0;
     case SessionType::kRspan:
       return 1;
@@ -52,7 +53,8 @@ void checkLocalPort(const Session& s, const std::string& port, const std::string
   // OVS lets two mirrors share an output port; the analyzer could not tell them apart.
   peers.forEach([&](const Session& o) {
     const auto* other = std::get_if<LocalDestination>(&o.destination);
-    if (o.type != SessionType::kLocal || other == nullptr) return;
+    const bool to_ports = o.type == SessionType::kLocal || o.type == SessionType::kRspanDestination;
+    if (!to_ports || other == nullptr) return;
     for (const std::string& taken : destinationPorts(*other)) {
       if (taken == port) {
         out.error(path, quote(port) + " is already the destination of session " + quote(o.name));
@@ -62,7 +64,10 @@ void checkLocalPort(const Session& s, const std::string& port, const std::string
 }
 
 void checkLocal(const Session& s, const LocalDestination& d, const Peers& peers, IssueSink& out) {
-  if (d.port.empty()) return out.error(destinationPortPath(d, 0), "required for type local");
+  if (d.port.empty()) {
+    return out.error(destinationPortPath(d, 0),
+                     "required for type " + std::string(toString(s.type)));
+  }
   checkDestinationPorts(d, out);
   const std::vector<std::string> ports = destinationPorts(d);
   for (std::size_t i = 0; i < ports.size(); ++i) {
@@ -217,7 +222,7 @@ void checkDestination(const Session& s, const Peers& peers, const ValidationCont
   const int expected = expectedIndex(s.type);
   if (expected < 0) {
     return out.error("type", std::to_string(static_cast<int>(s.type)) +
-                                 " is not one of local, rspan, erspan, capture");
+                                 " is not one of local, rspan, erspan, capture, rspan-destination");
   }
   if (static_cast<std::size_t>(expected) != s.destination.index()) {
     return out.error("destination", std::string(shapeOf(s.destination.index())) +

@@ -52,6 +52,10 @@ void checkDestination(const Session& s, const Peers& peers, const ValidationCont
 /// Fields set that do not apply to the session's type or ERSPAN version (validation_applicability).
 void checkApplicable(const Session& s, IssueSink& out);
 
+/// Type rspan-destination's own fields (source_vlans, uplink) and the selection it refuses; those
+/// fields refused on other types (validation_rspan_destination.cpp).
+void checkRspanDestination(const Session& s, IssueSink& out);
+
 /// allow_normal_io on a local destination: refused with OVS's reason (normal_io.cpp).
 void checkNormalIo(const Session& s, IssueSink& out);
 

@@ -110,7 +110,7 @@ TEST(SessionFromJson, NamesWrongTypes) {
 
 TEST(SessionFromJson, NamesEnumValuesWithTheAllowedSet) {
   EXPECT_EQ(errorOf(R"({"name": "a", "type": "span", "destination": {}})"),
-            R"(type: "span" is not one of local, rspan, erspan, capture)");
+            R"(type: "span" is not one of local, rspan, erspan, capture, rspan-destination)");
   EXPECT_EQ(errorOf(R"({"name": "a", "type": "local", "destination": {},
       "sources": [{"port": "p", "direction": "in"}]})"),
             R"(sources[0].direction: "in" is not one of ingress, egress, both)");

@@ -92,7 +92,7 @@ TEST_F(StoreLoadTest, BadSessionNamesItsPath) {
       {"name": "a", "type": "local", "destination": {"port": "t"}},
       {"name": "b", "type": "span", "destination": {}}]})"),
             path_.string() + R"(: sessions[1].type: "span" is not one of local, rspan, erspan, )"
-                             "capture");
+                             "capture, rspan-destination");
 }
 
 TEST_F(StoreLoadTest, DuplicateNamesAreAnError) {

@@ -158,7 +158,8 @@ TEST(ValidateSession, DestinationKindMustMatchType) {
 TEST(ValidateSession, TypeMustBeValid) {
   Session s = localSession();
   s.type = static_cast<SessionType>(9);
-  EXPECT_EQ(check(s), Texts{"type: 9 is not one of local, rspan, erspan, capture"});
+  EXPECT_EQ(check(s), Texts{"type: 9 is not one of local, rspan, erspan, capture, "
+                                 "rspan-destination"});
 }
 
 }  // namespace
