@@ -49,12 +49,14 @@ void setIf(nlohmann::json& j, const char* key, const std::optional<T>& v) {
 
 void addSessionFlags(CLI::App& cmd, SessionFlags& f) {
   cmd.add_option("--from-json", f.from_json, "read the session from a JSON file (- = stdin)");
-  cmd.add_option("--type", f.type, "local | rspan | erspan | capture");
+  cmd.add_option("--type", f.type, "local | rspan | erspan | capture | rspan-destination");
   cmd.add_option("--description", f.description, "free text");
   cmd.add_option("--source", f.sources,
                  "a source: KEY=VALUE[,direction=ingress|egress|both], KEY one of port, iface_id, "
                  "mac, vm (repeatable; replaces the sources)");
   cmd.add_option("--select-vlan", f.select_vlans, "mirror a whole VLAN (repeatable)");
+  cmd.add_option("--source-vlan", f.source_vlans,
+                 "rspan-destination: the RSPAN VLAN arriving on --uplink (repeatable)");
   f.select_all_given =
       cmd.add_flag("--select-all,!--no-select-all", f.select_all, "mirror every packet on the bridge");
   cmd.add_option("--bridge", f.bridge, "bridge, when no source names one");
@@ -68,7 +70,9 @@ void addSessionFlags(CLI::App& cmd, SessionFlags& f) {
                    "local: keep normal forwarding on the destination port (refused: OVS "
                    "reserves a mirror's output port)");
   cmd.add_option("--vlan", f.vlan, "rspan: the encapsulation VLAN");
-  cmd.add_option("--uplink", f.uplink, "rspan: the port that carries the VLAN");
+  cmd.add_option("--uplink", f.uplink,
+                 "rspan: the port that carries the VLAN; rspan-destination: the port it "
+                 "arrives on");
   f.preserve_given = cmd.add_flag("--preserve-original-vlan", f.preserve_original_vlan,
                                   "rspan: keep the frame's tag");
   cmd.add_option("--remote-ip", f.remote_ip, "erspan: the collector's IPv4/IPv6 address");
@@ -98,6 +102,7 @@ std::expected<void, std::string> overlaySessionFlags(nlohmann::json& s, const Se
   setIf(s, "sampling_rate", f.sampling_rate);
   setIf(s, "filter", f.filter);
   if (!f.select_vlans.empty()) s["select_vlans"] = f.select_vlans;
+  if (!f.source_vlans.empty()) s["source_vlans"] = f.source_vlans;
   if (!f.sources.empty()) {
     s["sources"] = nlohmann::json::array();
     for (const auto& spec : f.sources) {
@@ -116,7 +121,9 @@ std::expected<void, std::string> overlaySessionFlags(nlohmann::json& s, const Se
   setDestinationPorts(d, f.dest_ports);
   if (f.allow_normal_io_given->count()) d["allow_normal_io"] = f.allow_normal_io;
   setIf(d, "vlan", f.vlan);
-  setIf(d, "uplink", f.uplink);
+  // An rspan-destination's uplink is its source (top level); an rspan's carries its destination.
+  const bool rspan_destination = s.contains("type") && s["type"] == "rspan-destination";
+  setIf(rspan_destination ? s : d, "uplink", f.uplink);
   if (f.preserve_given->count()) d["preserve_original_vlan"] = f.preserve_original_vlan;
   setIf(d, "remote_ip", f.remote_ip);
   if (f.version) {

@@ -18,6 +18,7 @@ struct SessionFlags {
   std::optional<std::string> type, description, bridge, filter;
   std::vector<std::string> sources;  // "iface_id=vm-a,direction=ingress"
   std::vector<std::int64_t> select_vlans;
+  std::vector<std::int64_t> source_vlans;  // --source-vlan, rspan-destination, repeatable
   // Booleans are applied only when given, which CLI11 reports through the Option's count().
   bool select_all = false, enabled = true, preserve_original_vlan = false;
   CLI::Option *select_all_given = nullptr, *enabled_given = nullptr, *preserve_given = nullptr;
