@@ -17,6 +17,8 @@ const Wizard = (() => {
      "Mirror network traffic from a set of ports to remote agent's IP addresses (ERSPAN or GRE)."],
     ['capture', 'Local capture',
      'Write the mirrored traffic of a set of ports to a pcap or pcapng file on this host.'],
+    ['rspan-destination', 'Remote Mirroring Destination',
+     'Deliver the traffic of an RSPAN VLAN arriving on an uplink to destination ports.'],
   ];
   let step = 0;
   let ports = [];
@@ -140,10 +142,18 @@ const Wizard = (() => {
     const pps = Number($('f-rate-pps').value || 0), bps = Number($('f-rate-bps').value || 0);
     if (pps || bps) s.rate_limit = { packets_per_s: pps, bits_per_s: bps };
     s.sources = [...pickedSources().map((p) => p.source), ...unlistedSources()];
-    if (t === 'local') {
+    if (t === 'local' || t === 'rspan-destination') {
       const picked = [...$('f-dest-port').selectedOptions].map((o) => o.value).filter((v) => v);
       s.destination = picked.length > 1 ? { ports: picked } : { port: picked[0] || '' };
       if ($('f-allow-normal-io').checked) s.destination.allow_normal_io = true;
+    }
+    delete s.source_vlans;
+    delete s.uplink;
+    if (t === 'rspan-destination') {
+      // Sources picked in the table are sent as they are: the daemon refuses them with the reason.
+      s.source_vlans = $('f-source-vlans').value.split(',').map((v) => v.trim()).filter((v) => v)
+        .map(Number);
+      s.uplink = $('f-uplink').value;
     }
     if (t === 'rspan') {
       // No "preserve original VLAN": OVS's output_vlan replaces the tag, the option is refused.
@@ -252,7 +262,8 @@ const Wizard = (() => {
   // "sources[1].direction") and moves to its step; unknown paths go to the wizard's banner.
   function showError(path, text) {
     // Every destination port is one control: the multi-select.
-    path = (path || '').replace(/^destination\.ports(\[\d+\])?$/, 'destination.port');
+    path = (path || '').replace(/^destination\.ports(\[\d+\])?$/, 'destination.port')
+      .replace(/^uplink$/, 'destination.uplink').replace(/^source_vlans(\[\d+\])?$/, 'source_vlans');
     let control = path ? document.querySelector('[data-path="' + CSS.escape(path) + '"]') : null;
     const m = /^sources\[(\d+)\]\.(\w+)/.exec(path || '');
     if (m) {
@@ -340,17 +351,19 @@ const Wizard = (() => {
       $('f-ttl').value = d.ttl === undefined ? '' : d.ttl;
     }
     if (s.type === 'local') $('f-allow-normal-io').checked = !!d.allow_normal_io;
+    if (s.type === 'rspan-destination') $('f-source-vlans').value = (s.source_vlans || []).join(', ');
     if (s.type === 'capture') $('f-file').value = d.file || '';
   }
 
   // After the port list arrives: the port choices of the edited session's destination.
   function prefillPorts(s) {
     const d = s.destination || {};
-    if (s.type === 'local') {
+    if (s.type === 'local' || s.type === 'rspan-destination') {
       const wanted = d.ports || [d.port];
       for (const o of $('f-dest-port').options) o.selected = wanted.includes(o.value);
     }
     if (s.type === 'rspan') $('f-uplink').value = d.uplink || '';
+    if (s.type === 'rspan-destination') $('f-uplink').value = s.uplink || '';
   }
 
   function open(session) {
