@@ -305,7 +305,8 @@ DesiredRows desiredRows(const Session& s, const SwitchIndex& index, const Reconc
   }
   rows.status.bridge = bridge;
   Resolved resolved = resolveSources(s, index, bridge, rows.status);
-  // The RSPAN VLAN is selected as it arrives on the uplink (the bridge is the uplink's).
+  // The RSPAN VLAN is selected as it arrives on the uplink (the bridge is the uplink's). OVS 3.1
+  // selects nothing by select_vlan alone (measured: no select_src_port, 0 of 5 VLAN-999 frames).
   if (s.type == SessionType::kRspanDestination) resolved.ingress.insert(s.uplink);
   std::vector<std::string> out_ports;
   if (const auto* local = std::get_if<LocalDestination>(&s.destination)) {
