@@ -92,6 +92,17 @@ std::expected<std::unique_ptr<SessionCalls>, std::string> localCalls(const Local
                                                            context)
                         : std::make_unique<SessionService>(
                               SessionService::storeOnly(std::move(*store), quiet, context));
+  // A read beside a serve that holds the store (--server none): that serve runs the pipelines,
+  // and only it can say how they are.
+  const auto holder = manager::StoreLock::holder(o.store);
+  if (!lock && holder && holder->program == "mirrorctl serve") {
+    std::string elsewhere = holder->program + " (pid " + std::to_string(holder->pid) +
+                            ") runs this session's pipeline; ask it";
+    if (!holder->server.empty()) elsewhere += " with --server " + holder->server;
+    service->addObservations([elsewhere](manager::ReconcileScope& scope) {
+      scope.pipelines.supervised_elsewhere = elsewhere;
+    });
+  }
   return std::make_unique<LocalCalls>(std::move(lock), std::move(client), std::move(not_applied),
                                       std::move(service));
 }

@@ -26,6 +26,9 @@ struct PipelineReport {
   /// nothing in this process reads the sessions' ports.
   bool supervised = false;
   std::map<std::string, PipelineRun> runs;  ///< by session name
+  /// Unsupervised, but another process runs the pipelines (a serve holding the store while the
+  /// CLI reads it with --server none): who, and how to ask it. "" when no serve runs.
+  std::string supervised_elsewhere;
 };
 
 /// The state text of a session no `mirrorctl serve` runs.

@@ -29,7 +29,10 @@ void applyPipelineState(const Session& s, const PipelineReport& report, SessionS
       status.state == SessionState::kDisabled) {
     return;
   }
-  if (!report.supervised) return waitFor(status, kNoServeRuns);
+  if (!report.supervised) {
+    return waitFor(status, report.supervised_elsewhere.empty() ? std::string(kNoServeRuns)
+                                                               : report.supervised_elsewhere);
+  }
   auto it = report.runs.find(s.name);
   // The supervisor follows the store after each round: a new or changed session's pipeline
   // starts just after the round that programmed it.

@@ -91,6 +91,20 @@ TEST_F(PipelineStateTest, AnExporterReadingItsPortsIsActive) {
   EXPECT_TRUE(status["missing"].empty()) << status.dump();
   EXPECT_EQ(json::parse(d->http("GET", "/api/v1/health").body)["status"], "ok");
   EXPECT_NE(d->logText().find("session exp: active"), std::string::npos) << d->logText();
+  // Read beside the daemon (--server none): this process runs no pipeline and does not claim
+  // that none runs; it names the serve that does.
+  auto beside = run({OVSE_MIRRORCTL, "session", "show", "exp", "--json", "--server", "none",
+                     "--db", sandbox_->dbRemote(), "--store",
+                     (tmp_.path() / "sessions.json").string()});
+  ASSERT_EQ(beside.exit_code, 0) << beside.err;
+  const json shown = json::parse(beside.out, nullptr, false);
+  ASSERT_FALSE(shown.is_discarded()) << beside.out;
+  ASSERT_EQ(shown["status"]["missing"].size(), 1u) << beside.out;
+  EXPECT_EQ(shown["status"]["missing"][0].get<std::string>().rfind("mirrorctl serve (pid ", 0), 0u)
+      << beside.out;
+  EXPECT_NE(shown["status"]["missing"][0].get<std::string>().find("--server unix:"),
+            std::string::npos)
+      << beside.out;
 }
 
 // The CLI through the daemon shows what the API returns: the list's OVS counts (not "-") and
