@@ -31,6 +31,10 @@ class SessionCalls {
   virtual CallResult list() = 0;
   /// {"name", "state", "mirrored": {"packets", "bytes", "rows"}, ...}.
   virtual CallResult stats(const std::string& name) = 0;
+  /// What create (`replacing` empty) or replace(`replacing`, session) would answer, nothing
+  /// saved or applied: the same errors, else the reply with the status the session would get
+  /// and "dry_run": true (SessionService::preview; REST `?dry_run=1`).
+  virtual CallResult preview(const nlohmann::json& session, const std::string& replacing) = 0;
 
   /// The switch state the answers were observed on, when the caller holds it (in-process), for
   /// the tables' OVS counters; nullptr over REST (the replies carry the counters).

@@ -30,6 +30,7 @@ struct SessionArgs {
   std::string store;
   bool json = false;
   bool no_apply = false;
+  bool dry_run = false;  // create/set: what the change would give, nothing saved or applied
   std::string name;
   SessionFlags flags;           // create
   SessionFlags set_flags;       // set
@@ -55,12 +56,17 @@ struct SessionArgs {
     return !remote.server.empty();
   }
 
-  // Who answers: the daemon, or the service in-process (for a `change`, under the store's lock).
+  // Who answers: the daemon, or the service in-process (for a `change`, under the store's lock;
+  // a dry run only reads the store, so it takes no lock).
   std::expected<std::unique_ptr<SessionCalls>, std::string> calls(bool change) {
     if (viaServer()) return remoteCalls(remote);
-    return localCalls({store, ovsdb, capture_dir, change, no_apply && change});
+    return localCalls({store, ovsdb, capture_dir, change && !dry_run, no_apply && change});
   }
 };
+
+constexpr char kDryRunHelp[] =
+    "validate and plan only: print the session as it would be stored and the state it would "
+    "get (warnings apart from errors); nothing is saved, OVS is not changed";
 
 int fail(const std::string& message) {
   std::cerr << "mirrorctl session: " << message << '\n';
@@ -89,6 +95,17 @@ int changed(const SessionArgs& a, const SessionCalls& calls, const CallResult& r
   return code;
 }
 
+// Prints what a change would give (--dry-run) and exits as the change would: 1 when it would be
+// refused, or saved but not applied (OVSDB out of reach).
+int previewed(const SessionArgs& a, SessionCalls& calls, const nlohmann::json& session,
+              const std::string& replacing) {
+  const int code = printPreview(calls.preview(session, replacing), a.json);
+  if (const std::string why = calls.notApplied(); !why.empty() && code == 0) {
+    return fail("dry run: would be saved to " + a.store + ", not applied: " + why);
+  }
+  return code;
+}
+
 // The calls for a read; without OVS the store is still shown, and the reason said.
 std::expected<std::unique_ptr<SessionCalls>, std::string> callsToRead(SessionArgs& a) {
   auto calls = a.calls(false);
@@ -110,6 +127,7 @@ int runCreate(SessionArgs& a) {
   if (auto overlay = overlaySessionFlags(j, a.flags); !overlay) return fail(overlay.error());
   auto calls = a.calls(true);
   if (!calls) return fail(calls.error());
+  if (a.dry_run) return previewed(a, **calls, j, "");
   return changed(a, **calls, (*calls)->create(j));
 }
 
@@ -120,6 +138,7 @@ int runSet(SessionArgs& a) {
   if (!current) return printError(current.error(), a.json);
   nlohmann::json j = current->value("session", nlohmann::json::object());
   if (auto overlay = overlaySessionFlags(j, a.set_flags); !overlay) return fail(overlay.error());
+  if (a.dry_run) return previewed(a, **calls, j, a.name);
   return changed(a, **calls, (*calls)->replace(a.name, j));
 }
 
@@ -206,11 +225,13 @@ void addSessionCommand(CLI::App& app) {
   create->add_option("name", a->name, "session name (or \"name\" in --from-json)");
   addSessionFlags(*create, a->flags);
   create->add_flag("--no-apply", a->no_apply, "only change the store");
+  create->add_flag("-n,--dry-run", a->dry_run, kDryRunHelp);
   create->callback([a, done] { done(runCreate(*a)); });
 
   CLI::App* set = addLeaf(session, "set", "Change fields of a session", a, true);
   addSessionFlags(*set, a->set_flags);
   set->add_flag("--no-apply", a->no_apply, "only change the store");
+  set->add_flag("-n,--dry-run", a->dry_run, kDryRunHelp);
   set->callback([a, done] { done(runSet(*a)); });
 
   // Without OVS to apply to (an OVN cloud, where `mirrorctl ovn sync` writes the rows), every

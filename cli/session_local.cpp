@@ -43,6 +43,9 @@ class LocalCalls : public SessionCalls {
     }
     return nlohmann::json{{"deleted", name}};
   }
+  CallResult preview(const nlohmann::json& session, const std::string& replacing) override {
+    return answer(service_->preview(session, replacing));
+  }
   CallResult list() override { return service_->list(); }
   CallResult stats(const std::string& name) override {
     auto s = service_->stats(name);

@@ -91,6 +91,16 @@ int printError(const nlohmann::json& error, bool json) {
   return 1;
 }
 
+int printPreview(const CallResult& answer, bool json) {
+  if (!json) std::cout << "dry run: nothing saved, nothing applied\n";
+  if (!answer) return printError(answer.error(), json);
+  if (json) return printReply(*answer, true, nullptr);
+  // The counters of a session not yet (or, for set, not yet so) programmed say nothing.
+  nlohmann::json reply = *answer;
+  reply.erase("mirrored");
+  return printReply(reply, false, nullptr);
+}
+
 int printList(const nlohmann::json& list, bool json) {
   if (json) {
     std::cout << manager::dumpJson(list, 2) << '\n';

@@ -37,6 +37,10 @@ class RemoteCalls : public SessionCalls {
   CallResult stats(const std::string& name) override {
     return call("GET", sessionPath(name) + "/stats");
   }
+  CallResult preview(const nlohmann::json& session, const std::string& replacing) override {
+    if (replacing.empty()) return call("POST", "/sessions?dry_run=1", session);
+    return call("PUT", sessionPath(replacing) + "?dry_run=1", session);
+  }
 
  private:
   static std::string sessionPath(const std::string& name) {
