@@ -29,14 +29,17 @@ std::expected<nlohmann::json, std::string> parseSource(const std::string& spec) 
 }
 
 // One port is written as `port`, several as `ports`; either replaces the other form.
-void setDestinationPorts(nlohmann::json& d, const std::vector<std::string>& ports) {
-  if (ports.empty()) return;
-  d.erase("port");
-  d.erase("ports");
-  if (ports.size() == 1) {
-    d["port"] = ports[0];
+// Replaces a one-or-several destination field (`port`/`ports`, `remote_ip`/`remote_ips`) with
+// the values given by a repeatable flag: the single form for one, the list for several.
+void setOneOrList(nlohmann::json& d, const char* single, const char* list,
+                  const std::vector<std::string>& values) {
+  if (values.empty()) return;
+  d.erase(single);
+  d.erase(list);
+  if (values.size() == 1) {
+    d[single] = values[0];
   } else {
-    d["ports"] = ports;
+    d[list] = values;
   }
 }
 
@@ -75,7 +78,9 @@ void addSessionFlags(CLI::App& cmd, SessionFlags& f) {
                  "arrives on");
   f.preserve_given = cmd.add_flag("--preserve-original-vlan", f.preserve_original_vlan,
                                   "rspan: keep the frame's tag");
-  cmd.add_option("--remote-ip", f.remote_ip, "erspan: the collector's IPv4/IPv6 address");
+  cmd.add_option("--remote-ip", f.remote_ips,
+                 "erspan: a collector's IPv4/IPv6 address (repeatable: each gets every copy; "
+                 "replaces the collectors)");
   cmd.add_option("--version", f.version,
                  "erspan: 1, 2 or 3 (ERSPAN Type I/II/III), gre, vxlan or geneve (give --vni)");
   cmd.add_option("--session-id", f.session_id, "erspan: session ID 0-1023 (GRE key for gre)");
@@ -118,14 +123,14 @@ std::expected<void, std::string> overlaySessionFlags(nlohmann::json& s, const Se
   }
   nlohmann::json& d = s["destination"];
   if (!d.is_object()) d = nlohmann::json::object();
-  setDestinationPorts(d, f.dest_ports);
+  setOneOrList(d, "port", "ports", f.dest_ports);
   if (f.allow_normal_io_given->count()) d["allow_normal_io"] = f.allow_normal_io;
   setIf(d, "vlan", f.vlan);
   // An rspan-destination's uplink is its source (top level); an rspan's carries its destination.
   const bool rspan_destination = s.contains("type") && s["type"] == "rspan-destination";
   setIf(rspan_destination ? s : d, "uplink", f.uplink);
   if (f.preserve_given->count()) d["preserve_original_vlan"] = f.preserve_original_vlan;
-  setIf(d, "remote_ip", f.remote_ip);
+  setOneOrList(d, "remote_ip", "remote_ips", f.remote_ips);
   if (f.version) {
     // The JSON form takes the numbers as numbers and "gre", "vxlan", "geneve" as strings.
     const std::string& v = *f.version;

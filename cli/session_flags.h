@@ -26,8 +26,9 @@ struct SessionFlags {
   CLI::Option* allow_normal_io_given = nullptr;
   std::optional<std::int64_t> snaplen, sampling_rate, rate_pps, rate_bps;
   // destination
-  std::optional<std::string> uplink, remote_ip, version, backend, file;
+  std::optional<std::string> uplink, version, backend, file;
   std::vector<std::string> dest_ports;  // --dest-port, repeatable
+  std::vector<std::string> remote_ips;  // --remote-ip, repeatable
   std::optional<std::int64_t> vlan, session_id, index, hwid, vni, dscp, ttl;
 };
 

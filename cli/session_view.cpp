@@ -43,21 +43,22 @@ std::string describeDestination(const manager::Session& s) {
   }
   if (const auto* d = std::get_if<ErspanDestination>(&s.destination)) {
     const std::string backend = " (" + std::string(toString(d->backend)) + ")";
+    const std::string to = join(collectorIps(*d), ", ");
     switch (d->version) {
       case ErspanVersion::kVxlan:
       case ErspanVersion::kGeneve:
-        return std::string(d->version == ErspanVersion::kVxlan ? "vxlan " : "geneve ") +
-               d->remote_ip + " vni " + (d->vni ? std::to_string(*d->vni) : "?") + backend;
+        return std::string(d->version == ErspanVersion::kVxlan ? "vxlan " : "geneve ") + to +
+               " vni " + (d->vni ? std::to_string(*d->vni) : "?") + backend;
       case ErspanVersion::kGre:
-        return "gre " + d->remote_ip + " key " + std::to_string(d->session_id) + backend;
+        return "gre " + to + " key " + std::to_string(d->session_id) + backend;
       case ErspanVersion::kTypeI:
-        return "erspan I " + d->remote_ip + backend;
+        return "erspan I " + to + backend;
       case ErspanVersion::kTypeII:
-        return "erspan II " + d->remote_ip + " id " + std::to_string(d->session_id) + backend;
+        return "erspan II " + to + " id " + std::to_string(d->session_id) + backend;
       case ErspanVersion::kTypeIII:
-        return "erspan III " + d->remote_ip + " id " + std::to_string(d->session_id) + backend;
+        return "erspan III " + to + " id " + std::to_string(d->session_id) + backend;
     }
-    return d->remote_ip + backend;
+    return to + backend;
   }
   return "file " + std::get<CaptureDestination>(s.destination).file;
 }

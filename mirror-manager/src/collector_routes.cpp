@@ -9,11 +9,14 @@ std::map<std::string, std::string> collectorRoutes(std::span<const Session> sess
   std::map<std::string, std::string> routes;
   for (const auto& s : sessions) {
     const auto* d = std::get_if<ErspanDestination>(&s.destination);
-    if (!s.enabled || d == nullptr || routes.contains(d->remote_ip)) continue;
-    auto address = erspan::io::parseIpAddress(d->remote_ip);
-    if (!address) continue;
-    auto route = erspan::io::routeTo(*address);
-    if (route && !route->interface.empty()) routes[d->remote_ip] = route->interface;
+    if (!s.enabled || d == nullptr) continue;
+    for (const std::string& ip : collectorIps(*d)) {
+      if (routes.contains(ip)) continue;
+      auto address = erspan::io::parseIpAddress(ip);
+      if (!address) continue;
+      auto route = erspan::io::routeTo(*address);
+      if (route && !route->interface.empty()) routes[ip] = route->interface;
+    }
   }
   return routes;
 }

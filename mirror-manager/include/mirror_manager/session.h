@@ -70,7 +70,11 @@ enum class ErspanVersion { kTypeI = 1, kTypeII = 2, kTypeIII = 3, kGre = 4, kVxl
 enum class ErspanBackend { kNative, kExporter };
 
 struct ErspanDestination {
-  std::string remote_ip;  ///< collector, IPv4 or IPv6
+  std::string remote_ip;  ///< the collector, IPv4 or IPv6; the first of several
+  /// Further collectors (JSON `remote_ips` lists them all after `remote_ip`), as vSphere's
+  /// several destination IPs: each gets every copy with the same version, session ID and VNI,
+  /// through a tunnel port and Mirror of its own for the native backend.
+  std::vector<std::string> more_remote_ips;
   ErspanVersion version = ErspanVersion::kTypeII;
   std::uint16_t session_id = 0;  ///< 0..1023 (the GRE key for plain GRE)
   std::uint32_t index = 0;       ///< Type II index, < 2^20
@@ -133,5 +137,8 @@ std::string describeSource(const Source& s);
 
 /// Every analyzer port of a local destination, `port` first.
 std::vector<std::string> destinationPorts(const LocalDestination& d);
+
+/// Every collector of an erspan destination, `remote_ip` first.
+std::vector<std::string> collectorIps(const ErspanDestination& d);
 
 }  // namespace ovse::manager

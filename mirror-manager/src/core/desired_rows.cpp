@@ -107,13 +107,28 @@ ovs::StringMap ownerIds(const Session& s, const std::string& role, const Reconci
   return ids;
 }
 
+// One of an erspan session's collectors, by its place in the list.
+struct Collector {
+  std::string ip;
+  std::size_t index = 0;
+};
+
+// The first collector's tunnel port keeps the name a one-collector session has always had, so
+// adding a collector does not re-create it; the others carry their place in the list.
+std::string collectorPortName(const Session& s, const std::string& role, const Collector& c) {
+  std::string name = ownedPortName(s.name, role);
+  if (c.index > 0) name += std::to_string(c.index);
+  return name;
+}
+
 // A vxlan / geneve port: OVS's `key` is the VNI both ways; the type takes IPv4 and IPv6 remotes.
 // No direction is carried, so a session has one such port (OVS refuses two with the same
 // remote_ip and key: "attempting to add tunnel port with same config").
-ovs::PortSpec udpTunnelPort(const Session& s, const ErspanDestination& d, const std::string& role,
-                            const std::string& bridge, const ReconcileScope& scope) {
-  ovs::PortSpec p{bridge, ownedPortName(s.name, role), toString(d.version),
-                  {{"remote_ip", d.remote_ip}, {"key", std::to_string(d.vni.value_or(0))}},
+ovs::PortSpec udpTunnelPort(const Session& s, const ErspanDestination& d, const Collector& c,
+                            const std::string& role, const std::string& bridge,
+                            const ReconcileScope& scope) {
+  ovs::PortSpec p{bridge, collectorPortName(s, role, c), toString(d.version),
+                  {{"remote_ip", c.ip}, {"key", std::to_string(d.vni.value_or(0))}},
                   ownerIds(s, role, scope)};
   if (d.dscp) p.options["tos"] = std::to_string(*d.dscp << 2);
   if (d.ttl) p.options["ttl"] = std::to_string(*d.ttl);
@@ -124,15 +139,16 @@ bool isUdpTunnel(const ErspanDestination& d) {
   return d.version == ErspanVersion::kVxlan || d.version == ErspanVersion::kGeneve;
 }
 
-ovs::PortSpec tunnelPort(const Session& s, const ErspanDestination& d, const std::string& role,
-                         const std::string& bridge, const ReconcileScope& scope) {
-  if (isUdpTunnel(d)) return udpTunnelPort(s, d, role, bridge, scope);
-  bool v6 = d.remote_ip.find(':') != std::string::npos;
+ovs::PortSpec tunnelPort(const Session& s, const ErspanDestination& d, const Collector& c,
+                         const std::string& role, const std::string& bridge,
+                         const ReconcileScope& scope) {
+  if (isUdpTunnel(d)) return udpTunnelPort(s, d, c, role, bridge, scope);
+  bool v6 = c.ip.find(':') != std::string::npos;
   bool gre = d.version == ErspanVersion::kGre;
   bool egress = role == "egress";
-  ovs::PortSpec p{bridge, ownedPortName(s.name, role),
+  ovs::PortSpec p{bridge, collectorPortName(s, role, c),
                   gre ? (v6 ? "ip6gre" : "gre") : (v6 ? "ip6erspan" : "erspan"),
-                  {{"remote_ip", d.remote_ip}, {"out_key", std::to_string(d.session_id)}},
+                  {{"remote_ip", c.ip}, {"out_key", std::to_string(d.session_id)}},
                   ownerIds(s, role, scope)};
   // OVS refuses a second tunnel port whose receive-side config (type, remote_ip, in_key) equals
   // another's ("attempting to add tunnel port with same config"), so the egress port of a
@@ -158,12 +174,12 @@ ovs::PortSpec tunnelPort(const Session& s, const ErspanDestination& d, const std
 // added back to honour vSphere's meaning, the length of the mirrored frame. A capture session has
 // none: its file writer cuts each frame itself and so keeps the frame's wire length, which a cut
 // by OVS would lose.
-std::optional<std::int64_t> snaplenFor(const Session& s) {
+std::optional<std::int64_t> snaplenFor(const Session& s, const std::string& remote_ip = {}) {
   if (!s.mirrored_packet_length || s.type == SessionType::kCapture) return std::nullopt;
   const std::uint32_t length = *s.mirrored_packet_length;
   const auto* erspan = std::get_if<ErspanDestination>(&s.destination);
   if (erspan == nullptr || erspan->backend != ErspanBackend::kNative) return length;
-  return std::min<std::uint32_t>(length + tunnelOverheadBytes(*erspan), 65535);
+  return std::min<std::uint32_t>(length + tunnelOverheadBytes(*erspan, remote_ip), 65535);
 }
 
 ovs::MirrorSpec mirrorFor(const Session& s, const Part& part, const std::string& bridge,
@@ -222,6 +238,24 @@ void addLocalMirrors(const std::vector<std::string>& out_ports, const ovs::Mirro
   }
 }
 
+// A native tunnel session: per collector a tunnel port and a Mirror selecting the same, so
+// every collector gets every copy. One collector keeps the part's Mirror name.
+void addTunnelMirrors(const Session& s, const ErspanDestination& d, const std::string& role,
+                      const ovs::MirrorSpec& m, const ReconcileScope& scope, DesiredRows& rows) {
+  const std::vector<std::string> ips = collectorIps(d);
+  for (std::size_t i = 0; i < ips.size(); ++i) {
+    ovs::PortSpec port = tunnelPort(s, d, {ips[i], i}, role, m.bridge, scope);
+    ovs::MirrorSpec copy = m;
+    if (ips.size() > 1) copy.name += "@" + ips[i];
+    copy.output_port = port.name;
+    copy.snaplen = snaplenFor(s, ips[i]);
+    rows.status.ports.push_back(port.name);
+    rows.ports.push_back(std::move(port));
+    rows.status.mirrors.push_back(copy.name);
+    rows.mirrors.push_back(std::move(copy));
+  }
+}
+
 // Fills rows.mirrors (and rows.ports for owned destinations) for the parts.
 void buildRows(const Session& s, const std::vector<Part>& parts, const std::string& bridge,
                const std::vector<std::string>& out_ports, const ReconcileScope& scope,
@@ -232,15 +266,17 @@ void buildRows(const Session& s, const std::vector<Part>& parts, const std::stri
       addLocalMirrors(out_ports, m, rows);
       continue;
     }
+    const auto* erspan = std::get_if<ErspanDestination>(&s.destination);
+    if (erspan && erspan->backend == ErspanBackend::kNative) {
+      addTunnelMirrors(s, *erspan, part.role, m, scope, rows);
+      continue;
+    }
     if (const auto* rspan = std::get_if<RspanDestination>(&s.destination)) {
       m.output_vlan = rspan->vlan;
     } else {
-      const auto* erspan = std::get_if<ErspanDestination>(&s.destination);
-      ovs::PortSpec port =
-          erspan && erspan->backend == ErspanBackend::kNative
-              ? tunnelPort(s, *erspan, part.role, bridge, scope)
-              : ovs::PortSpec{bridge, ownedPortName(s.name, part.role), "internal", {},
-                              ownerIds(s, part.role, scope)};
+      // The exporter's or the capture's input port: one per part, whatever the collectors.
+      ovs::PortSpec port{bridge, ownedPortName(s.name, part.role), "internal", {},
+                         ownerIds(s, part.role, scope)};
       m.output_port = port.name;
       rows.status.ports.push_back(port.name);
       rows.ports.push_back(std::move(port));
@@ -250,7 +286,9 @@ void buildRows(const Session& s, const std::vector<Part>& parts, const std::stri
   }
 }
 
-bool perDirection(const Session& s) {
+}  // namespace
+
+bool mirrorsPerDirection(const Session& s) {
   if (s.type == SessionType::kCapture) return true;
   const auto* erspan = std::get_if<ErspanDestination>(&s.destination);
   if (erspan == nullptr) return false;
@@ -258,12 +296,10 @@ bool perDirection(const Session& s) {
          erspan->version == ErspanVersion::kTypeIII;
 }
 
-}  // namespace
-
-std::uint32_t tunnelOverheadBytes(const ErspanDestination& d) {
+std::uint32_t tunnelOverheadBytes(const ErspanDestination& d, const std::string& remote_ip) {
   constexpr std::uint32_t kEthernet = 14, kIpv4 = 20, kIpv6 = 40, kGreBase = 4, kGreOption = 4;
   constexpr std::uint32_t kErspanII = 8, kErspanIII = 12, kUdp = 8, kVxlanOrGeneve = 8;
-  const bool v6 = d.remote_ip.find(':') != std::string::npos;
+  const bool v6 = remote_ip.find(':') != std::string::npos;
   // VXLAN and Geneve (OVS adds no Geneve options here): UDP and an 8-byte header.
   if (isUdpTunnel(d)) return kEthernet + (v6 ? kIpv6 : kIpv4) + kUdp + kVxlanOrGeneve;
   std::uint32_t bytes = kEthernet + (v6 ? kIpv6 : kIpv4) + kGreBase + kGreOption;
@@ -330,7 +366,7 @@ DesiredRows desiredRows(const Session& s, const SwitchIndex& index, const Reconc
     rows.keep_existing = !scope.fleet;
     return rows;
   }
-  buildRows(s, splitParts(s, resolved, perDirection(s)), bridge, out_ports, scope, rows);
+  buildRows(s, splitParts(s, resolved, mirrorsPerDirection(s)), bridge, out_ports, scope, rows);
   warnVmDestinationPorts(s, index, rows.status);
   rows.status.state = rows.status.missing.empty() ? SessionState::kActive : SessionState::kDegraded;
   return rows;

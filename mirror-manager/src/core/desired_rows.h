@@ -23,10 +23,14 @@ struct DesiredRows {
   bool keep_existing = false;
 };
 
-/// Bytes OVS's native tunnel port puts in front of the mirrored frame: outer Ethernet, IP, GRE
-/// (flags + protocol, then the key for `gre` ports or the sequence number for `erspan` ports) and
-/// the ERSPAN header.
-std::uint32_t tunnelOverheadBytes(const ErspanDestination& d);
+/// Bytes OVS's native tunnel port to `remote_ip` (one of d's collectors) puts in front of the
+/// mirrored frame: outer Ethernet, IP, GRE (flags + protocol, then the key for `gre` ports or the
+/// sequence number for `erspan` ports) and the ERSPAN header; or UDP and VXLAN/Geneve.
+std::uint32_t tunnelOverheadBytes(const ErspanDestination& d, const std::string& remote_ip);
+
+/// Whether the session's selection is split into a Mirror row per direction, because its
+/// destination carries the direction (ERSPAN II/III tunnels, exporter and capture inputs).
+bool mirrorsPerDirection(const Session& s);
 
 /// The rows `session` needs on the switch described by `index` (none when disabled, waiting or
 /// in error; `status` says which).

@@ -34,10 +34,10 @@ std::vector<std::string> problemsOf(const Session& s, const ErspanDestination* d
     p.push_back(std::string("destination.version ") + toString(d->version) +
                 ": OVN 23.03 sends ERSPAN Type II only (OVS erspan_ver=1), or GRE");
   }
-  if (d->remote_ip.find(':') != std::string::npos) {
-    p.push_back("destination.remote_ip " + d->remote_ip +
-                ": OVN 23.03 creates IPv4 tunnel "
-                "ports only");
+  for (const std::string& ip : collectorIps(*d)) {
+    if (ip.find(':') != std::string::npos) {
+      p.push_back("destination collector " + ip + ": OVN 23.03 creates IPv4 tunnel ports only");
+    }
   }
   if (s.select_all || !s.select_vlans.empty()) {
     p.push_back("select_all/select_vlans: OVN mirrors are attached to logical switch ports");
@@ -92,16 +92,16 @@ OvnPlan planOvnMirrors(std::span<const Session> sessions) {
       continue;
     }
     const std::string type = d->version == ErspanVersion::kGre ? "gre" : "erspan";
-    auto add = [&](const char* filter, std::vector<std::string> ports, std::int64_t index) {
-      ovs::OvnMirrorSpec m{both ? s.name + ":" + filter : s.name,
-                           filter,
-                           d->remote_ip,
-                           type,
-                           index,
-                           std::move(ports),
-                           s.name};
-      status.mirrors.push_back(m.name);
-      plan.mirrors.push_back(std::move(m));
+    // An OVN Mirror has one sink: a row per collector (and direction), named as the switch's.
+    const std::vector<std::string> sinks = collectorIps(*d);
+    auto add = [&](const char* filter, const std::vector<std::string>& ports, std::int64_t index) {
+      for (const std::string& sink : sinks) {
+        std::string name = both ? s.name + ":" + filter : s.name;
+        if (sinks.size() > 1) name += "@" + sink;
+        ovs::OvnMirrorSpec m{std::move(name), filter, sink, type, index, ports, s.name};
+        status.mirrors.push_back(m.name);
+        plan.mirrors.push_back(std::move(m));
+      }
     };
     if (!from.empty()) add("from-lport", from, d->session_id);
     if (!to.empty()) add("to-lport", to, d->session_id + (both ? kOvnToLportIndexOffset : 0));

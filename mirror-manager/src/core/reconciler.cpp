@@ -246,9 +246,18 @@ void addSwitchWarnings(const Session& s, DesiredRows& rows, const SwitchIndex& i
   }
 }
 
-// A programmed native tunnel session whose tunnel has no route delivers nothing: it waits.
+// A programmed native tunnel session whose tunnels have no route delivers nothing: it waits.
+// With several collectors, one without a route leaves the others delivering: degraded.
 void waitForTunnelRoute(const Session& s, DesiredRows& rows, const SwitchIndex& index) {
-  if (auto missing = missingTunnelRoute(s, rows, index)) waitFor(rows.status, std::move(*missing));
+  std::vector<std::string> missing = missingTunnelRoutes(s, rows, index);
+  if (missing.empty()) return;
+  const auto& erspan = std::get<ErspanDestination>(s.destination);
+  if (missing.size() < collectorIps(erspan).size()) {
+    for (auto& why : missing) rows.status.missing.push_back(std::move(why));
+    if (rows.status.state == SessionState::kActive) rows.status.state = SessionState::kDegraded;
+    return;
+  }
+  for (auto& why : missing) waitFor(rows.status, std::move(why));
 }
 
 }  // namespace

@@ -91,14 +91,41 @@ void readVlans(FieldReader& r, const json& list, std::string_view path,
   }
 }
 
+// A field that holds one value (`single`, e.g. "port": the form stores have always had) or
+// several (`list`, e.g. "ports": a non-empty list of strings); not both. The first value goes to
+// `first`, the others to `more`.
+void readOneOrList(FieldReader& r, const json& d, const std::string& single,
+                   const std::string& list_key, std::string& first,
+                   std::vector<std::string>& more) {
+  r.string(d, "destination", single, first);
+  const json* list = r.member(d, list_key);
+  const std::string path = "destination." + list_key;
+  if (list == nullptr) return;
+  if (r.member(d, single) != nullptr) {
+    r.fail(path, "give " + single + " (one) or " + list_key + " (a list), not both");
+    return;
+  }
+  if (!r.array(*list, path)) return;
+  if (list->empty()) r.fail(path, "[] is empty; give at least one " + single);
+  for (std::size_t i = 0; i < list->size() && r.ok(); ++i) {
+    const json& item = (*list)[i];
+    if (!item.is_string()) {
+      r.fail(indexPath(path, i), "expected a string, got " + detail::describeJson(item));
+      break;
+    }
+    (i == 0 ? first : more.emplace_back()) = item.get<std::string>();
+  }
+}
+
+// An erspan destination: one collector (`remote_ip`) or several (`remote_ips`).
 ErspanDestination readErspan(FieldReader& r, const json& d) {
   ErspanDestination e;
   r.object(d, "destination",
-           {"remote_ip", "version", "session_id", "index", "hwid", "vni", "backend", "dscp",
-            "ttl"},
-           " for type erspan (allowed: remote_ip, version, session_id, index, hwid, vni, "
-           "backend, dscp, ttl)");
-  r.string(d, "destination", "remote_ip", e.remote_ip);
+           {"remote_ip", "remote_ips", "version", "session_id", "index", "hwid", "vni", "backend",
+            "dscp", "ttl"},
+           " for type erspan (allowed: remote_ip, remote_ips, version, session_id, index, hwid, "
+           "vni, backend, dscp, ttl)");
+  readOneOrList(r, d, "remote_ip", "remote_ips", e.remote_ip, e.more_remote_ips);
   readVersion(r, d, e.version);
   r.unsignedInt(d, "destination", "session_id", e.session_id);
   r.unsignedInt(d, "destination", "index", e.index);
@@ -110,32 +137,14 @@ ErspanDestination readErspan(FieldReader& r, const json& d) {
   return e;
 }
 
-// A local (or rspan-destination) destination: one analyzer port (`port`, the form stores have
-// always had) or several (`ports`, a non-empty list); not both.
+// A local (or rspan-destination) destination: one analyzer port (`port`) or several (`ports`).
 LocalDestination readLocal(FieldReader& r, const json& d, SessionType type) {
   LocalDestination local;
   r.object(d, "destination", {"port", "ports", "allow_normal_io"},
            " for type " + std::string(toString(type)) +
                " (allowed: port, ports, allow_normal_io)");
-  r.string(d, "destination", "port", local.port);
+  readOneOrList(r, d, "port", "ports", local.port, local.more_ports);
   r.boolean(d, "destination", "allow_normal_io", local.allow_normal_io);
-  const json* list = r.member(d, "ports");
-  if (list == nullptr) return local;
-  if (r.member(d, "port") != nullptr) {
-    r.fail("destination.ports", "give port (one) or ports (a list), not both");
-    return local;
-  }
-  if (!r.array(*list, "destination.ports")) return local;
-  if (list->empty()) r.fail("destination.ports", "[] is empty; give at least one port");
-  for (std::size_t i = 0; i < list->size() && r.ok(); ++i) {
-    const json& item = (*list)[i];
-    if (!item.is_string()) {
-      r.fail(indexPath("destination.ports", i),
-             "expected a string, got " + detail::describeJson(item));
-      break;
-    }
-    (i == 0 ? local.port : local.more_ports.emplace_back()) = item.get<std::string>();
-  }
   return local;
 }
 
@@ -218,11 +227,13 @@ json destinationToJson(const Destination& destination) {
               {"preserve_original_vlan", d.preserve_original_vlan}};
     }
     json operator()(const ErspanDestination& d) const {
-      json out = {{"remote_ip", d.remote_ip},
-                  {"session_id", d.session_id},
+      // One collector keeps the single-value form every store and client knows.
+      json out = d.more_remote_ips.empty() ? json{{"remote_ip", d.remote_ip}}
+                                           : json{{"remote_ips", collectorIps(d)}};
+      out.update({{"session_id", d.session_id},
                   {"index", d.index},
                   {"hwid", d.hwid},
-                  {"backend", toString(d.backend)}};
+                  {"backend", toString(d.backend)}});
       // Types I-III are numbers in JSON; "gre", "vxlan" and "geneve" strings.
       const bool numbered = d.version == ErspanVersion::kTypeI ||
                             d.version == ErspanVersion::kTypeII ||

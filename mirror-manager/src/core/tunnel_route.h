@@ -6,8 +6,8 @@
 // nothing; the status is written in the same reconfiguration that gives the port its ofport.
 #pragma once
 
-#include <optional>
 #include <string>
+#include <vector>
 
 #include "desired_rows.h"
 #include "mirror_manager/session.h"
@@ -15,10 +15,10 @@
 
 namespace ovse::manager {
 
-/// What the session is missing when ovs-vswitchd has set up one of its tunnel ports (ofport)
-/// and found no route for it; nothing for other sessions, for ports it has not set up yet, or
-/// when every tunnel has its egress interface.
-std::optional<std::string> missingTunnelRoute(const Session& session, const DesiredRows& rows,
-                                              const SwitchIndex& index);
+/// For each collector whose tunnel port ovs-vswitchd has set up (ofport) without finding a
+/// route, what the session is missing; nothing for other sessions, for ports it has not set up
+/// yet, or when every tunnel has its egress interface.
+std::vector<std::string> missingTunnelRoutes(const Session& session, const DesiredRows& rows,
+                                             const SwitchIndex& index);
 
 }  // namespace ovse::manager

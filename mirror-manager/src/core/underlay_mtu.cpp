@@ -11,11 +11,19 @@ constexpr std::int64_t kEthernetHeader = 14;
 constexpr std::int64_t kVlanTag = 4;
 constexpr std::int64_t kDefaultMtu = 1500;
 
-// The smallest MTU among the interfaces the session's tunnels leave by, with that interface's
-// name; nothing until OVS has reported one.
-std::optional<std::pair<std::int64_t, std::string>> egressMtu(const DesiredRows& rows,
-                                                              const SwitchIndex& index) {
-  std::optional<std::pair<std::int64_t, std::string>> smallest;
+// The tightest of the session's tunnels: the least room for a mirrored frame among the
+// interfaces they leave by (the MTU less the encapsulation to that tunnel's collector), with that
+// interface's name, MTU and the encapsulation's IP bytes; nothing until OVS has reported one.
+struct Egress {
+  std::int64_t fits = 0;
+  std::int64_t mtu = 0;
+  std::int64_t ip_overhead = 0;
+  std::string name;
+};
+
+std::optional<Egress> tightestEgress(const ErspanDestination& d, const DesiredRows& rows,
+                                     const SwitchIndex& index) {
+  std::optional<Egress> tightest;
   for (const auto& spec : rows.ports) {
     const ovs::Port* port = index.portByName(spec.name);
     const ovs::Interface* tunnel = port ? index.firstInterfaceOf(*port) : nullptr;
@@ -24,9 +32,17 @@ std::optional<std::pair<std::int64_t, std::string>> egressMtu(const DesiredRows&
     if (egress_name == tunnel->status.end()) continue;
     const ovs::Interface* egress = index.interfaceByName(egress_name->second);
     if (egress == nullptr || !egress->mtu) continue;
-    if (!smallest || *egress->mtu < smallest->first) smallest = {{*egress->mtu, egress->name}};
+    auto remote = spec.options.find("remote_ip");
+    // The MTU counts the outer IP packet: the encapsulation without its Ethernet header.
+    const std::int64_t ip_overhead =
+        tunnelOverheadBytes(d, remote == spec.options.end() ? "" : remote->second) -
+        kEthernetHeader;
+    const std::int64_t fits = *egress->mtu - ip_overhead;
+    if (!tightest || fits < tightest->fits) {
+      tightest = Egress{fits, *egress->mtu, ip_overhead, egress->name};
+    }
   }
-  return smallest;
+  return tightest;
 }
 
 // The longest frame the session mirrors: its mirrored packet length, else the largest MTU of
@@ -57,19 +73,16 @@ std::optional<std::string> underlayMtuWarning(const Session& session, const Desi
   if (erspan == nullptr || erspan->backend != ErspanBackend::kNative || rows.ports.empty()) {
     return std::nullopt;
   }
-  auto egress = egressMtu(rows, index);
+  auto egress = tightestEgress(*erspan, rows, index);
   if (!egress) return std::nullopt;
-  // The MTU counts the outer IP packet: the encapsulation without its Ethernet header.
-  const std::int64_t ip_overhead = tunnelOverheadBytes(*erspan) - kEthernetHeader;
-  const std::int64_t fits = egress->first - ip_overhead;
   const std::int64_t longest = longestMirroredFrame(session, rows, index);
-  if (longest <= fits) return std::nullopt;
-  return "mirrored frames over " + std::to_string(fits) + " bytes are dropped by OVS: " +
-         std::to_string(ip_overhead) + " bytes of encapsulation do not fit the MTU of " +
-         egress->second + " (" + std::to_string(egress->first) + "), and frames here reach " +
+  if (longest <= egress->fits) return std::nullopt;
+  return "mirrored frames over " + std::to_string(egress->fits) + " bytes are dropped by OVS: " +
+         std::to_string(egress->ip_overhead) + " bytes of encapsulation do not fit the MTU of " +
+         egress->name + " (" + std::to_string(egress->mtu) + "), and frames here reach " +
          std::to_string(longest) + " bytes; set a mirrored packet length of at most " +
-         std::to_string(fits) + " or an MTU of at least " +
-         std::to_string(longest + ip_overhead) + " on " + egress->second;
+         std::to_string(egress->fits) + " or an MTU of at least " +
+         std::to_string(longest + egress->ip_overhead) + " on " + egress->name;
 }
 
 }  // namespace ovse::manager

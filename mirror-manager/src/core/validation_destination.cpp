@@ -2,9 +2,7 @@
 // fields (ports, VLAN, collector address, ERSPAN header fields or VXLAN/Geneve VNI, capture file),
 // and the one
 // rule for where a capture file may be (inside the capture directory).
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
+#include <algorithm>
 #include <filesystem>
 
 #include "validation_rules.h"
@@ -80,37 +78,6 @@ void checkRspan(const RspanDestination& d, IssueSink& out) {
   if (d.uplink.empty()) out.error("destination.uplink", "required for type rspan");
 }
 
-// The collector must be one unicast host; loopback only makes sense in tests.
-void checkRemoteIp(const std::string& ip, IssueSink& out) {
-  const std::string path = "destination.remote_ip";
-  if (ip.empty()) return out.error(path, "required for type erspan");
-  in_addr v4{};
-  in6_addr v6{};
-  bool unspecified = false;
-  bool multicast = false;
-  bool broadcast = false;
-  bool loopback = false;
-  if (inet_pton(AF_INET, ip.c_str(), &v4) == 1) {
-    const std::uint32_t a = ntohl(v4.s_addr);
-    unspecified = a == 0;
-    multicast = (a >> 28) == 0xe;
-    broadcast = a == 0xffffffff;
-    loopback = (a >> 24) == 127;
-  } else if (inet_pton(AF_INET6, ip.c_str(), &v6) == 1) {
-    unspecified = IN6_IS_ADDR_UNSPECIFIED(&v6);
-    multicast = IN6_IS_ADDR_MULTICAST(&v6);
-    loopback = IN6_IS_ADDR_LOOPBACK(&v6);
-  } else {
-    return out.error(path, quote(ip) + " is not an IPv4 or IPv6 address");
-  }
-  if (unspecified) out.error(path, quote(ip) + " is the unspecified address; give the collector's");
-  if (multicast) out.error(path, quote(ip) + " is a multicast address; give one collector");
-  if (broadcast) out.error(path, quote(ip) + " is the broadcast address; give one collector");
-  if (loopback) {
-    out.warning(path, quote(ip) + " is a loopback address; mirrored traffic stays on this host");
-  }
-}
-
 void checkErspanEnums(const ErspanDestination& d, IssueSink& out) {
   switch (d.version) {
     case ErspanVersion::kTypeI:
@@ -153,8 +120,35 @@ void checkVni(const ErspanDestination& d, IssueSink& out) {
   }
 }
 
-void checkErspan(const ErspanDestination& d, const Peers& peers, IssueSink& out) {
-  checkRemoteIp(d.remote_ip, out);
+// Two sessions sending to one collector with the same session ID (ERSPAN, GRE) or VNI
+// (VXLAN, Geneve) cannot be told apart there.
+void checkCollectorIdentity(const ErspanDestination& d, const Peers& peers, IssueSink& out) {
+  const std::vector<std::string> mine = collectorIps(d);
+  peers.forEach([&](const Session& o) {
+    const auto* other = std::get_if<ErspanDestination>(&o.destination);
+    if (o.type != SessionType::kErspan || other == nullptr ||
+        isUdpTunnel(other->version) != isUdpTunnel(d.version)) {
+      return;
+    }
+    for (const std::string& ip : collectorIps(*other)) {
+      if (ip.empty() || std::find(mine.begin(), mine.end(), ip) == mine.end()) continue;
+      if (isUdpTunnel(d.version) && d.vni && other->vni == d.vni) {
+        out.warning("destination.vni", std::to_string(*d.vni) + " is also used by session " +
+                                           quote(o.name) + " to " + ip +
+                                           "; the collector cannot tell them apart");
+      } else if (!isUdpTunnel(d.version) && other->session_id == d.session_id) {
+        out.warning("destination.session_id",
+                    std::to_string(d.session_id) + " is also used by session " + quote(o.name) +
+                        " to " + ip + "; the collector cannot tell them apart");
+      }
+      return;  // one warning per other session
+    }
+  });
+}
+
+void checkErspan(const Session& s, const ErspanDestination& d, const Peers& peers,
+                 IssueSink& out) {
+  checkCollectors(s, d, out);
   checkErspanEnums(d, out);
   checkVni(d, out);
   out.range("destination.session_id", d.session_id, 0, 1023);
@@ -167,23 +161,7 @@ void checkErspan(const ErspanDestination& d, const Peers& peers, IssueSink& out)
               "1 (ERSPAN Type I) needs backend exporter: OVS's native erspan ports only do "
               "Type II and III");
   }
-  // A collector tells ERSPAN sessions apart by session ID only, VXLAN/Geneve ones by VNI.
-  peers.forEach([&](const Session& o) {
-    const auto* other = std::get_if<ErspanDestination>(&o.destination);
-    if (o.type != SessionType::kErspan || other == nullptr || d.remote_ip.empty() ||
-        other->remote_ip != d.remote_ip || isUdpTunnel(other->version) != isUdpTunnel(d.version)) {
-      return;
-    }
-    if (isUdpTunnel(d.version) && d.vni && other->vni == d.vni) {
-      out.warning("destination.vni", std::to_string(*d.vni) + " is also used by session " +
-                                         quote(o.name) + " to " + d.remote_ip +
-                                         "; the collector cannot tell them apart");
-    } else if (!isUdpTunnel(d.version) && other->session_id == d.session_id) {
-      out.warning("destination.session_id",
-                  std::to_string(d.session_id) + " is also used by session " + quote(o.name) +
-                      " to " + d.remote_ip + "; the collector cannot tell them apart");
-    }
-  });
+  checkCollectorIdentity(d, peers, out);
 }
 
 bool endsWith(const std::string& s, std::string_view suffix) {
@@ -232,7 +210,9 @@ void checkDestination(const Session& s, const Peers& peers, const ValidationCont
   }
   if (const auto* d = std::get_if<LocalDestination>(&s.destination)) checkLocal(s, *d, peers, out);
   if (const auto* d = std::get_if<RspanDestination>(&s.destination)) checkRspan(*d, out);
-  if (const auto* d = std::get_if<ErspanDestination>(&s.destination)) checkErspan(*d, peers, out);
+  if (const auto* d = std::get_if<ErspanDestination>(&s.destination)) {
+    checkErspan(s, *d, peers, out);
+  }
   if (const auto* d = std::get_if<CaptureDestination>(&s.destination)) {
     checkCapture(*d, peers, context, out);
   }

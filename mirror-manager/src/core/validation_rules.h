@@ -66,4 +66,12 @@ std::string destinationPortPath(const LocalDestination& d, std::size_t i);
 /// (destination_ports.cpp).
 void checkDestinationPorts(const LocalDestination& d, IssueSink& out);
 
+/// `destination.remote_ip` for a single collector, `destination.remote_ips[i]` when there are
+/// several.
+std::string collectorPath(const ErspanDestination& d, std::size_t i);
+
+/// An erspan destination's collectors: each one unicast address, none twice, within OVS's
+/// mirrors per bridge for the native backend (erspan_collectors.cpp).
+void checkCollectors(const Session& s, const ErspanDestination& d, IssueSink& out);
+
 }  // namespace ovse::manager::detail

@@ -44,9 +44,11 @@ std::expected<ex::LiveExportSpec, std::string> exportSpecFor(const Session& s,
     if (state.portByName(port)) spec.inputs.push_back({port, direction});
   }
   if (spec.inputs.empty()) return std::unexpected(std::string(kWaitingForPorts));
-  auto remote = erspan::io::parseIpAddress(d.remote_ip);
-  if (!remote) return std::unexpected("destination.remote_ip: " + d.remote_ip + " is not an address");
-  spec.remotes.push_back(*remote);
+  for (const std::string& ip : collectorIps(d)) {
+    auto remote = erspan::io::parseIpAddress(ip);
+    if (!remote) return std::unexpected("destination collector " + ip + " is not an address");
+    spec.remotes.push_back(*remote);
+  }
   spec.filter = s.filter;
   auto& e = spec.pipeline.encap;
   e.type = encapType(d.version);
@@ -128,8 +130,12 @@ void ExportSupervisor::start(Entry& entry, const ovs::SwitchState& state) {
   entry.failed = false;
   std::string inputs;
   for (const auto& in : spec->inputs) inputs += (inputs.empty() ? "" : ", ") + in.interface;
-  log_("session " + entry.session.name + ": exporter running (" + inputs + " -> " +
-       std::get<ErspanDestination>(entry.session.destination).remote_ip + ")");
+  std::string collectors;
+  for (const auto& ip : collectorIps(std::get<ErspanDestination>(entry.session.destination))) {
+    collectors += (collectors.empty() ? "" : ", ") + ip;
+  }
+  log_("session " + entry.session.name + ": exporter running (" + inputs + " -> " + collectors +
+       ")");
 }
 
 void ExportSupervisor::report(PipelineReport& report) const {

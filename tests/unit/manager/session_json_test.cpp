@@ -85,8 +85,8 @@ TEST(SessionFromJson, DestinationFieldsDependOnType) {
             "destination.port: unknown field for type rspan (allowed: vlan, uplink, "
             "preserve_original_vlan)");
   EXPECT_EQ(errorOf(R"({"name": "a", "type": "erspan", "destination": {"file": "x"}})"),
-            "destination.file: unknown field for type erspan (allowed: remote_ip, version, "
-            "session_id, index, hwid, vni, backend, dscp, ttl)");
+            "destination.file: unknown field for type erspan (allowed: remote_ip, remote_ips, "
+            "version, session_id, index, hwid, vni, backend, dscp, ttl)");
   EXPECT_EQ(errorOf(R"({"name": "a", "type": "capture", "destination": {"remote_ip": "x"}})"),
             "destination.remote_ip: unknown field for type capture (allowed: file)");
 }
