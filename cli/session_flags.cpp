@@ -28,7 +28,6 @@ std::expected<nlohmann::json, std::string> parseSource(const std::string& spec) 
   return source;
 }
 
-// One port is written as `port`, several as `ports`; either replaces the other form.
 // Replaces a one-or-several destination field (`port`/`ports`, `remote_ip`/`remote_ips`) with
 // the values given by a repeatable flag: the single form for one, the list for several.
 void setOneOrList(nlohmann::json& d, const char* single, const char* list,
