@@ -7,16 +7,14 @@
 #include <sstream>
 
 #include "harness/capture.h"
-#include "harness/sandbox.h"
+#include "integration/manager/manager_fixture.h"
 
 namespace ovse::test {
 namespace {
 
-class DestinationPortsTest : public ::testing::Test {
+class DestinationPortsTest : public ManagerTest {
  protected:
-  void SetUp() override {
-    OVSE_REQUIRE_SANDBOX();
-    sandbox_ = std::make_unique<Sandbox>();
+  void addHosts() override {
     sandbox_->addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01", "vm-a");
     sandbox_->addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02", "vm-b");
     // The analyzers' namespaces (the harness gives each port an iface-id: the session warns).
@@ -24,21 +22,10 @@ class DestinationPortsTest : public ::testing::Test {
     sandbox_->addVm("ana2", "10.0.0.9/24", "02:00:00:00:00:09", "");
   }
 
-  CommandResult ctl(std::vector<std::string> args) {
-    std::vector<std::string> argv{OVSE_MIRRORCTL};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.insert(argv.end(),
-                {"--db", sandbox_->dbRemote(), "--store", (tmp_.path() / "s.json").string()});
-    return run(argv);
-  }
-
   std::unique_ptr<PacketCapture> capture(const std::string& host) {
     return std::make_unique<PacketCapture>(*sandbox_, host, "eth0",
                                            tmp_.path() / (host + ".pcap"), "icmp");
   }
-
-  TempDir tmp_;
-  std::unique_ptr<Sandbox> sandbox_;
 };
 
 // "src>dst type id seq" of each ICMP frame a capture holds.

@@ -10,18 +10,16 @@
 #include <functional>
 #include <thread>
 
-#include "harness/sandbox.h"
+#include "integration/manager/manager_fixture.h"
 
 namespace ovse::test {
 namespace {
 
 namespace fs = std::filesystem;
 
-class HostsReconcileTest : public ::testing::Test {
+class HostsReconcileTest : public ManagerTest {
  protected:
-  void SetUp() override {
-    OVSE_REQUIRE_SANDBOX();
-    sandbox_ = std::make_unique<Sandbox>();
+  void addHosts() override {
     // Two sources (vm-a, vm-b) and two analyzers (an1, an2): one analyzer per session.
     int n = 0;
     for (const char* name : {"vm-a", "vm-b", "an1", "an2"}) {
@@ -29,8 +27,6 @@ class HostsReconcileTest : public ::testing::Test {
       sandbox_->addVm(name, "10.0.0." + i + "/24", "02:00:00:00:00:0" + i, name);
     }
   }
-
-  std::string store() const { return (tmp_.path() / "sessions.json").string(); }
 
   // Stores (never applies) a local session `name` of `iface_id` into the port `analyzer`.
   void storeSession(const std::string& name, const std::string& iface_id,
@@ -53,9 +49,6 @@ class HostsReconcileTest : public ::testing::Test {
     }
     return false;
   }
-
-  TempDir tmp_;
-  std::unique_ptr<Sandbox> sandbox_;
 };
 
 bool contains(const std::string& text, const std::string& word) {

@@ -6,27 +6,17 @@
 
 #include <sstream>
 
-#include "harness/sandbox.h"
+#include "integration/manager/manager_fixture.h"
 
 namespace ovse::test {
 namespace {
 
-class NormalIoTest : public ::testing::Test {
+class NormalIoTest : public ManagerTest {
  protected:
-  void SetUp() override {
-    OVSE_REQUIRE_SANDBOX();
-    sandbox_ = std::make_unique<Sandbox>();
+  void addHosts() override {
     sandbox_->addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01", "vm-a");
     sandbox_->addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02", "vm-b");
     sandbox_->addVm("vm3", "10.0.0.3/24", "02:00:00:00:00:03", "vm-c");
-  }
-
-  CommandResult ctl(std::vector<std::string> args) {
-    std::vector<std::string> argv{OVSE_MIRRORCTL};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.insert(argv.end(),
-                {"--db", sandbox_->dbRemote(), "--store", (tmp_.path() / "s.json").string()});
-    return run(argv);
   }
 
   // ping's exit code: 0 when replies came back.
@@ -41,9 +31,6 @@ class NormalIoTest : public ::testing::Test {
     for (std::string line; std::getline(rows, line);) n += line.empty() ? 0 : 1;
     return n;
   }
-
-  TempDir tmp_;
-  std::unique_ptr<Sandbox> sandbox_;
 };
 
 TEST_F(NormalIoTest, VmPortAsDestinationWarnsAndStopsForwarding) {

@@ -7,30 +7,26 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "harness/sandbox.h"
+#include "integration/manager/manager_fixture.h"
 
 namespace ovse::test {
 namespace {
 
-class ObservedStateTest : public ::testing::Test {
+class ObservedStateTest : public ManagerTest {
  protected:
-  void SetUp() override {
-    OVSE_REQUIRE_SANDBOX();
-    sandbox_ = std::make_unique<Sandbox>();
+  void addHosts() override {
     sandbox_->addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01", "vm-a");
     sandbox_->addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02", "vm-b");
   }
 
-  // mirrorctl with this sandbox's --db and a private --store appended (no daemon).
-  CommandResult ctl(std::vector<std::string> args) {
-    std::vector<std::string> argv{OVSE_MIRRORCTL};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.insert(argv.end(), {"--db", sandbox_->dbRemote(), "--store", store(), "--capture-dir",
-                             (tmp_.path() / "captures").string()});
+  // ManagerTest::ctl with the capture files kept in the temp dir (hides it: every call here
+  // needs the same --capture-dir).
+  CommandResult ctl(std::vector<std::string> args) const {
+    auto argv = sessionArgv(std::move(args));
+    argv.insert(argv.end(), {"--capture-dir", (tmp_.path() / "captures").string()});
     return run(argv);
   }
 
-  std::string store() const { return (tmp_.path() / "sessions.json").string(); }
   // The CLI takes --file relative to the working directory: a path inside --capture-dir.
   std::string capFile() const { return (tmp_.path() / "captures" / "cap.pcapng").string(); }
 
@@ -51,9 +47,6 @@ class ObservedStateTest : public ::testing::Test {
     ADD_FAILURE() << name << " never became " << state << ": " << s.dump();
     return s;
   }
-
-  TempDir tmp_;
-  std::unique_ptr<Sandbox> sandbox_;
 };
 
 // ovs-vswitchd finds no route for the tunnel (status without tunnel_egress_iface) and sends

@@ -6,29 +6,19 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/capture.h"
-#include "harness/sandbox.h"
+#include "integration/manager/manager_fixture.h"
 
 namespace ovse::test {
 namespace {
 
 using nlohmann::json;
 
-class RspanDestinationTest : public ::testing::Test {
+class RspanDestinationTest : public ManagerTest {
  protected:
-  void SetUp() override {
-    OVSE_REQUIRE_SANDBOX();
-    sandbox_ = std::make_unique<Sandbox>();
+  void addHosts() override {
     sandbox_->addVm("ul", "10.0.0.50/24", "02:00:00:00:00:50", "");
     sandbox_->addVm("ana", "10.0.0.8/24", "02:00:00:00:00:08", "");
     sandbox_->addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02", "vm-b");
-  }
-
-  CommandResult ctl(std::vector<std::string> args) {
-    std::vector<std::string> argv{OVSE_MIRRORCTL};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.insert(argv.end(),
-                {"--db", sandbox_->dbRemote(), "--store", (tmp_.path() / "s.json").string()});
-    return run(argv);
   }
 
   // `count` frames tagged `vlan` arrive on the uplink (unknown unicast destination: flooded).
@@ -43,9 +33,6 @@ class RspanDestinationTest : public ::testing::Test {
                    ", verbose=False)"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
-
-  TempDir tmp_;
-  std::unique_ptr<Sandbox> sandbox_;
 };
 
 TEST_F(RspanDestinationTest, TheRspanVlanArrivingOnTheUplinkReachesTheAnalyzerOnly) {

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/capture.h"
-#include "harness/sandbox.h"
+#include "integration/manager/manager_fixture.h"
 
 namespace ovse::test {
 namespace {
@@ -16,22 +16,12 @@ using nlohmann::json;
 
 constexpr char kVm1Mac[] = "02:00:00:00:00:01";
 
-class RspanReachTest : public ::testing::Test {
+class RspanReachTest : public ManagerTest {
  protected:
-  void SetUp() override {
-    OVSE_REQUIRE_SANDBOX();
-    sandbox_ = std::make_unique<Sandbox>();
+  void addHosts() override {
     sandbox_->addVm("vm1", "10.0.0.1/24", kVm1Mac, "vm-a");
     sandbox_->addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02", "vm-b");
     sandbox_->addVm("uplink1", "10.0.0.50/24", "02:00:00:00:00:50", "uplink");
-  }
-
-  CommandResult ctl(std::vector<std::string> args) {
-    std::vector<std::string> argv{OVSE_MIRRORCTL};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.insert(argv.end(),
-                {"--db", sandbox_->dbRemote(), "--store", (tmp_.path() / "s.json").string()});
-    return run(argv);
   }
 
   json status(const std::string& name) {
@@ -52,9 +42,6 @@ class RspanReachTest : public ::testing::Test {
                     std::to_string(count) + ", verbose=False)"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
-
-  TempDir tmp_;
-  std::unique_ptr<Sandbox> sandbox_;
 };
 
 TEST_F(RspanReachTest, UntaggedPortsReceiveTheCopiesAndTheSessionNamesThem) {

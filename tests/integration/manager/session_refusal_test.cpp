@@ -6,41 +6,33 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "harness/sandbox.h"
+#include "integration/manager/manager_fixture.h"
 
 namespace ovse::test {
 namespace {
 
 using nlohmann::json;
 
-class SessionRefusalTest : public ::testing::Test {
+class SessionRefusalTest : public ManagerTest {
  protected:
-  void SetUp() override {
-    OVSE_REQUIRE_SANDBOX();
-    sandbox_ = std::make_unique<Sandbox>();
+  void addHosts() override {
     sandbox_->addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01", "vm-a");
     sandbox_->addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
   }
 
-  // mirrorctl in the hypervisor's namespace (where its tunnels route), on a private store.
-  CommandResult ctl(std::vector<std::string> args) {
-    args.insert(args.begin(), OVSE_MIRRORCTL);
-    args.insert(args.end(), {"--db", sandbox_->dbRemote(), "--store", store()});
-    return sandbox_->exec("hv", args);
+  // ManagerTest::ctl run in the hypervisor's namespace (where its tunnels route); hides it.
+  CommandResult ctl(std::vector<std::string> args) const {
+    return sandbox_->exec("hv", sessionArgv(std::move(args)));
   }
   CommandResult createVictim() {
     return ctl({"session", "create", "victim", "--type", "erspan", "--source",
                 "port=vm1,direction=ingress", "--remote-ip", "10.99.0.2", "--session-id", "7"});
   }
-  std::string store() const { return (tmp_.path() / "sessions.json").string(); }
   json storedSessions() const {
     std::ifstream in(store());
     json file = json::parse(in, nullptr, false);
     return file.is_object() ? file.value("sessions", json::array()) : json::array();
   }
-
-  TempDir tmp_;
-  std::unique_ptr<Sandbox> sandbox_;
 };
 
 TEST_F(SessionRefusalTest, CreateOvsdbRefusesLeavesNothingInTheStoreOrOvs) {

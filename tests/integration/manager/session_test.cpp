@@ -8,32 +8,20 @@
 #include <thread>
 
 #include "harness/capture.h"
-#include "harness/sandbox.h"
+#include "integration/manager/manager_fixture.h"
 
 namespace ovse::test {
 namespace {
 
 constexpr char kVm1Mac[] = "02:00:00:00:00:01";
 
-class SessionTest : public ::testing::Test {
+class SessionTest : public ManagerTest {
  protected:
-  void SetUp() override {
-    OVSE_REQUIRE_SANDBOX();
-    sandbox_ = std::make_unique<Sandbox>();
+  void addHosts() override {
     sandbox_->addVm("vm1", "10.0.0.1/24", kVm1Mac, "vm-a");
     sandbox_->addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02", "vm-b");
     sandbox_->addVm("analyzer", "10.0.0.9/24", "02:00:00:00:00:09", "analyzer");
   }
-
-  // mirrorctl with this sandbox's --db and a private --store appended.
-  CommandResult ctl(std::vector<std::string> args) {
-    std::vector<std::string> argv{OVSE_MIRRORCTL};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.insert(argv.end(), {"--db", sandbox_->dbRemote(), "--store", store()});
-    return run(argv);
-  }
-
-  std::string store() const { return (tmp_.path() / "sessions.json").string(); }
 
   void ping(const std::string& from, const std::string& to, int count = 3, int size = 56) {
     auto r = sandbox_->exec(from, {"ping", "-c", std::to_string(count), "-i", "0.1", "-s",
@@ -55,8 +43,6 @@ class SessionTest : public ::testing::Test {
         sandbox_->dir() / "mirrorctl-serve.log");  // kept with the sandbox logs on failure
   }
 
-  TempDir tmp_;
-  std::unique_ptr<Sandbox> sandbox_;
   int n_ = 0;
 };
 

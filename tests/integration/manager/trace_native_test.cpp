@@ -5,50 +5,40 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/sandbox.h"
+#include "integration/manager/manager_fixture.h"
 
 namespace ovse::test {
 namespace {
 
 using nlohmann::json;
 
-class TraceNativeTest : public ::testing::Test {
+class TraceNativeTest : public ManagerTest {
  protected:
-  void SetUp() override {
-    OVSE_REQUIRE_SANDBOX();
-    sandbox_ = std::make_unique<Sandbox>();
+  void addHosts() override {
     sandbox_->addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01", "vm-a");
     sandbox_->addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02", "vm-b");
     sandbox_->addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
   }
 
-  CommandResult ctl(std::vector<std::string> args) {
-    std::vector<std::string> argv{OVSE_MIRRORCTL};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.insert(argv.end(), {"--db", sandbox_->dbRemote()});
-    return run(argv);
+  // `mirrorctl trace ARGS` against the sandbox (trace reads OVS only: no --store).
+  CommandResult trace(std::vector<std::string> args) const {
+    args.insert(args.begin(), "trace");
+    return run(mirrorctlArgv(std::move(args)));
   }
-  CommandResult session(std::vector<std::string> args) {
-    args.insert(args.end(), {"--store", (tmp_.path() / "s.json").string()});
-    return ctl(std::move(args));
-  }
-
-  TempDir tmp_;
-  std::unique_ptr<Sandbox> sandbox_;
 };
 
 TEST_F(TraceNativeTest, ListsNativeErspanAndGreMirrorsWithCollectorAndSessionId) {
-  auto e = session({"session", "create", "e2", "--type", "erspan", "--source",
-                    "iface_id=vm-a,direction=ingress", "--remote-ip", "10.99.0.2", "--version", "2",
-                    "--session-id", "77"});
+  auto e = ctl({"session", "create", "e2", "--type", "erspan", "--source",
+                "iface_id=vm-a,direction=ingress", "--remote-ip", "10.99.0.2", "--version", "2",
+                "--session-id", "77"});
   ASSERT_EQ(e.exit_code, 0) << e.out << e.err;
-  auto g = session({"session", "create", "g", "--type", "erspan", "--source",
-                    "iface_id=vm-a,direction=ingress", "--remote-ip", "10.99.0.2", "--version",
-                    "gre", "--session-id", "300"});
+  auto g = ctl({"session", "create", "g", "--type", "erspan", "--source",
+                "iface_id=vm-a,direction=ingress", "--remote-ip", "10.99.0.2", "--version", "gre",
+                "--session-id", "300"});
   ASSERT_EQ(g.exit_code, 0) << g.out << g.err;
 
-  auto r = ctl({"trace", "--switchport", "vm1", "--dstip", "10.0.0.2", "--dstmac",
-                "02:00:00:00:00:02", "--proto", "icmp", "--json"});
+  auto r = trace({"--switchport", "vm1", "--dstip", "10.0.0.2", "--dstmac", "02:00:00:00:00:02",
+                  "--proto", "icmp", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json j = json::parse(r.out);
   EXPECT_NE(j["datapath_actions"].get<std::string>().find("erspan(ver=1,sid=0x4d"),
@@ -67,8 +57,8 @@ TEST_F(TraceNativeTest, ListsNativeErspanAndGreMirrorsWithCollectorAndSessionId)
   const auto fwd = j["forwarded_to"].get<std::vector<std::string>>();
   EXPECT_NE(std::find(fwd.begin(), fwd.end(), "vm2"), fwd.end()) << r.out;
 
-  auto text = ctl({"trace", "--switchport", "vm1", "--dstip", "10.0.0.2", "--dstmac",
-                   "02:00:00:00:00:02", "--proto", "icmp"});
+  auto text = trace({"--switchport", "vm1", "--dstip", "10.0.0.2", "--dstmac",
+                     "02:00:00:00:00:02", "--proto", "icmp"});
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_NE(text.out.find("erspan Type II to collector 10.99.0.2, session ID 77"),
             std::string::npos)

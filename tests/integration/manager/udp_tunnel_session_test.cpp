@@ -11,8 +11,8 @@
 #include <thread>
 
 #include "harness/capture.h"
-#include "harness/sandbox.h"
 #include "integration/daemon/daemon_process.h"
+#include "integration/manager/manager_fixture.h"
 
 namespace ovse::test {
 namespace {
@@ -36,27 +36,22 @@ foreign = [f for f in inner if f not in vm]
 print('vm', len(vm), 'inner', len(inner), 'missing', len(missing), 'foreign', len(foreign))
 )";
 
-class UdpTunnelSessionTest : public ::testing::Test {
+class UdpTunnelSessionTest : public ManagerTest {
  protected:
   void SetUp() override {
+    // Root before the tools, as before (ManagerTest::SetUp checks it again, cheaply).
     OVSE_REQUIRE_SANDBOX();
     if (!haveProgram("tshark") || !haveProgram("/usr/bin/python3")) {
       GTEST_SKIP() << "needs tshark and /usr/bin/python3 with scapy";
     }
-    sandbox_ = std::make_unique<Sandbox>();
+    ManagerTest::SetUp();
+  }
+
+  void addHosts() override {
     sandbox_->addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01", "vm-a");
     sandbox_->addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02", "vm-b");
     sandbox_->addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
   }
-
-  CommandResult ctl(std::vector<std::string> args) {
-    std::vector<std::string> argv{OVSE_MIRRORCTL};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.insert(argv.end(), {"--db", sandbox_->dbRemote(), "--store", store()});
-    return run(argv);
-  }
-
-  std::string store() const { return (tmp_.path() / "sessions.json").string(); }
 
   // Pings vm2 from vm1 while capturing the VMs' eth0 and the collector's VXLAN (or Geneve);
   // returns the comparison line and checks the VNI of every packet.
@@ -84,9 +79,6 @@ class UdpTunnelSessionTest : public ::testing::Test {
     EXPECT_EQ(compared.exit_code, 0) << compared.err;
     return compared.out;
   }
-
-  TempDir tmp_;
-  std::unique_ptr<Sandbox> sandbox_;
 };
 
 TEST_F(UdpTunnelSessionTest, NativeVxlanDeliversTheVmsFramesByteExact) {
