@@ -74,7 +74,7 @@ std::string finishPorts(const CollectArgs& args, erspan::UdpTunnelPorts& ports) 
       !e.empty())
     return e;
   for (std::size_t i = 0; i < ports.geneve_count; ++i) {
-    if (ports.overlayOf(ports.geneve[i]) == erspan::Overlay::kVxlan) {
+    if (ports.tunnelOf(ports.geneve[i]) == erspan::Tunnel::kVxlan) {
       return "UDP port " + std::to_string(ports.geneve[i]) +
              " is given as both --vxlan-port and --geneve-port";
     }

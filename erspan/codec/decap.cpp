@@ -107,7 +107,7 @@ struct ViewBuilder {
                      .dst_ip = address(ip.version, ip.dst),
                      .ttl = ip.ttl,
                      .dscp = ip.dscp,
-                     .overlay = u.overlay,
+                     .tunnel = u.tunnel,
                      .type = x.type,
                      .gre_key = optionalWord(g.has_key, g.key),
                      .gre_sequence = optionalWord(g.has_sequence, g.sequence),
@@ -362,7 +362,7 @@ bool operator==(const DecapView& a, const DecapView& b) noexcept {
                     x.gre_sequence, x.session_id, x.index, x.vlan, x.cos, x.en, x.bso, x.truncated,
                     x.timestamp, x.sgt, x.p, x.ft, x.hw_id, x.direction, x.gra,
                     x.has_platform_subheader, x.platform_id, x.platform_info1, x.platform_info2,
-                    x.overlay, x.vni, x.udp_src_port, x.udp_dst_port, x.geneve_options_bytes,
+                    x.tunnel, x.vni, x.udp_src_port, x.udp_dst_port, x.geneve_options_bytes,
                     x.geneve_critical, x.cut_bytes);
   };
   return fields(a) == fields(b) && std::ranges::equal(a.frame, b.frame);

@@ -1,4 +1,4 @@
-// VXLAN and Geneve decapsulation: UDP length check, port → overlay, one length check per header
+// VXLAN and Geneve decapsulation: UDP length check, port → tunnel, one length check per header
 // (Geneve's with its options), then masks and shifts.
 #include "erspan/udp_tunnel.h"
 
@@ -13,8 +13,8 @@ namespace {
 using Bytes = std::span<const std::uint8_t>;
 using Result = Expected<UdpTunnel, DecapError>;
 
-static_assert(kDefaultUdpTunnelPorts.overlayOf(kVxlanUdpPort) == Overlay::kVxlan);
-static_assert(kDefaultUdpTunnelPorts.overlayOf(kGeneveUdpPort) == Overlay::kGeneve);
+static_assert(kDefaultUdpTunnelPorts.tunnelOf(kVxlanUdpPort) == Tunnel::kVxlan);
+static_assert(kDefaultUdpTunnelPorts.tunnelOf(kGeneveUdpPort) == Tunnel::kGeneve);
 
 std::uint32_t vniOf(Bytes header) noexcept {
   return loadBe32(header.data() + kVniOffset) >> kVniShift;
@@ -25,7 +25,7 @@ std::uint32_t vniOf(Bytes header) noexcept {
 Result decodeVxlan(Bytes payload, UdpTunnel t) noexcept {
   if (payload.size() < kVxlanHeaderBytes) return makeUnexpected(DecapError::kTruncatedVxlan);
   if ((payload[0] & kVxlanFlagI) == 0) return makeUnexpected(DecapError::kVxlanNoVni);
-  t.overlay = Overlay::kVxlan;
+  t.tunnel = Tunnel::kVxlan;
   t.vni = vniOf(payload);
   t.frame = payload.subspan(kVxlanHeaderBytes);
   return t;
@@ -47,7 +47,7 @@ Result decodeGeneve(Bytes payload, UdpTunnel t) noexcept {
   if (loadBe16(payload.data() + kGeneveProtocolOffset) != kGeneveProtoEthernet) {
     return makeUnexpected(DecapError::kGeneveNotEthernet);
   }
-  t.overlay = Overlay::kGeneve;
+  t.tunnel = Tunnel::kGeneve;
   t.vni = vniOf(payload);
   t.options_bytes = static_cast<std::uint16_t>(options_bytes);
   t.critical = (payload[1] & kGeneveFlagC) != 0;
@@ -69,14 +69,9 @@ Result decodeUdpTunnel(Bytes udp, std::size_t claimed_bytes, const UdpTunnelPort
   const std::size_t present = std::min(length, udp.size());
   t.cut_bytes = static_cast<std::uint32_t>(length - present);
   const Bytes payload = udp.subspan(kUdpHeaderBytes, present - kUdpHeaderBytes);
-  switch (ports.overlayOf(t.dst_port)) {
-    case Overlay::kVxlan:
-      return decodeVxlan(payload, t);
-    case Overlay::kGeneve:
-      return decodeGeneve(payload, t);
-    case Overlay::kNone:
-      break;
-  }
+  const std::optional<Tunnel> tunnel = ports.tunnelOf(t.dst_port);
+  if (tunnel == Tunnel::kVxlan) return decodeVxlan(payload, t);
+  if (tunnel == Tunnel::kGeneve) return decodeGeneve(payload, t);
   return makeUnexpected(DecapError::kNotTunnelPort);
 }
 

@@ -172,8 +172,8 @@ void Collector::processFrame(const io::CapturedFrame& frame) noexcept {
 }
 
 void Collector::countOverlay(const DecapView& view) noexcept {
-  if (view.overlay == Overlay::kVxlan) ++counters_.vxlan;
-  if (view.overlay != Overlay::kGeneve) return;
+  if (view.tunnel == Tunnel::kVxlan) ++counters_.vxlan;
+  if (view.tunnel != Tunnel::kGeneve) return;
   ++counters_.geneve;
   if (view.geneve_options_bytes != 0) ++counters_.geneve_with_options;
   counters_.geneve_option_bytes += view.geneve_options_bytes;

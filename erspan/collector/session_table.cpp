@@ -11,12 +11,12 @@ namespace ovse::erspan::collector {
 namespace {
 
 SessionKind kindOf(const DecapView& view) noexcept {
-  switch (view.overlay) {
-    case Overlay::kVxlan:
+  switch (view.tunnel) {
+    case Tunnel::kVxlan:
       return SessionKind::kVxlan;
-    case Overlay::kGeneve:
+    case Tunnel::kGeneve:
       return SessionKind::kGeneve;
-    case Overlay::kNone:
+    case Tunnel::kGre:
       break;
   }
   return view.type == ErspanType::kGreTeb ? SessionKind::kGre : SessionKind::kErspan;

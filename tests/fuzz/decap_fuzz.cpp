@@ -56,7 +56,7 @@ void checkOverlay(const DecapView& v, std::span<const std::uint8_t> input) {
   const bool inside = v.frame.empty() || (v.frame.data() >= input.data() &&
                                           v.frame.data() + v.frame.size() <= input.data() + input.size());
   if (!inside || v.vni > 0xFFFFFF || v.gre_sequence || v.gre_key) std::abort();
-  if (v.overlay == ovse::erspan::Overlay::kVxlan && (v.geneve_options_bytes || v.geneve_critical)) {
+  if (v.tunnel == ovse::erspan::Tunnel::kVxlan && (v.geneve_options_bytes || v.geneve_critical)) {
     std::abort();
   }
   if (v.geneve_options_bytes % 4 != 0 || v.geneve_options_bytes > 63 * 4) std::abort();
@@ -69,8 +69,8 @@ ovse::erspan::UdpTunnelPorts portsFrom(std::span<const std::uint8_t> input) {
   const auto* tail = input.data() + input.size() - 4;
   ports.vxlan[1] = static_cast<std::uint16_t>(tail[0] << 8 | tail[1]);
   ports.geneve[1] = static_cast<std::uint16_t>(tail[2] << 8 | tail[3]);
-  ports.vxlan_count = ports.overlayOf(ports.vxlan[1]) == ovse::erspan::Overlay::kNone ? 2 : 1;
-  ports.geneve_count = ports.overlayOf(ports.geneve[1]) == ovse::erspan::Overlay::kNone ? 2 : 1;
+  ports.vxlan_count = ports.tunnelOf(ports.vxlan[1]) ? 1 : 2;
+  ports.geneve_count = ports.tunnelOf(ports.geneve[1]) ? 1 : 2;
   return ports;
 }
 
@@ -103,7 +103,7 @@ void roundTrip(const DecapView& v, bool outer_ethernet) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::span<const std::uint8_t> input(data, size);
   const auto check = [input](const DecapView& v, bool outer_ethernet) {
-    if (v.overlay == ovse::erspan::Overlay::kNone) {
+    if (v.tunnel == ovse::erspan::Tunnel::kGre) {
       roundTrip(v, outer_ethernet);
     } else {
       checkOverlay(v, input);

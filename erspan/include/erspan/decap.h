@@ -24,7 +24,7 @@ struct DecapView {
   std::array<std::uint8_t, 16> dst_ip{};      ///< outer destination address (IPv4: first 4 bytes)
   std::uint8_t ttl = 0;                       ///< outer TTL / hop limit
   std::uint8_t dscp = 0;                      ///< outer DSCP
-  Overlay overlay = Overlay::kNone;           ///< VXLAN / Geneve; kNone: GRE, see `type`
+  Tunnel tunnel = Tunnel::kGre;               ///< GRE (see `type`), VXLAN or Geneve
   ErspanType type = ErspanType::kTypeI;       ///< what the GRE packet carried (GRE only)
   std::optional<std::uint32_t> gre_key;       ///< GRE key when K was set
   std::optional<std::uint32_t> gre_sequence;  ///< GRE sequence number when S was set

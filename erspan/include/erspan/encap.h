@@ -17,9 +17,6 @@
 
 namespace ovse::erspan {
 
-/// The outer tunnel: GRE (carrying what EncapConfig::type says) or UDP (VXLAN, Geneve).
-enum class Tunnel : std::uint8_t { kGre, kVxlan, kGeneve };
-
 /// RFC 7348 §5: the UDP source port comes from a hash of the inner frame, in the dynamic range.
 inline constexpr std::uint16_t kUdpSourcePortMin = 49152;
 inline constexpr std::uint32_t kUdpSourcePortCount = 65536 - kUdpSourcePortMin;
@@ -36,7 +33,7 @@ enum class TagSource : std::uint8_t {
 
 /// Everything that is fixed for one mirror session. Validated by makeEncapTemplate.
 struct EncapConfig {
-  Tunnel tunnel = Tunnel::kGre;           ///< GRE, or UDP with VXLAN / Geneve
+  Tunnel tunnel = Tunnel::kGre;           ///< GRE (carrying `type`), or UDP with VXLAN / Geneve
   ErspanType type = ErspanType::kTypeII;  ///< what GRE carries (tunnel kGre only)
   std::uint32_t vni = 0;                  ///< VXLAN / Geneve 24-bit VNI
   std::uint16_t udp_dst_port = 0;         ///< VXLAN / Geneve UDP port; 0: 4789 / 6081

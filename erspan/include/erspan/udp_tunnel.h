@@ -6,15 +6,14 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include "erspan/errors.h"
 #include "erspan/expected.h"
+#include "erspan/vxlan.h"
 
 namespace ovse::erspan {
-
-/// The UDP overlay that carried a packet; kNone for GRE (ERSPAN, GRE-TEB).
-enum class Overlay : std::uint8_t { kNone, kVxlan, kGeneve };
 
 /// Ports configurable per overlay at most.
 inline constexpr std::size_t kMaxUdpTunnelPorts = 8;
@@ -27,13 +26,13 @@ struct UdpTunnelPorts {
   std::array<std::uint16_t, kMaxUdpTunnelPorts> geneve{6081};
   std::size_t geneve_count = 1;
 
-  /// The overlay of datagrams to `port`; kNone when it is neither list's.
-  [[nodiscard]] constexpr Overlay overlayOf(std::uint16_t port) const noexcept {
+  /// The tunnel of datagrams to `port` (kVxlan or kGeneve); nullopt when it is neither list's.
+  [[nodiscard]] constexpr std::optional<Tunnel> tunnelOf(std::uint16_t port) const noexcept {
     for (std::size_t i = 0; i < vxlan_count; ++i)
-      if (vxlan[i] == port) return Overlay::kVxlan;
+      if (vxlan[i] == port) return Tunnel::kVxlan;
     for (std::size_t i = 0; i < geneve_count; ++i)
-      if (geneve[i] == port) return Overlay::kGeneve;
-    return Overlay::kNone;
+      if (geneve[i] == port) return Tunnel::kGeneve;
+    return std::nullopt;
   }
 };
 
@@ -42,10 +41,10 @@ inline constexpr UdpTunnelPorts kDefaultUdpTunnelPorts{};
 
 /// What a VXLAN or Geneve datagram says.
 struct UdpTunnel {
-  Overlay overlay = Overlay::kNone;
-  std::uint16_t src_port = 0;  ///< UDP source port (a flow hash at most senders)
-  std::uint16_t dst_port = 0;  ///< UDP destination port
-  std::uint32_t vni = 0;       ///< 24-bit VXLAN / Geneve network identifier
+  Tunnel tunnel = Tunnel::kGre;     ///< kVxlan or kGeneve once decoded (kGre: none, as for GRE)
+  std::uint16_t src_port = 0;       ///< UDP source port (a flow hash at most senders)
+  std::uint16_t dst_port = 0;       ///< UDP destination port
+  std::uint32_t vni = 0;            ///< 24-bit VXLAN / Geneve network identifier
   std::uint16_t options_bytes = 0;  ///< Geneve options skipped (0 for VXLAN)
   bool critical = false;            ///< Geneve C: some option is critical
   /// The inner Ethernet frame (a subspan of the input).

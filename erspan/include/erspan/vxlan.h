@@ -1,12 +1,16 @@
 // UDP overlay header layouts: UDP (RFC 768), VXLAN (RFC 7348) and Geneve (RFC 8926), with their
 // IANA ports. Offsets, masks and shifts over big-endian words, shared by encapsulation and
-// decapsulation.
+// decapsulation, and the Tunnel kind both name.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
 namespace ovse::erspan {
+
+/// The outer tunnel of a mirrored frame, on both sides: GRE (carrying ERSPAN I/II/III or
+/// GRE-TEB, see ErspanType) or UDP with VXLAN or Geneve.
+enum class Tunnel : std::uint8_t { kGre, kVxlan, kGeneve };
 
 // UDP (RFC 768):
 //   0                   1                   2                   3

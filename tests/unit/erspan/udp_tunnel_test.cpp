@@ -70,7 +70,7 @@ TEST(VxlanDecap, Ipv4FrameGivesVniPortsAndTheInnerFrame) {
   const auto f = ethernet(ipv4(udp(4789, kVxlanVni123456, inner)), 0x0800);
   auto v = decapsulateFrame(f);
   ASSERT_TRUE(v.has_value()) << errorName(v.error());
-  EXPECT_EQ(v->overlay, Overlay::kVxlan);
+  EXPECT_EQ(v->tunnel, Tunnel::kVxlan);
   EXPECT_EQ(v->vni, 123456u);
   EXPECT_EQ(v->udp_src_port, 51234);
   EXPECT_EQ(v->udp_dst_port, 4789);
@@ -172,7 +172,7 @@ TEST(GeneveDecap, OptionsAreSkippedAndCounted) {
       ipv4(udp(6081, "03406558 00002a00 01028002 11111111 22222222", inner)), 0x0800);
   auto v = decapsulateFrame(f);
   ASSERT_TRUE(v.has_value()) << errorName(v.error());
-  EXPECT_EQ(v->overlay, Overlay::kGeneve);
+  EXPECT_EQ(v->tunnel, Tunnel::kGeneve);
   EXPECT_EQ(v->vni, 42u);
   EXPECT_EQ(v->geneve_options_bytes, 12);
   EXPECT_TRUE(v->geneve_critical);
