@@ -35,15 +35,19 @@ const Sessions = (() => {
 
   function describeDestination(s) {
     const d = s.destination || {};
+    const toPorts = d.ports ? 'ports ' + d.ports.join(', ') : 'port ' + d.port;
+    const collectors = (d.remote_ips || [d.remote_ip]).join(', ');
     switch (s.type) {
-      case 'local': return d.ports ? 'ports ' + d.ports.join(', ') : 'port ' + d.port;
+      case 'local': return toPorts;
+      case 'rspan-destination':
+        return 'VLAN ' + (s.source_vlans || []).join(', ') + ' arriving on ' + s.uplink + ' to ' + toPorts;
       case 'rspan': return 'VLAN ' + d.vlan + ' via ' + d.uplink;
       case 'erspan': {
         if (d.version === 'vxlan' || d.version === 'geneve') {
-          return (d.version === 'vxlan' ? 'VXLAN' : 'Geneve') + ' to ' + d.remote_ip + ', VNI ' + (d.vni || 0);
+          return (d.version === 'vxlan' ? 'VXLAN' : 'Geneve') + ' to ' + collectors + ', VNI ' + (d.vni || 0);
         }
         const v = d.version === 'gre' ? 'GRE' : 'ERSPAN ' + ['', 'I', 'II', 'III'][d.version || 2];
-        return v + ' to ' + d.remote_ip + ', session ' + (d.session_id || 0);
+        return v + ' to ' + collectors + ', session ' + (d.session_id || 0);
       }
       default: return 'file ' + d.file;
     }

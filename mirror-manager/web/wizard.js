@@ -3,7 +3,8 @@
 // the server's validation error beside the field its path names. Opened on an existing session
 // it is vSphere's "Edit settings": the same steps, prefilled, and Finish replaces the session
 // (fields the wizard does not show, such as select_vlans or a bridge, are kept). The review step
-// asks the daemon for a dry run and lists its errors and warnings before Finish.
+// asks the daemon for a dry run and lists its errors, warnings and the ports it waits for before
+// Finish. An ERSPAN session has one collector row or several (remote_ip / remote_ips).
 'use strict';
 
 const Wizard = (() => {
@@ -116,6 +117,37 @@ const Wizard = (() => {
       (id.iface_id && x.iface_id === id.iface_id) || (id.port && x.port === id.port)));
   }
 
+  // The ERSPAN collectors as rows, one IP address each (the first cannot be removed); row i
+  // carries the path destination.remote_ips[i] so that the daemon's errors land on it.
+  function renderCollectors(ips) {
+    const box = $('collector-rows');
+    box.replaceChildren(...ips.map((ip, i) => {
+      const row = document.createElement('div');
+      row.className = 'collector-row';
+      const label = document.createElement('label');
+      Object.assign(label, { htmlFor: 'f-remote-ip-' + i, className: 'visually-hidden',
+                             textContent: 'Collector IP address ' + (i + 1) });
+      const input = document.createElement('input');
+      Object.assign(input, { id: 'f-remote-ip-' + i, className: 'collector-ip', value: ip,
+                             placeholder: '10.0.0.9', autocomplete: 'off' });
+      input.dataset.path = 'destination.remote_ips[' + i + ']';
+      const remove = document.createElement('button');
+      Object.assign(remove, { type: 'button', textContent: 'Remove', hidden: ips.length === 1 });
+      remove.setAttribute('aria-label', 'Remove collector ' + (i + 1));
+      remove.addEventListener('click', () => {
+        renderCollectors(collectorIps().filter((_, j) => j !== i));
+        $('f-remote-ip-' + Math.max(0, i - 1)).focus();
+      });
+      row.append(label, input, ' ', remove);
+      return row;
+    }));
+  }
+
+  // The collector rows' addresses in row order, empty rows included (the daemon names them).
+  function collectorIps() {
+    return [...document.querySelectorAll('.collector-ip')].map((input) => input.value.trim());
+  }
+
   // Source rows in table order: [{checkbox, select, source}] for the checked ones.
   function pickedSources() {
     return [...document.querySelectorAll('.src-pick:checked')].map((box) => {
@@ -141,7 +173,9 @@ const Wizard = (() => {
     if ($('f-filter').value.trim()) s.filter = $('f-filter').value.trim();
     const pps = Number($('f-rate-pps').value || 0), bps = Number($('f-rate-bps').value || 0);
     if (pps || bps) s.rate_limit = { packets_per_s: pps, bits_per_s: bps };
-    s.sources = [...pickedSources().map((p) => p.source), ...unlistedSources()];
+    // rspan-destination has no source ports (its source is source_vlans): the table is hidden.
+    s.sources = t === 'rspan-destination'
+      ? [] : [...pickedSources().map((p) => p.source), ...unlistedSources()];
     if (t === 'local' || t === 'rspan-destination') {
       const picked = [...$('f-dest-port').selectedOptions].map((o) => o.value).filter((v) => v);
       s.destination = picked.length > 1 ? { ports: picked } : { port: picked[0] || '' };
@@ -162,9 +196,14 @@ const Wizard = (() => {
     if (t === 'erspan') {
       const v = $('f-version').value;
       const udp = v === 'vxlan' || v === 'geneve';  // a VNI instead of a session ID
-      s.destination = { ...(keep.destination || {}), remote_ip: $('f-remote-ip').value.trim(),
-                        version: v === 'gre' || udp ? v : Number(v),
+      // One collector is sent as remote_ip, several as remote_ips (as the daemon prints them).
+      const ips = collectorIps();
+      s.destination = { ...(keep.destination || {}), version: v === 'gre' || udp ? v : Number(v),
                         backend: $('f-backend').value };
+      delete s.destination.remote_ip;
+      delete s.destination.remote_ips;
+      if (ips.length > 1) s.destination.remote_ips = ips;
+      else s.destination.remote_ip = ips[0] || '';
       if (udp) {
         delete s.destination.session_id;
         s.destination.vni = Number($('f-vni').value || 0);
@@ -212,13 +251,16 @@ const Wizard = (() => {
     const add = (cls, text) => {
       const li = document.createElement('li');
       li.className = cls;
-      li.textContent = (cls === 'issue-error' ? 'Error: ' : 'Warning: ') + text;
+      const prefix = { 'issue-error': 'Error: ', 'issue-warning': 'Warning: ',
+                       'issue-waiting': 'Not on the switch yet (the session waits for it): ' };
+      li.textContent = prefix[cls] + text;
       list.append(li);
     };
     const s = build();
     try {
       const r = editing ? await Api.previewReplace(editing.name, s) : await Api.preview(s);
       for (const w of (r.status && r.status.warnings) || []) add('issue-warning', w);
+      for (const m of (r.status && r.status.missing) || []) add('issue-waiting', m);
     } catch (e) {
       const issues = (e.issues || []).filter((i) => i.severity !== 'warning');
       if (!issues.length) add('issue-error', (e.path ? e.path + ': ' : '') + e.error);
@@ -263,7 +305,8 @@ const Wizard = (() => {
   function showError(path, text) {
     // Every destination port is one control: the multi-select.
     path = (path || '').replace(/^destination\.ports(\[\d+\])?$/, 'destination.port')
-      .replace(/^uplink$/, 'destination.uplink').replace(/^source_vlans(\[\d+\])?$/, 'source_vlans');
+      .replace(/^uplink$/, 'destination.uplink').replace(/^source_vlans(\[\d+\])?$/, 'source_vlans')
+      .replace(/^destination\.remote_ips?$/, 'destination.remote_ips[0]');
     let control = path ? document.querySelector('[data-path="' + CSS.escape(path) + '"]') : null;
     const m = /^sources\[(\d+)\]\.(\w+)/.exec(path || '');
     if (m) {
@@ -287,7 +330,8 @@ const Wizard = (() => {
     msg.textContent = text;
     control.setAttribute('aria-invalid', 'true');
     control.setAttribute('aria-describedby', msg.id);
-    (control.closest('.field') || control.closest('td') || control.parentNode).append(msg);
+    (control.closest('.collector-row, .field') || control.closest('td') || control.parentNode)
+      .append(msg);
     show(Number(control.closest('.step').dataset.step));
     control.focus();
   }
@@ -295,7 +339,9 @@ const Wizard = (() => {
   // What the page can check before asking the server; the server has the last word.
   function localCheck(n) {
     if (n === 1 && !$('f-name').value.trim()) return ['name', 'a session needs a name'];
-    if (n === 2 && pickedSources().length === 0) return ['sources', 'select at least one port'];
+    if (n === 2 && type() !== 'rspan-destination' && pickedSources().length === 0) {
+      return ['sources', 'select at least one port'];
+    }
     return null;
   }
 
@@ -340,7 +386,7 @@ const Wizard = (() => {
       $('f-vlan').value = d.vlan || '';
     }
     if (s.type === 'erspan') {
-      $('f-remote-ip').value = d.remote_ip || '';
+      renderCollectors(d.remote_ips || [d.remote_ip || '']);
       $('f-version').value = String(d.version || 2);
       $('f-session-id').value = d.session_id || 0;
       $('f-vni').value = d.vni || 0;
@@ -355,21 +401,30 @@ const Wizard = (() => {
     if (s.type === 'capture') $('f-file').value = d.file || '';
   }
 
+  // Selects `wanted` in `select`; a port the switch does not have (yet) gets its own option, so
+  // that an edit keeps it (the session waits for it) rather than dropping it.
+  function choose(select, wanted) {
+    for (const name of wanted.filter((w) => w)) {
+      if (![...select.options].some((o) => o.value === name)) {
+        select.append(new Option(name + ' (not on the switch)', name));
+      }
+    }
+    for (const o of select.options) o.selected = wanted.includes(o.value);
+  }
+
   // After the port list arrives: the port choices of the edited session's destination.
   function prefillPorts(s) {
     const d = s.destination || {};
-    if (s.type === 'local' || s.type === 'rspan-destination') {
-      const wanted = d.ports || [d.port];
-      for (const o of $('f-dest-port').options) o.selected = wanted.includes(o.value);
-    }
-    if (s.type === 'rspan') $('f-uplink').value = d.uplink || '';
-    if (s.type === 'rspan-destination') $('f-uplink').value = s.uplink || '';
+    if (s.type === 'local' || s.type === 'rspan-destination') choose($('f-dest-port'), d.ports || [d.port]);
+    if (s.type === 'rspan') choose($('f-uplink'), [d.uplink || '']);
+    if (s.type === 'rspan-destination') choose($('f-uplink'), [s.uplink || '']);
   }
 
   function open(session) {
     editing = session && session.name ? session : null;
     $('wizard-form').reset();
     renderTypes();
+    renderCollectors(['']);
     $('f-snaplen').disabled = true;
     $('wizard-title').textContent = editing ? 'Edit Port Mirroring Session ' + editing.name
                                             : 'New Port Mirroring Session';
@@ -393,6 +448,10 @@ const Wizard = (() => {
     $('wiz-next').addEventListener('click', next);
     $('wiz-back').addEventListener('click', () => { clearErrors(); show(Math.max(0, step - 1)); });
     $('wiz-cancel').addEventListener('click', close);
+    $('add-collector').addEventListener('click', () => {
+      renderCollectors([...collectorIps(), '']);
+      $('f-remote-ip-' + (collectorIps().length - 1)).focus();
+    });
     $('wizard-form').addEventListener('submit', finish);
     $('f-snaplen-on').addEventListener('change', (e) => { $('f-snaplen').disabled = !e.target.checked; });
     // Enter in a text field goes to the next step rather than submitting early.
