@@ -90,5 +90,27 @@ TEST(WebWizard, ParityFieldsWarningsBeforeFinishAndEditsKeepHiddenFields) {
   EXPECT_NE(mirrors.out.find("two-analyzers@ana"), std::string::npos) << mirrors.out;
 }
 
+// Remote Mirroring Destination (wizard_rspan_destination.mjs): RSPAN VLAN IDs, uplink and two
+// destination ports with the daemon's errors beside their fields and its warning before Finish,
+// an edit that keeps an uplink not on the switch yet; then the session's Mirror rows in OVSDB.
+TEST(WebWizard, RemoteMirroringDestinationPageErrorsBesideFieldsAndStoredAsEntered) {
+  OVSE_REQUIRE_SANDBOX();
+  if (auto why = browserUnavailableReason(); !why.empty()) GTEST_SKIP() << why;
+  Sandbox sandbox;
+  sandbox.addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01", "vm-a");
+  sandbox.addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02", "vm-b");
+  sandbox.addVm("ana", "10.0.0.9/24", "02:00:00:00:00:09", "");
+  sandbox.addVm("ul", "10.0.0.50/24", "02:00:00:00:00:50", "");
+  sandbox.addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
+  nlohmann::json seen;
+  runScript("wizard_rspan_destination.mjs", sandbox, seen);
+  if (HasFatalFailure()) return;
+  auto mirrors = sandbox.vsctl({"--bare", "--columns=name,select_vlan", "find", "Mirror",
+                                "external_ids:ovs-erspan-session=rd"});
+  EXPECT_NE(mirrors.out.find("rd@ana"), std::string::npos) << mirrors.out;
+  EXPECT_NE(mirrors.out.find("rd@vm2"), std::string::npos) << mirrors.out;
+  EXPECT_NE(mirrors.out.find("999"), std::string::npos) << mirrors.out;
+}
+
 }  // namespace
 }  // namespace ovse::test
