@@ -39,7 +39,8 @@ class Sandbox {
   /// Adds a VM namespace with eth0 at `ip_cidr`, plugged into br0 as port `name`.
   void addVm(const std::string& name, const std::string& ip_cidr, const std::string& mac = "",
              const std::string& iface_id = "", const std::string& vm_uuid = "");
-  /// Adds bridge br-ul with `hv_ip_cidr` and a collector namespace at `ip_cidr` behind it.
+  /// Adds bridge br-ul with `hv_ip_cidr` and a collector namespace at `ip_cidr` behind it (call it
+  /// again with the same `hv_ip_cidr` for further collectors on the same underlay).
   void addCollector(const std::string& name, const std::string& ip_cidr,
                     const std::string& hv_ip_cidr);
   /// Kills and restarts ovs-vswitchd (the database keeps its contents).
