@@ -52,7 +52,8 @@ void sessionFamilies(std::string& out, const std::vector<SessionMetrics>& sessio
     }
   }
   family(out, "ovs_erspan_session_mirrored_packets_total", "counter",
-         "Packets OVS mirrored for the session (Mirror.statistics tx_packets).");
+         "Copies OVS sent for the session (Mirror.statistics tx_packets summed over its "
+         "Mirror rows: one per destination and direction).");
   for (const auto& s : sessions) {
     sample(out, "ovs_erspan_session_mirrored_packets_total", label("session", s.name),
            nonNegative(s.mirrored_packets));
