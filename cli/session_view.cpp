@@ -29,6 +29,13 @@ std::string describeSources(const manager::Session& s) {
   }
   if (s.select_all) parts.push_back("all ports");
   for (auto vlan : s.select_vlans) parts.push_back("vlan " + std::to_string(vlan));
+  // rspan-destination: its source is the RSPAN VLAN(s) arriving on the uplink.
+  if (!s.source_vlans.empty()) {
+    std::vector<std::string> vlans;
+    for (auto vlan : s.source_vlans) vlans.push_back(std::to_string(vlan));
+    parts.push_back((vlans.size() == 1 ? "vlan " : "vlans ") + join(vlans, ", ") +
+                    (s.uplink.empty() ? " (no uplink given)" : " on uplink " + s.uplink));
+  }
   return join(parts, ", ");
 }
 

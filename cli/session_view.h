@@ -20,7 +20,7 @@ using manager::mirrorCounters;
 using manager::MirrorCounters;
 using manager::statusJson;
 
-/// "iface_id vm-a (both), port vm2 (ingress)".
+/// "iface_id vm-a (both), port vm2 (ingress)"; for rspan-destination "vlan 999 on uplink eth1".
 std::string describeSources(const manager::Session& s);
 /// "port tap", "vlan 999 via uplink", "erspan III 10.0.0.9 id 12", "file x.pcapng".
 std::string describeDestination(const manager::Session& s);
