@@ -112,5 +112,23 @@ TEST(WebWizard, RemoteMirroringDestinationPageErrorsBesideFieldsAndStoredAsEnter
   EXPECT_NE(mirrors.out.find("999"), std::string::npos) << mirrors.out;
 }
 
+// Several ERSPAN collectors (wizard_collectors.mjs): two rows, the duplicate's error beside the
+// second row, both stored, kept by an edit, the second removed by another; then OVSDB holds the
+// first collector's tunnel and none to the removed one.
+TEST(WebWizard, SeveralCollectorsDuplicateBesideItsRowKeptByAnEditRemovedByAnother) {
+  OVSE_REQUIRE_SANDBOX();
+  if (auto why = browserUnavailableReason(); !why.empty()) GTEST_SKIP() << why;
+  Sandbox sandbox;
+  sandbox.addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01", "vm-a");
+  sandbox.addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
+  nlohmann::json seen;
+  runScript("wizard_collectors.mjs", sandbox, seen);
+  if (HasFatalFailure()) return;
+  auto tunnels = sandbox.vsctl({"--format=json", "--columns=options", "find", "Interface",
+                                "external_ids:ovs-erspan-session=two-collectors"});
+  EXPECT_NE(tunnels.out.find("10.99.0.2"), std::string::npos) << tunnels.out;
+  EXPECT_EQ(tunnels.out.find("10.99.0.7"), std::string::npos) << tunnels.out;
+}
+
 }  // namespace
 }  // namespace ovse::test
