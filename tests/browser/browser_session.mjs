@@ -1,5 +1,6 @@
 // What each browser script shares: Debian's headless Chromium on a throwaway profile, the
-// expectation log, and the ending (a failure screenshot, one JSON line, the exit code).
+// expectation log, the ending (a failure screenshot, one JSON line, the exit code), signing in
+// and reading a session over REST.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -37,4 +38,18 @@ export async function runInBrowser(outDir, failureShot, steps, viewport = { widt
   if (failed) seen.error = String(failed.message || failed);
   console.log(JSON.stringify(seen));
   process.exit(failed ? 1 : 0);
+}
+
+/// Opens the web UI at `base` and signs in with the daemon's `token`.
+export async function signIn(page, base, token) {
+  await page.goto(base + '/');
+  await page.getByLabel('API token (the daemon\'s --token-file)').fill(token);
+  await page.getByRole('button', { name: 'Use token' }).click();
+}
+
+/// GET /api/v1/sessions/NAME from the page, with the tab's token: {session, status}.
+export function apiGet(page, name) {
+  return page.evaluate(async (n) => (await fetch('api/v1/sessions/' + n, {
+    headers: { Authorization: 'Bearer ' + sessionStorage.getItem('ovse-token') },
+  })).json(), name);
 }

@@ -6,7 +6,7 @@
 // Prints one JSON line with what it saw; exits non-zero on the first failed expectation.
 import path from 'node:path';
 
-import { runInBrowser } from './browser_session.mjs';
+import { apiGet, runInBrowser, signIn } from './browser_session.mjs';
 
 const [base, outDir, collectorIp, token] = process.argv.slice(2);
 // A second collector on the collector's subnet (no host answers there; OVS sends regardless).
@@ -16,9 +16,6 @@ await runInBrowser(outDir, 'collectors-failure.png', async (page, expect) => {
   const next = () => page.getByRole('button', { name: 'Next' }).click();
   const finish = () => page.getByRole('button', { name: 'Finish' }).click();
   const row = (n) => page.getByLabel('Collector IP address ' + n, { exact: true });
-  const apiGet = (name) => page.evaluate(async (n) => (await fetch('api/v1/sessions/' + n, {
-    headers: { Authorization: 'Bearer ' + sessionStorage.getItem('ovse-token') },
-  })).json(), name);
 
   // Opens the edit wizard of `name` and goes to its destination step.
   async function editToDestination(name, description) {
@@ -30,9 +27,7 @@ await runInBrowser(outDir, 'collectors-failure.png', async (page, expect) => {
     await next();
   }
 
-  await page.goto(base + '/');
-  await page.getByLabel('API token (the daemon\'s --token-file)').fill(token);
-  await page.getByRole('button', { name: 'Use token' }).click();
+  await signIn(page, base, token);
 
   await page.getByRole('button', { name: 'New Port Mirroring Session…' }).click();
   await page.getByLabel('Encapsulated Remote Mirroring (L3) Source').check();
@@ -73,7 +68,7 @@ await runInBrowser(outDir, 'collectors-failure.png', async (page, expect) => {
          'the review names both collectors: ' + summary);
   await finish();
   await page.locator('#wizard').waitFor({ state: 'hidden' });
-  let d = (await apiGet('two-collectors')).session.destination;
+  let d = (await apiGet(page, 'two-collectors')).session.destination;
   expect(JSON.stringify(d.remote_ips) === JSON.stringify([collectorIp, secondIp]) &&
          d.remote_ip === undefined, 'both collectors are stored: ' + JSON.stringify(d));
 
@@ -84,7 +79,7 @@ await runInBrowser(outDir, 'collectors-failure.png', async (page, expect) => {
   await next();
   await finish();
   await page.locator('#wizard').waitFor({ state: 'hidden' });
-  const kept = (await apiGet('two-collectors')).session;
+  const kept = (await apiGet(page, 'two-collectors')).session;
   expect(kept.description === 'two analyzers' &&
          JSON.stringify(kept.destination.remote_ips) === JSON.stringify([collectorIp, secondIp]),
          'the edit keeps both collectors: ' + JSON.stringify(kept));
@@ -96,7 +91,7 @@ await runInBrowser(outDir, 'collectors-failure.png', async (page, expect) => {
   await next();
   await finish();
   await page.locator('#wizard').waitFor({ state: 'hidden' });
-  d = (await apiGet('two-collectors')).session.destination;
+  d = (await apiGet(page, 'two-collectors')).session.destination;
   expect(d.remote_ip === collectorIp && d.remote_ips === undefined,
          'one collector is stored as remote_ip: ' + JSON.stringify(d));
 }, { width: 1280, height: 1000 });

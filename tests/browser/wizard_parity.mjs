@@ -7,15 +7,12 @@
 // Prints one JSON line with what it saw; exits non-zero on the first failed expectation.
 import path from 'node:path';
 
-import { runInBrowser } from './browser_session.mjs';
+import { apiGet, runInBrowser, signIn } from './browser_session.mjs';
 
 const [base, outDir, collectorIp, token] = process.argv.slice(2);
 
 await runInBrowser(outDir, 'parity-failure.png', async (page, expect) => {
   const next = () => page.getByRole('button', { name: 'Next' }).click();
-  const apiGet = (name) => page.evaluate(async (n) => (await fetch('api/v1/sessions/' + n, {
-    headers: { Authorization: 'Bearer ' + sessionStorage.getItem('ovse-token') },
-  })).json(), name);
 
   // Opens the wizard and walks type, name and the source vm1 (both directions).
   async function startSession(typeLabel, name) {
@@ -29,9 +26,7 @@ await runInBrowser(outDir, 'parity-failure.png', async (page, expect) => {
   }
 
 
-  await page.goto(base + '/');
-  await page.getByLabel('API token (the daemon\'s --token-file)').fill(token);
-  await page.getByRole('button', { name: 'Use token' }).click();
+  await signIn(page, base, token);
 
   // A local session to two analyzers, vm2 being a VM's port.
   await startSession('Distributed Port Mirroring', 'two-analyzers');
@@ -55,7 +50,7 @@ await runInBrowser(outDir, 'parity-failure.png', async (page, expect) => {
   await page.screenshot({ path: path.join(outDir, 'parity-1-warning.png'), fullPage: true });
   await page.getByRole('button', { name: 'Finish' }).click();
   await page.locator('#wizard').waitFor({ state: 'hidden' });
-  const local = await apiGet('two-analyzers');
+  const local = await apiGet(page, 'two-analyzers');
   expect(JSON.stringify([...local.session.destination.ports].sort()) === '["ana","vm2"]',
          'the session has both destination ports');
   expect(local.status.warnings.some((w) => w.includes('stops forwarding its own traffic')),
@@ -83,7 +78,7 @@ await runInBrowser(outDir, 'parity-failure.png', async (page, expect) => {
   await page.waitForFunction(() => document.querySelector('#summary-issues') !== null);
   await page.getByRole('button', { name: 'Finish' }).click();
   await page.locator('#wizard').waitFor({ state: 'hidden' });
-  const e2 = (await apiGet('e2')).session.destination;
+  const e2 = (await apiGet(page, 'e2')).session.destination;
   expect(e2.index === 77 && e2.dscp === 10 && e2.ttl === 32 && e2.hwid === 0 && e2.version === 2,
          'index, DSCP and TTL are saved: ' + JSON.stringify(e2));
 
@@ -109,7 +104,7 @@ await runInBrowser(outDir, 'parity-failure.png', async (page, expect) => {
   await next();
   await page.getByRole('button', { name: 'Finish' }).click();
   await page.locator('#wizard').waitFor({ state: 'hidden' });
-  const kept = (await apiGet('kept')).session;
+  const kept = (await apiGet(page, 'kept')).session;
   expect(kept.description === 'edited in the wizard' && JSON.stringify(kept.select_vlans) === '[10]' &&
          kept.bridge === 'br0' && kept.destination.hwid === 6,
          'the edit keeps select_vlans, bridge and the hardware ID: ' + JSON.stringify(kept));

@@ -8,16 +8,13 @@
 // Prints one JSON line with what it saw; exits non-zero on the first failed expectation.
 import path from 'node:path';
 
-import { runInBrowser } from './browser_session.mjs';
+import { apiGet, runInBrowser, signIn } from './browser_session.mjs';
 
 const [base, outDir, , token] = process.argv.slice(2);
 
 await runInBrowser(outDir, 'rspan-destination-failure.png', async (page, expect) => {
   const next = () => page.getByRole('button', { name: 'Next' }).click();
   const finish = () => page.getByRole('button', { name: 'Finish' }).click();
-  const apiGet = (name) => page.evaluate(async (n) => (await fetch('api/v1/sessions/' + n, {
-    headers: { Authorization: 'Bearer ' + sessionStorage.getItem('ovse-token') },
-  })).json(), name);
   const vlans = page.getByLabel('RSPAN VLAN IDs arriving on the uplink');
   const destPorts = page.getByLabel('Destination ports (each');
   const uplink = page.getByLabel('Uplink carrying the encapsulation (RSPAN) VLAN');
@@ -30,9 +27,7 @@ await runInBrowser(outDir, 'rspan-destination-failure.png', async (page, expect)
     return page.locator('#' + await control.getAttribute('aria-describedby')).innerText();
   }
 
-  await page.goto(base + '/');
-  await page.getByLabel('API token (the daemon\'s --token-file)').fill(token);
-  await page.getByRole('button', { name: 'Use token' }).click();
+  await signIn(page, base, token);
 
   await page.getByRole('button', { name: 'New Port Mirroring Session…' }).click();
   await page.getByLabel('Remote Mirroring Destination').check();
@@ -42,6 +37,8 @@ await runInBrowser(outDir, 'rspan-destination-failure.png', async (page, expect)
   await next();
   expect(!(await page.locator('#source-table').isVisible()),
          'the source step shows no port table for a rspan-destination session');
+  expect(await vlans.evaluate((el) => el === document.activeElement),
+         'the RSPAN VLAN IDs have the focus on the source step');
   await vlans.fill('999, 5000');
   await next();
   await destPorts.selectOption(['ana', 'vm2']);
@@ -88,7 +85,7 @@ await runInBrowser(outDir, 'rspan-destination-failure.png', async (page, expect)
   await page.screenshot({ path: path.join(outDir, 'rspan-destination-2-review.png'), fullPage: true });
   await finish();
   await page.locator('#wizard').waitFor({ state: 'hidden' });
-  const rd = await apiGet('rd');
+  const rd = await apiGet(page, 'rd');
   expect(rd.session.type === 'rspan-destination' && JSON.stringify(rd.session.source_vlans) === '[999]' &&
          rd.session.uplink === 'ul' && JSON.stringify(rd.session.destination.ports) === '["ana","vm2"]' &&
          rd.session.sources.length === 0 && rd.session.description === 'RSPAN 999 to the analyzers',
@@ -121,7 +118,7 @@ await runInBrowser(outDir, 'rspan-destination-failure.png', async (page, expect)
          'the review says the session waits for the uplink: ' + await waiting.innerText());
   await finish();
   await page.locator('#wizard').waitFor({ state: 'hidden' });
-  const later = (await apiGet('rd-later')).session;
+  const later = (await apiGet(page, 'rd-later')).session;
   expect(later.uplink === 'ul-later' && JSON.stringify(later.source_vlans) === '[998,997]' &&
          later.destination.port === 'vm1' && later.description === 'uplink comes later',
          'the edit keeps the uplink, the VLANs and the port: ' + JSON.stringify(later));
