@@ -289,8 +289,10 @@ const Wizard = (() => {
       renderSummary();
       checkSummary();
     }
-    const first = document.querySelector('.step[data-step="' + n + '"] :is(input, select):not([disabled])');
-    if (first && !first.closest('[hidden]')) first.focus();
+    // The first control the chosen type shows (rspan-destination hides the source table).
+    const first = [...document.querySelectorAll('.step[data-step="' + n + '"] :is(input, select):not([disabled])')]
+      .find((c) => !c.closest('[hidden]'));
+    if (first) first.focus();
   }
 
   function clearErrors() {
