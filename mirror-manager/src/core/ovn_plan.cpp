@@ -79,7 +79,11 @@ OvnPlan planOvnMirrors(std::span<const Session> sessions) {
         to.push_back(lsp);
       }
     }
-    if (s.sources.empty()) status.problems.push_back("sources: none (OVN mirrors need ports)");
+    // Other types are refused by their type alone: an rspan-destination has a source (its VLAN
+    // on the uplink), just none OVN could name.
+    if (s.type == SessionType::kErspan && s.sources.empty()) {
+      status.problems.push_back("sources: none (OVN mirrors need ports)");
+    }
     const bool both = !from.empty() && !to.empty();
     if (d != nullptr && both && d->session_id >= kOvnToLportIndexOffset) {
       status.problems.push_back("destination.session_id " + std::to_string(d->session_id) +
