@@ -252,7 +252,7 @@ const Wizard = (() => {
       const li = document.createElement('li');
       li.className = cls;
       const prefix = { 'issue-error': 'Error: ', 'issue-warning': 'Warning: ',
-                       'issue-waiting': 'Not on the switch yet (the session waits for it): ' };
+                       'issue-waiting': 'Waiting for: ' };
       li.textContent = prefix[cls] + text;
       list.append(li);
     };

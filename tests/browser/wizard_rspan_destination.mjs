@@ -114,7 +114,7 @@ await runInBrowser(outDir, 'rspan-destination-failure.png', async (page, expect)
   await next();
   const waiting = page.locator('#summary-issues .issue-waiting');
   await waiting.waitFor();
-  expect((await waiting.innerText()).includes('uplink port ul-later'),
+  expect((await waiting.innerText()) === 'Waiting for: uplink port ul-later',
          'the review says the session waits for the uplink: ' + await waiting.innerText());
   await finish();
   await page.locator('#wizard').waitFor({ state: 'hidden' });
