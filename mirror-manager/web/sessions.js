@@ -9,6 +9,7 @@ const Sessions = (() => {
   const typeNames = {
     local: 'Distributed Port Mirroring', rspan: 'Remote Mirroring Source',
     erspan: 'Encapsulated Remote Mirroring (L3) Source', capture: 'Local capture',
+    'rspan-destination': 'Remote Mirroring Destination',
   };
 
   function el(tag, attrs = {}, ...children) {
@@ -30,6 +31,7 @@ const Sessions = (() => {
     });
     if (s.select_all) parts.push('all ports');
     for (const v of s.select_vlans || []) parts.push('VLAN ' + v);
+    if (s.source_vlans) parts.push('VLAN ' + s.source_vlans.join(', ') + ' on uplink ' + s.uplink);
     return parts.join(', ');
   }
 
@@ -38,9 +40,7 @@ const Sessions = (() => {
     const toPorts = d.ports ? 'ports ' + d.ports.join(', ') : 'port ' + d.port;
     const collectors = (d.remote_ips || [d.remote_ip]).join(', ');
     switch (s.type) {
-      case 'local': return toPorts;
-      case 'rspan-destination':
-        return 'VLAN ' + (s.source_vlans || []).join(', ') + ' arriving on ' + s.uplink + ' to ' + toPorts;
+      case 'local': case 'rspan-destination': return toPorts;
       case 'rspan': return 'VLAN ' + d.vlan + ' via ' + d.uplink;
       case 'erspan': {
         if (d.version === 'vxlan' || d.version === 'geneve') {

@@ -80,8 +80,8 @@ await runInBrowser(outDir, 'rspan-destination-failure.png', async (page, expect)
          'the review step warns before Finish that vm2 stops forwarding');
   expect(await page.locator('#summary-issues .issue-error').count() === 0, 'the review lists no error');
   const summary = await page.locator('#summary').innerText();
-  expect(summary.includes('VLAN 999 arriving on ul to ports ana, vm2'),
-         'the review describes the destination: ' + summary);
+  expect(summary.includes('Sources\nVLAN 999 on uplink ul') && summary.includes('Destination\nports ana, vm2'),
+         'the review describes the source VLAN and the destination ports: ' + summary);
   await page.screenshot({ path: path.join(outDir, 'rspan-destination-2-review.png'), fullPage: true });
   await finish();
   await page.locator('#wizard').waitFor({ state: 'hidden' });
@@ -91,6 +91,9 @@ await runInBrowser(outDir, 'rspan-destination-failure.png', async (page, expect)
          rd.session.sources.length === 0 && rd.session.description === 'RSPAN 999 to the analyzers',
          'the stored session is as entered: ' + JSON.stringify(rd.session));
   expect(rd.status.state === 'active', 'the session is active: ' + JSON.stringify(rd.status));
+  const listed = await page.locator('#sessions tr[data-session="rd"]').innerText();
+  expect(listed.includes('Remote Mirroring Destination') && listed.includes('VLAN 999 on uplink ul'),
+         'the session list names the type and the source VLAN: ' + listed);
 
   // An uplink that is not on the switch yet (created over REST): the edit keeps it and the
   // review step says the session waits for it.
