@@ -65,6 +65,19 @@ std::size_t mirrorsPerCollector(const Session& s) {
 
 }  // namespace
 
+std::string canonicalIp(const std::string& ip) {
+  in_addr v4{};
+  in6_addr v6{};
+  char text[INET6_ADDRSTRLEN] = {};
+  if (inet_pton(AF_INET, ip.c_str(), &v4) == 1) {
+    return inet_ntop(AF_INET, &v4, text, sizeof text) ? text : ip;
+  }
+  if (inet_pton(AF_INET6, ip.c_str(), &v6) == 1) {
+    return inet_ntop(AF_INET6, &v6, text, sizeof text) ? text : ip;
+  }
+  return ip;
+}
+
 std::string collectorPath(const ErspanDestination& d, std::size_t i) {
   if (d.more_remote_ips.empty()) return "destination.remote_ip";
   return "destination.remote_ips[" + std::to_string(i) + "]";
@@ -72,11 +85,14 @@ std::string collectorPath(const ErspanDestination& d, std::size_t i) {
 
 void checkCollectors(const Session& s, const ErspanDestination& d, IssueSink& out) {
   const std::vector<std::string> ips = collectorIps(d);
+  // Compared as addresses: "2001:DB8:0::1" is 2001:db8::1, and OVS refuses its second tunnel.
   std::set<std::string> seen;
   for (std::size_t i = 0; i < ips.size(); ++i) {
     checkRemoteIp(ips[i], collectorPath(d, i), out);
-    if (!ips[i].empty() && !seen.insert(ips[i]).second) {
-      out.error(collectorPath(d, i), quote(ips[i]) + " is listed twice");
+    const std::string address = canonicalIp(ips[i]);
+    if (!ips[i].empty() && !seen.insert(address).second) {
+      out.error(collectorPath(d, i), quote(ips[i]) + " is listed twice" +
+                                         (address == ips[i] ? "" : " (as " + address + ")"));
     }
   }
   if (d.backend != ErspanBackend::kNative) return;  // one exporter sends to them all

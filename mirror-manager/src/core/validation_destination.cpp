@@ -123,7 +123,8 @@ void checkVni(const ErspanDestination& d, IssueSink& out) {
 // Two sessions sending to one collector with the same session ID (ERSPAN, GRE) or VNI
 // (VXLAN, Geneve) cannot be told apart there.
 void checkCollectorIdentity(const ErspanDestination& d, const Peers& peers, IssueSink& out) {
-  const std::vector<std::string> mine = collectorIps(d);
+  std::vector<std::string> mine;
+  for (const std::string& ip : collectorIps(d)) mine.push_back(canonicalIp(ip));
   peers.forEach([&](const Session& o) {
     const auto* other = std::get_if<ErspanDestination>(&o.destination);
     if (o.type != SessionType::kErspan || other == nullptr ||
@@ -131,7 +132,9 @@ void checkCollectorIdentity(const ErspanDestination& d, const Peers& peers, Issu
       return;
     }
     for (const std::string& ip : collectorIps(*other)) {
-      if (ip.empty() || std::find(mine.begin(), mine.end(), ip) == mine.end()) continue;
+      if (ip.empty() || std::find(mine.begin(), mine.end(), canonicalIp(ip)) == mine.end()) {
+        continue;
+      }
       if (isUdpTunnel(d.version) && d.vni && other->vni == d.vni) {
         out.warning("destination.vni", std::to_string(*d.vni) + " is also used by session " +
                                            quote(o.name) + " to " + ip +

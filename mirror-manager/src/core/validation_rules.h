@@ -66,6 +66,9 @@ std::string destinationPortPath(const LocalDestination& d, std::size_t i);
 /// (destination_ports.cpp).
 void checkDestinationPorts(const LocalDestination& d, IssueSink& out);
 
+/// An IPv4/IPv6 address in its canonical text ("2001:DB8:0::1" → "2001:db8::1"); other text as is.
+std::string canonicalIp(const std::string& ip);
+
 /// `destination.remote_ip` for a single collector, `destination.remote_ips[i]` when there are
 /// several.
 std::string collectorPath(const ErspanDestination& d, std::size_t i);

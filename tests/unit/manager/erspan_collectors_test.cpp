@@ -71,6 +71,19 @@ TEST(ErspanCollectors, RulesNameEachCollector) {
                          "destination.remote_ips[3]: required for type erspan"}));
 }
 
+TEST(ErspanCollectors, OneAddressWrittenTwoWaysIsListedTwice) {
+  Session s = test::erspanSession({.remote_ip = "2001:db8::1", .more_remote_ips = {"2001:DB8:0::1"}});
+  EXPECT_EQ(test::check(s), test::Texts{"destination.remote_ips[1]: \"2001:DB8:0::1\" is listed "
+                                        "twice (as 2001:db8::1)"});
+  Session other = test::erspanSession({.remote_ip = "2001:DB8::1"});
+  other.name = "other";
+  std::vector<Session> others{other};
+  s.destination = ErspanDestination{.remote_ip = "2001:db8::1"};
+  EXPECT_EQ(test::check(s, others),
+            test::Texts{"warning: destination.session_id: 0 is also used by session \"other\" "
+                        "to 2001:DB8::1; the collector cannot tell them apart"});
+}
+
 TEST(ErspanCollectors, ASharedCollectorAndIdWarnsWhicheverPlaceItHasInTheList) {
   Session other = test::erspanSession({.remote_ip = "192.0.2.11", .session_id = 7});
   other.name = "other";
