@@ -3,6 +3,7 @@
 // as OVS ERSPAN ports; tcpdump + tshark at the collector show what a collector really receives.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -167,6 +168,34 @@ TEST_F(OvnMirrorTest, OvnSyncWritesTheStoresSessionsAsNbRows) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(nbctl({"--bare", "--columns=name", "list", "mirror"}).out, "");
   EXPECT_EQ(nbctl({"get", "logical_switch_port", "vm1", "mirror_rules"}).out, "[]\n");
+}
+
+// Several collectors: OVN's Mirror has one sink, so `ovn sync` writes a row per collector and
+// direction, each attached to the port.
+TEST_F(OvnMirrorTest, OvnSyncWritesARowPerCollector) {
+  const std::string store = (tmp_.path() / "sessions.json").string();
+  auto ctl = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), OVSE_MIRRORCTL);
+    args.insert(args.end(), {"--store", store});
+    return run(args);
+  };
+  ASSERT_EQ(ctl({"session", "create", "web", "--type", "erspan", "--source", "iface_id=vm1",
+                 "--remote-ip", "172.31.99.2", "--remote-ip", "172.31.99.3", "--session-id",
+                 "10", "--no-apply"})
+                .exit_code,
+            0);
+  auto r = ctl({"ovn", "sync", "--nb", "unix:" + (dir() / "ovnnb_db.sock").string(), "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto rows = nbctl({"--bare", "--columns=name,filter,index,sink", "--format=csv",
+                     "--no-headings", "list", "mirror"});
+  for (const char* row : {"web:from-lport@172.31.99.2,from-lport,10,172.31.99.2",
+                          "web:from-lport@172.31.99.3,from-lport,10,172.31.99.3",
+                          "web:to-lport@172.31.99.2,to-lport,522,172.31.99.2",
+                          "web:to-lport@172.31.99.3,to-lport,522,172.31.99.3"}) {
+    EXPECT_NE(rows.out.find(row), std::string::npos) << row << "\n" << rows.out;
+  }
+  auto rules = nbctl({"--bare", "get", "logical_switch_port", "vm1", "mirror_rules"});
+  EXPECT_EQ(std::count(rules.out.begin(), rules.out.end(), ',') + 1, 4) << rules.out;
 }
 
 }  // namespace
