@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "harness/sandbox.h"
+#include "manager_fixture.h"
 
 namespace ovse::test {
 namespace {
@@ -17,36 +17,34 @@ namespace {
 using nlohmann::json;
 
 // GetParam(): true = a `mirrorctl serve` owns the store and answers over its socket.
-class SessionDryRunTest : public ::testing::TestWithParam<bool> {
+class SessionDryRunTest : public ManagerTest, public ::testing::WithParamInterface<bool> {
  protected:
-  void SetUp() override {
-    OVSE_REQUIRE_SANDBOX();
-    sandbox_ = std::make_unique<Sandbox>();
+  void addHosts() override {
     sandbox_->addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01", "vm-a");
     sandbox_->addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02", "vm-b");
     sandbox_->addVm("analyzer", "10.0.0.9/24");
     sandbox_->addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
-    if (GetParam()) startServe();
+  }
+  void SetUp() override {
+    ManagerTest::SetUp();
+    if (!IsSkipped() && GetParam()) startServe();
   }
 
   // In the hypervisor's namespace (where its tunnels route), as serve runs.
   void startServe() {
-    serve_ = std::make_unique<Background>(
-        std::vector<std::string>{"ip", "netns", "exec", sandbox_->netns("hv"), OVSE_MIRRORCTL,
-                                 "serve", "--db", sandbox_->dbRemote(), "--store", store(),
-                                 "--listen", "unix:" + socket()},
-        sandbox_->dir() / "mirrorctl-serve.log");
+    auto argv = sessionArgv({"serve", "--listen", "unix:" + socket()});
+    argv.insert(argv.begin(), {"ip", "netns", "exec", sandbox_->netns("hv")});
+    serve_ = std::make_unique<Background>(argv, sandbox_->dir() / "mirrorctl-serve.log");
     for (int i = 0; i < 200 && !std::filesystem::exists(socket()); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     ASSERT_TRUE(std::filesystem::exists(socket())) << "serve did not listen";
   }
 
-  // mirrorctl on this sandbox and a private store: through serve's socket, or in-process.
-  CommandResult ctl(std::vector<std::string> args) {
-    args.insert(args.begin(), OVSE_MIRRORCTL);
-    args.insert(args.end(), {"--db", sandbox_->dbRemote(), "--store", store(), "--server",
-                             GetParam() ? "unix:" + socket() : "none"});
+  // mirrorctl in the hypervisor's namespace: through serve's socket, or in-process.
+  CommandResult ctl(std::vector<std::string> args) const {
+    args = sessionArgv(std::move(args));
+    args.insert(args.end(), {"--server", GetParam() ? "unix:" + socket() : "none"});
     return sandbox_->exec("hv", args);
   }
   CommandResult createErspan(const std::vector<std::string>& extra) {
@@ -57,7 +55,6 @@ class SessionDryRunTest : public ::testing::TestWithParam<bool> {
     return ctl(args);
   }
 
-  std::string store() const { return (tmp_.path() / "sessions.json").string(); }
   std::string socket() const { return (tmp_.path() / "api.sock").string(); }
   json storedSessions() const {
     std::ifstream in(store());
@@ -68,8 +65,6 @@ class SessionDryRunTest : public ::testing::TestWithParam<bool> {
     return sandbox_->vsctl({"--bare", "--columns=" + column, "list", table}).out;
   }
 
-  TempDir tmp_;
-  std::unique_ptr<Sandbox> sandbox_;
   std::unique_ptr<Background> serve_;
 };
 
