@@ -148,6 +148,32 @@ TEST_P(SessionDryRunTest, SetShowsTheChangeAndKeepsTheStoredSessionAndItsRows) {
   EXPECT_EQ(ovsRows("Mirror", "output_port"), mirrors) << "its Mirror still outputs to analyzer";
 }
 
+// Without OVSDB a create is saved but not applied and exits 1: its dry run says so and exits 1.
+TEST_P(SessionDryRunTest, WithoutOvsdbItExitsAsTheUnappliedCreate) {
+  if (GetParam()) GTEST_SKIP() << "in-process only: serve keeps its own OVSDB connection";
+  sandbox_->stopOvsdb();
+  const std::vector<std::string> create{"session",    "create", "web",        "--type",
+                                        "local",      "--source", "port=vm1", "--dest-port",
+                                        "analyzer", "--timeout", "1"};
+  auto dry_run = create;
+  dry_run.push_back("--dry-run");
+  auto r = ctl(dry_run);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(r.out.rfind("dry run: nothing saved, nothing applied\n", 0), 0u) << r.out;
+  EXPECT_NE(r.err.find("dry run: would be saved to " + store() + ", not applied: "),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(storedSessions(), json::array());
+  sandbox_->startOvsdb();
+  EXPECT_EQ(ovsRows("Mirror"), "");
+  // The create itself, OVSDB out of reach again: saved, not applied, the same exit code.
+  sandbox_->stopOvsdb();
+  auto real = ctl(create);
+  EXPECT_EQ(real.exit_code, r.exit_code) << real.out << real.err;
+  EXPECT_EQ(storedSessions().size(), 1u);
+  sandbox_->startOvsdb();
+}
+
 INSTANTIATE_TEST_SUITE_P(Paths, SessionDryRunTest, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "ThroughServe" : "InProcess"; });
 
