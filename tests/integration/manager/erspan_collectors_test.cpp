@@ -133,5 +133,23 @@ TEST_F(ErspanCollectorsTest, ExporterBackedSendsEveryCopyToEachCollector) {
   EXPECT_EQ(both[1], tenFrames()) << "collector 10.99.0.3";
 }
 
+// Before Finish, OVS has no tunnel port to report a route for: the dry run foretells it from the
+// host's routing table (the hypervisor's namespace routes 10.99.0.0/24 only), per collector.
+TEST_F(ErspanCollectorsTest, TheDryRunWarnsOfACollectorWithoutARoute) {
+  DaemonProcess d(sandbox_->dbRemote(), store(), tmp_.path() / "serve.log", {},
+                  sandbox_->netns("hv"));
+  auto dry = d.http("POST", "/api/v1/sessions?dry_run=1",
+                    R"({"name":"two","type":"erspan","sources":[{"iface_id":"vm-a"}],)"
+                    R"("destination":{"remote_ips":["10.99.0.2","198.51.100.9"]}})");
+  ASSERT_EQ(dry.status, 200) << dry.body;
+  const json warnings = json::parse(dry.body)["status"]["warnings"];
+  ASSERT_EQ(warnings.size(), 1u) << dry.body;
+  EXPECT_EQ(warnings[0].get<std::string>().rfind(
+                "no route to the collector 198.51.100.9 in this host's routing table", 0),
+            0u)
+      << warnings[0];
+  EXPECT_EQ(ovsColumn("Mirror", "name"), std::vector<std::string>{}) << "nothing applied";
+}
+
 }  // namespace
 }  // namespace ovse::test
