@@ -48,8 +48,8 @@ class SessionDryRunTest : public ManagerTest, public ::testing::WithParamInterfa
     return sandbox_->exec("hv", args);
   }
   CommandResult createErspan(const std::vector<std::string>& extra) {
-    std::vector<std::string> args{"session", "create", "tap",          "--type",
-                                  "erspan",  "--source", "port=vm1",  "--remote-ip",
+    std::vector<std::string> args{"session",   "create",       "tap",      "--type",
+                                  "erspan",    "--source",     "port=vm1", "--remote-ip",
                                   "10.99.0.2", "--session-id", "7"};
     args.insert(args.end(), extra.begin(), extra.end());
     return ctl(args);
@@ -152,8 +152,8 @@ TEST_P(SessionDryRunTest, SetShowsTheChangeAndKeepsTheStoredSessionAndItsRows) {
 TEST_P(SessionDryRunTest, WithoutOvsdbItExitsAsTheUnappliedCreate) {
   if (GetParam()) GTEST_SKIP() << "in-process only: serve keeps its own OVSDB connection";
   sandbox_->stopOvsdb();
-  const std::vector<std::string> create{"session",    "create", "web",        "--type",
-                                        "local",      "--source", "port=vm1", "--dest-port",
+  const std::vector<std::string> create{"session",  "create",    "web",      "--type",
+                                        "local",    "--source",  "port=vm1", "--dest-port",
                                         "analyzer", "--timeout", "1"};
   auto dry_run = create;
   dry_run.push_back("--dry-run");
@@ -175,7 +175,9 @@ TEST_P(SessionDryRunTest, WithoutOvsdbItExitsAsTheUnappliedCreate) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Paths, SessionDryRunTest, ::testing::Values(false, true),
-                         [](const auto& info) { return info.param ? "ThroughServe" : "InProcess"; });
+                         [](const auto& info) {
+                           return info.param ? "ThroughServe" : "InProcess";
+                         });
 
 }  // namespace
 }  // namespace ovse::test

@@ -64,12 +64,11 @@ TEST(PrintPreview, AStateOfErrorExitsAsTheRefusedChange) {
 }
 
 TEST(PrintPreview, ARefusalNamesTheFieldOnStderr) {
-  const json error = {{"error", "destination.hwid: 3 needs version 3"},
-                      {"path", "destination.hwid"},
-                      {"issues",
-                       {{{"path", "destination.hwid"},
-                         {"message", "3 needs version 3"},
-                         {"severity", "error"}}}}};
+  const json error = {
+      {"error", "destination.hwid: 3 needs version 3"},
+      {"path", "destination.hwid"},
+      {"issues",
+       {{{"path", "destination.hwid"}, {"message", "3 needs version 3"}, {"severity", "error"}}}}};
   auto p = preview(std::unexpected(error), false);
   EXPECT_EQ(p.code, 1);
   EXPECT_EQ(p.out, "dry run: nothing saved, nothing applied\n");

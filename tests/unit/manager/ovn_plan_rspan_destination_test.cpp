@@ -35,9 +35,8 @@ TEST(OvnPlanRspanDestination, IsRefusedWithTheReasonAndHasNoRows) {
 }
 
 TEST(OvnPlanRspanDestination, TheSessionBesideItKeepsItsRows) {
-  const auto p = planOvnMirrors(std::vector<Session>{
-      fromJson(kRspanDestination),
-      fromJson(R"({"name": "web", "type": "erspan",
+  const auto p = planOvnMirrors(std::vector<Session>{fromJson(kRspanDestination),
+                                                     fromJson(R"({"name": "web", "type": "erspan",
                    "sources": [{"iface_id": "vm1", "direction": "ingress"}],
                    "destination": {"remote_ip": "172.31.99.2", "version": 2, "session_id": 10}})")});
   ASSERT_EQ(p.mirrors.size(), 1u);
