@@ -5,6 +5,7 @@
 // Screenshots are kept in <build>/test-artifacts/browser/.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "harness/sandbox.h"
@@ -43,28 +44,45 @@ void runScript(const std::string& script, const Sandbox& sandbox, nlohmann::json
   seen = nlohmann::json::parse(r.out);
 }
 
-TEST(WebWizard, CreatesAnErspanSessionAndShowsServerErrorsBesideTheField) {
-  OVSE_REQUIRE_SANDBOX();
-  if (auto why = browserUnavailableReason(); !why.empty()) GTEST_SKIP() << why;
-  Sandbox sandbox;
-  sandbox.addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01", "vm-a", "uuid-vm1");
-  sandbox.addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02", "vm-b");
-  sandbox.addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
+// Every wizard test: a sandbox with vm1 (iface-id vm-a, vm-uuid uuid-vm1) and the collector 10.99.0.2; a test adds
+// the ports its page needs.
+class WebWizard : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    OVSE_REQUIRE_SANDBOX();
+    if (auto why = browserUnavailableReason(); !why.empty()) GTEST_SKIP() << why;
+    sandbox_ = std::make_unique<Sandbox>();
+    sandbox_->addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01", "vm-a", "uuid-vm1");
+    sandbox_->addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
+  }
+
+  // ovs-vsctl's view of `columns` of the session's rows in `table` (--format=json for Interface).
+  std::string sessionRows(const std::string& table, const std::string& columns,
+                          const std::string& session) const {
+    std::vector<std::string> args{"--columns=" + columns, "find", table,
+                                  "external_ids:ovs-erspan-session=" + session};
+    args.insert(args.begin(), table == "Interface" ? "--format=json" : "--bare");
+    return sandbox_->vsctl(args).out;
+  }
+
+  std::unique_ptr<Sandbox> sandbox_;
+};
+
+TEST_F(WebWizard, CreatesAnErspanSessionAndShowsServerErrorsBesideTheField) {
+  sandbox_->addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02", "vm-b");
   nlohmann::json seen;
-  runScript("wizard.mjs", sandbox, seen);
+  runScript("wizard.mjs", *sandbox_, seen);
   if (HasFatalFailure()) return;
   EXPECT_EQ(seen["state"], "active");
 
   // Edited to both directions (ERSPAN III: one Mirror and tunnel per direction) and ID 9.
-  auto mirrors = sandbox.vsctl({"--bare", "--columns=name", "find", "Mirror",
-                                "external_ids:ovs-erspan-session=web-erspan"});
-  EXPECT_NE(mirrors.out.find("web-erspan:ingress"), std::string::npos) << mirrors.out;
-  EXPECT_NE(mirrors.out.find("web-erspan:egress"), std::string::npos) << mirrors.out;
-  auto tunnel = sandbox.vsctl({"--format=json", "--columns=type,options", "find", "Interface",
-                               "external_ids:ovs-erspan-session=web-erspan"});
-  EXPECT_NE(tunnel.out.find("erspan"), std::string::npos) << tunnel.out;
-  EXPECT_NE(tunnel.out.find("10.99.0.2"), std::string::npos) << tunnel.out;
-  EXPECT_NE(tunnel.out.find(R"(["out_key","9"])"), std::string::npos) << tunnel.out;
+  const std::string mirrors = sessionRows("Mirror", "name", "web-erspan");
+  EXPECT_NE(mirrors.find("web-erspan:ingress"), std::string::npos) << mirrors;
+  EXPECT_NE(mirrors.find("web-erspan:egress"), std::string::npos) << mirrors;
+  const std::string tunnel = sessionRows("Interface", "type,options", "web-erspan");
+  EXPECT_NE(tunnel.find("erspan"), std::string::npos) << tunnel;
+  EXPECT_NE(tunnel.find("10.99.0.2"), std::string::npos) << tunnel;
+  EXPECT_NE(tunnel.find(R"(["out_key","9"])"), std::string::npos) << tunnel;
   const auto artifacts = std::filesystem::path(OVSE_BINARY_DIR) / "test-artifacts" / "browser";
   EXPECT_TRUE(std::filesystem::exists(artifacts / "2-invalid-session-id.png"));
   EXPECT_TRUE(std::filesystem::exists(artifacts / "4-edit-review.png"));
@@ -73,61 +91,43 @@ TEST(WebWizard, CreatesAnErspanSessionAndShowsServerErrorsBesideTheField) {
 // Several destination ports, allow normal I/O, the ERSPAN index, hardware ID, DSCP and TTL, the
 // review step's dry-run warnings and errors, and an edit that keeps select_vlans (wizard_parity.mjs);
 // then the two Mirror rows of the two-port session in OVSDB.
-TEST(WebWizard, ParityFieldsWarningsBeforeFinishAndEditsKeepHiddenFields) {
-  OVSE_REQUIRE_SANDBOX();
-  if (auto why = browserUnavailableReason(); !why.empty()) GTEST_SKIP() << why;
-  Sandbox sandbox;
-  sandbox.addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01", "vm-a");
-  sandbox.addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02", "vm-b");
-  sandbox.addVm("ana", "10.0.0.9/24", "02:00:00:00:00:09", "");
-  sandbox.addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
+TEST_F(WebWizard, ParityFieldsWarningsBeforeFinishAndEditsKeepHiddenFields) {
+  sandbox_->addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02", "vm-b");
+  sandbox_->addVm("ana", "10.0.0.9/24", "02:00:00:00:00:09", "");
   nlohmann::json seen;
-  runScript("wizard_parity.mjs", sandbox, seen);
+  runScript("wizard_parity.mjs", *sandbox_, seen);
   if (HasFatalFailure()) return;
-  auto mirrors = sandbox.vsctl({"--bare", "--columns=name", "find", "Mirror",
-                                "external_ids:ovs-erspan-session=two-analyzers"});
-  EXPECT_NE(mirrors.out.find("two-analyzers@vm2"), std::string::npos) << mirrors.out;
-  EXPECT_NE(mirrors.out.find("two-analyzers@ana"), std::string::npos) << mirrors.out;
+  const std::string mirrors = sessionRows("Mirror", "name", "two-analyzers");
+  EXPECT_NE(mirrors.find("two-analyzers@vm2"), std::string::npos) << mirrors;
+  EXPECT_NE(mirrors.find("two-analyzers@ana"), std::string::npos) << mirrors;
 }
 
 // Remote Mirroring Destination (wizard_rspan_destination.mjs): RSPAN VLAN IDs, uplink and two
 // destination ports with the daemon's errors beside their fields and its warning before Finish,
 // an edit that keeps an uplink not on the switch yet; then the session's Mirror rows in OVSDB.
-TEST(WebWizard, RemoteMirroringDestinationPageErrorsBesideFieldsAndStoredAsEntered) {
-  OVSE_REQUIRE_SANDBOX();
-  if (auto why = browserUnavailableReason(); !why.empty()) GTEST_SKIP() << why;
-  Sandbox sandbox;
-  sandbox.addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01", "vm-a");
-  sandbox.addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02", "vm-b");
-  sandbox.addVm("ana", "10.0.0.9/24", "02:00:00:00:00:09", "");
-  sandbox.addVm("ul", "10.0.0.50/24", "02:00:00:00:00:50", "");
-  sandbox.addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
+TEST_F(WebWizard, RemoteMirroringDestinationPageErrorsBesideFieldsAndStoredAsEntered) {
+  sandbox_->addVm("vm2", "10.0.0.2/24", "02:00:00:00:00:02", "vm-b");
+  sandbox_->addVm("ana", "10.0.0.9/24", "02:00:00:00:00:09", "");
+  sandbox_->addVm("ul", "10.0.0.50/24", "02:00:00:00:00:50", "");
   nlohmann::json seen;
-  runScript("wizard_rspan_destination.mjs", sandbox, seen);
+  runScript("wizard_rspan_destination.mjs", *sandbox_, seen);
   if (HasFatalFailure()) return;
-  auto mirrors = sandbox.vsctl({"--bare", "--columns=name,select_vlan", "find", "Mirror",
-                                "external_ids:ovs-erspan-session=rd"});
-  EXPECT_NE(mirrors.out.find("rd@ana"), std::string::npos) << mirrors.out;
-  EXPECT_NE(mirrors.out.find("rd@vm2"), std::string::npos) << mirrors.out;
-  EXPECT_NE(mirrors.out.find("999"), std::string::npos) << mirrors.out;
+  const std::string mirrors = sessionRows("Mirror", "name,select_vlan", "rd");
+  EXPECT_NE(mirrors.find("rd@ana"), std::string::npos) << mirrors;
+  EXPECT_NE(mirrors.find("rd@vm2"), std::string::npos) << mirrors;
+  EXPECT_NE(mirrors.find("999"), std::string::npos) << mirrors;
 }
 
 // Several ERSPAN collectors (wizard_collectors.mjs): two rows, the duplicate's error beside the
 // second row, both stored, kept by an edit, the second removed by another; then OVSDB holds the
 // first collector's tunnel and none to the removed one.
-TEST(WebWizard, SeveralCollectorsDuplicateBesideItsRowKeptByAnEditRemovedByAnother) {
-  OVSE_REQUIRE_SANDBOX();
-  if (auto why = browserUnavailableReason(); !why.empty()) GTEST_SKIP() << why;
-  Sandbox sandbox;
-  sandbox.addVm("vm1", "10.0.0.1/24", "02:00:00:00:00:01", "vm-a");
-  sandbox.addCollector("col", "10.99.0.2/24", "10.99.0.1/24");
+TEST_F(WebWizard, SeveralCollectorsDuplicateBesideItsRowKeptByAnEditRemovedByAnother) {
   nlohmann::json seen;
-  runScript("wizard_collectors.mjs", sandbox, seen);
+  runScript("wizard_collectors.mjs", *sandbox_, seen);
   if (HasFatalFailure()) return;
-  auto tunnels = sandbox.vsctl({"--format=json", "--columns=options", "find", "Interface",
-                                "external_ids:ovs-erspan-session=two-collectors"});
-  EXPECT_NE(tunnels.out.find("10.99.0.2"), std::string::npos) << tunnels.out;
-  EXPECT_EQ(tunnels.out.find("10.99.0.7"), std::string::npos) << tunnels.out;
+  const std::string tunnels = sessionRows("Interface", "options", "two-collectors");
+  EXPECT_NE(tunnels.find("10.99.0.2"), std::string::npos) << tunnels;
+  EXPECT_EQ(tunnels.find("10.99.0.7"), std::string::npos) << tunnels;
 }
 
 }  // namespace

@@ -45,6 +45,12 @@ class OvnMirrorTest : public ::testing::Test {
     args.insert(args.begin(), {"ovn-nbctl", "--db=unix:" + (dir() / "ovnnb_db.sock").string()});
     return run(args);
   }
+  // `mirrorctl ARGS --store <the test's session store>`.
+  CommandResult ctl(std::vector<std::string> args) {
+    args.insert(args.begin(), OVSE_MIRRORCTL);
+    args.insert(args.end(), {"--store", (tmp_.path() / "sessions.json").string()});
+    return run(args);
+  }
   // Waits until every chassis has caught up with the NB database.
   void syncHv() { ASSERT_EQ(nbctl({"--wait=hv", "--timeout=20", "sync"}).exit_code, 0); }
 
@@ -129,12 +135,6 @@ TEST_F(OvnMirrorTest, SyncRemovesOwnedRowsOnlyAndReportsMissingPorts) {
 // to-lport one at session ID + 512), a session OVN cannot express is reported with why, and
 // deleting a session from the store removes its rows.
 TEST_F(OvnMirrorTest, OvnSyncWritesTheStoresSessionsAsNbRows) {
-  const std::string store = (tmp_.path() / "sessions.json").string();
-  auto ctl = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), OVSE_MIRRORCTL);
-    args.insert(args.end(), {"--store", store});
-    return run(args);
-  };
   ASSERT_EQ(ctl({"session", "create", "web", "--type", "erspan", "--source", "iface_id=vm1",
                  "--remote-ip", "172.31.99.2", "--session-id", "10", "--no-apply"})
                 .exit_code,
@@ -173,12 +173,6 @@ TEST_F(OvnMirrorTest, OvnSyncWritesTheStoresSessionsAsNbRows) {
 // Several collectors: OVN's Mirror has one sink, so `ovn sync` writes a row per collector and
 // direction, each attached to the port.
 TEST_F(OvnMirrorTest, OvnSyncWritesARowPerCollector) {
-  const std::string store = (tmp_.path() / "sessions.json").string();
-  auto ctl = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), OVSE_MIRRORCTL);
-    args.insert(args.end(), {"--store", store});
-    return run(args);
-  };
   ASSERT_EQ(ctl({"session", "create", "web", "--type", "erspan", "--source", "iface_id=vm1",
                  "--remote-ip", "172.31.99.2", "--remote-ip", "172.31.99.3", "--session-id",
                  "10", "--no-apply"})
