@@ -2,6 +2,7 @@
 // inventory's JSON and flag forms, and fleet-wide session status.
 #include <gtest/gtest.h>
 
+#include "converge.h"
 #include "fake_switch.h"
 #include "mirror_manager/fleet/fleet_status.h"
 #include "mirror_manager/fleet/inventory.h"
@@ -19,18 +20,6 @@ Session erspanSession(const std::string& name, const std::string& iface_id) {
   s.sources = {{.iface_id = iface_id, .direction = Direction::kBoth}};
   s.destination = ErspanDestination{.remote_ip = "10.99.0.2", .session_id = 7};
   return s;
-}
-
-// Reconciles `fake` against `sessions` until no action is left.
-std::vector<SessionStatus> converge(FakeSwitch& fake, const std::vector<Session>& sessions,
-                                    const ReconcileScope& scope) {
-  for (int i = 0; i < 3; ++i) {
-    auto plan = reconcile(sessions, *fake.state(), scope);
-    if (plan.actions.empty()) return plan.statuses;
-    EXPECT_TRUE(fake.apply(plan.actions).has_value());
-  }
-  ADD_FAILURE() << "did not converge";
-  return {};
 }
 
 // Two hosts, each with br0 and an underlay bridge (so no single-bridge fallback applies).

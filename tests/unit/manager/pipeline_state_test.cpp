@@ -3,6 +3,7 @@
 // states knows of the pipelines (PipelineReport) and says waiting or error with why.
 #include <gtest/gtest.h>
 
+#include "converge.h"
 #include "fake_switch.h"
 #include "mirror_manager/reconciler.h"
 
@@ -36,13 +37,7 @@ class PipelineStateTest : public ::testing::Test {
                                       const PipelineReport& report) {
     ReconcileScope scope;
     scope.pipelines = report;
-    for (int i = 0; i < 3; ++i) {
-      auto plan = reconcile(sessions, *fake_.state(), scope);
-      if (plan.actions.empty()) return plan.statuses;
-      EXPECT_TRUE(fake_.apply(plan.actions).has_value());
-    }
-    ADD_FAILURE() << "did not converge";
-    return {};
+    return ovse::test::converge(fake_, sessions, scope);
   }
 
   test::FakeSwitch fake_;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "converge.h"
 #include "fake_switch.h"
 
 namespace ovse::manager {
@@ -50,15 +51,8 @@ class ReconcilerTest : public ::testing::Test {
     fake.addPort("br0", "tap");
   }
 
-  // Reconciles and applies until nothing is left to do; returns the last plan's statuses.
   std::vector<SessionStatus> converge(const std::vector<Session>& sessions) {
-    for (int i = 0; i < 3; ++i) {
-      auto plan = reconcile(sessions, *fake.state());
-      if (plan.actions.empty()) return plan.statuses;
-      EXPECT_TRUE(fake.apply(plan.actions).has_value());
-    }
-    ADD_FAILURE() << "did not converge in 3 rounds";
-    return {};
+    return ovse::test::converge(fake, sessions);
   }
 
   std::vector<std::string> names(const std::vector<std::string>& uuids) {

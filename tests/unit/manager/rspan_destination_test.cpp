@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "converge.h"
 #include "fake_switch.h"
 #include "mirror_manager/reconciler.h"
 #include "mirror_manager/session_json.h"
@@ -100,13 +101,7 @@ class RspanDestinationStore : public ::testing::TestWithParam<RuleCase> {
   }
 
   std::vector<SessionStatus> converge(const std::vector<Session>& sessions) {
-    for (int i = 0; i < 3; ++i) {
-      auto plan = reconcile(sessions, *fake_.state());
-      if (plan.actions.empty()) return plan.statuses;
-      EXPECT_TRUE(fake_.apply(plan.actions).has_value());
-    }
-    ADD_FAILURE() << "did not converge";
-    return {};
+    return ovse::test::converge(fake_, sessions);
   }
 
   fs::path dir_;

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "converge.h"
 #include "fake_switch.h"
 #include "mirror_manager/reconciler.h"
 #include "mirror_manager/session_json.h"
@@ -134,15 +135,8 @@ class StoreValidationTest : public ::testing::TestWithParam<RuleCase> {
     return store ? store->sessions() : std::vector<Session>{};
   }
 
-  // Reconciles and applies until nothing is left to do; returns the last statuses.
   std::vector<SessionStatus> converge(const std::vector<Session>& sessions) {
-    for (int i = 0; i < 3; ++i) {
-      auto plan = reconcile(sessions, *fake_.state());
-      if (plan.actions.empty()) return plan.statuses;
-      EXPECT_TRUE(fake_.apply(plan.actions).has_value());
-    }
-    ADD_FAILURE() << "did not converge";
-    return {};
+    return ovse::test::converge(fake_, sessions);
   }
 
   fs::path dir_;
