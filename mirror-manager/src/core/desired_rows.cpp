@@ -168,18 +168,22 @@ ovs::PortSpec tunnelPort(const Session& s, const ErspanDestination& d, const Col
   return p;
 }
 
-// Mirror.snaplen for a session's mirrored packet length. OVS 3.1 (userspace datapath) applies
-// snaplen after tnl_push: to a native tunnel port it cuts the *encapsulated* packet (measured:
-// snaplen 128 left 74 bytes of the mirrored frame under ERSPAN III), so the encapsulation is
-// added back to honour vSphere's meaning, the length of the mirrored frame. A capture session has
-// none: its file writer cuts each frame itself and so keeps the frame's wire length, which a cut
-// by OVS would lose.
-std::optional<std::int64_t> snaplenFor(const Session& s, const std::string& remote_ip = {}) {
+// Mirror.snaplen for a session's mirrored packet length. A capture session has none: its file
+// writer cuts each frame itself and so keeps the frame's wire length, which a cut by OVS would
+// lose. A native tunnel's Mirror adds its encapsulation (tunnelSnaplen).
+std::optional<std::int64_t> snaplenFor(const Session& s) {
   if (!s.mirrored_packet_length || s.type == SessionType::kCapture) return std::nullopt;
-  const std::uint32_t length = *s.mirrored_packet_length;
-  const auto* erspan = std::get_if<ErspanDestination>(&s.destination);
-  if (erspan == nullptr || erspan->backend != ErspanBackend::kNative) return length;
-  return std::min<std::uint32_t>(length + tunnelOverheadBytes(*erspan, remote_ip), 65535);
+  return *s.mirrored_packet_length;
+}
+
+// OVS 3.1 (userspace datapath) applies snaplen after tnl_push: to a native tunnel port it cuts
+// the *encapsulated* packet (measured: snaplen 128 left 74 bytes of the mirrored frame under
+// ERSPAN III), so the encapsulation to that collector is added back to honour vSphere's meaning,
+// the length of the mirrored frame.
+std::optional<std::int64_t> tunnelSnaplen(std::optional<std::int64_t> frame_snaplen,
+                                          const ErspanDestination& d, const std::string& ip) {
+  if (!frame_snaplen) return std::nullopt;
+  return std::min<std::int64_t>(*frame_snaplen + tunnelOverheadBytes(d, ip), 65535);
 }
 
 ovs::MirrorSpec mirrorFor(const Session& s, const Part& part, const std::string& bridge,
@@ -248,7 +252,7 @@ void addTunnelMirrors(const Session& s, const ErspanDestination& d, const std::s
     ovs::MirrorSpec copy = m;
     if (ips.size() > 1) copy.name += "@" + ips[i];
     copy.output_port = port.name;
-    copy.snaplen = snaplenFor(s, ips[i]);
+    copy.snaplen = tunnelSnaplen(m.snaplen, d, ips[i]);
     rows.status.ports.push_back(port.name);
     rows.ports.push_back(std::move(port));
     rows.status.mirrors.push_back(copy.name);
